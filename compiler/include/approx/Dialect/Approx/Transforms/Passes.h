@@ -1,0 +1,28 @@
+//===- Passes.h - approx dialect passes -------------------------*- C++ -*-===//
+//
+// Part of the approxmlir project, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef APPROX_DIALECT_APPROX_TRANSFORMS_PASSES_H
+#define APPROX_DIALECT_APPROX_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+namespace approx {
+
+#define GEN_PASS_DECL
+#include "approx/Dialect/Approx/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "approx/Dialect/Approx/Transforms/Passes.h.inc"
+
+} // namespace approx
+} // namespace mlir
+
+#endif // APPROX_DIALECT_APPROX_TRANSFORMS_PASSES_H

@@ -1,0 +1,373 @@
+//===- ApproxOps.cpp - approx dialect operations --------------------------===//
+//
+// Part of the approxmlir project, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "approx/Dialect/Approx/IR/ApproxOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::approx;
+
+//===----------------------------------------------------------------------===//
+// Custom directives: transform kinds as bare keywords.
+//===----------------------------------------------------------------------===//
+
+static ParseResult parseTransformKind(OpAsmParser &parser,
+                                      TransformKindAttr &attr) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  std::optional<TransformKind> kind = symbolizeTransformKind(name);
+  if (!kind)
+    return parser.emitError(loc, "unknown transform kind '")
+           << name
+           << "' (expected loop_perforate, func_substitute, task_skipping "
+              "or ml_surrogate)";
+  attr = TransformKindAttr::get(parser.getContext(), *kind);
+  return success();
+}
+
+static void printTransformKind(OpAsmPrinter &printer, Operation *,
+                               TransformKindAttr attr) {
+  printer << stringifyTransformKind(attr.getValue());
+}
+
+static ParseResult parseTransformKindList(OpAsmParser &parser,
+                                          ArrayAttr &attr) {
+  SmallVector<Attribute> kinds;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        TransformKindAttr kind;
+        if (parseTransformKind(parser, kind))
+          return failure();
+        kinds.push_back(kind);
+        return success();
+      }))
+    return failure();
+  attr = parser.getBuilder().getArrayAttr(kinds);
+  return success();
+}
+
+static void printTransformKindList(OpAsmPrinter &printer, Operation *op,
+                                   ArrayAttr attr) {
+  printer << "[";
+  llvm::interleaveComma(attr, printer, [&](Attribute kind) {
+    printTransformKind(printer, op, cast<TransformKindAttr>(kind));
+  });
+  printer << "]";
+}
+
+#define GET_OP_CLASSES
+#include "approx/Dialect/Approx/IR/ApproxOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Resolves `symbol` to a function, or reports which symbol is missing.
+static FunctionOpInterface lookupFunction(Operation *user,
+                                          SymbolTableCollection &symbolTable,
+                                          FlatSymbolRefAttr symbol,
+                                          StringRef role) {
+  auto fn = symbolTable.lookupNearestSymbolFrom<FunctionOpInterface>(
+      user, symbol.getAttr());
+  if (!fn)
+    user->emitOpError() << "references unknown " << role << " function "
+                        << symbol;
+  return fn;
+}
+
+static bool isStrictlyAscending(ArrayRef<int64_t> values) {
+  return llvm::all_of(llvm::seq<size_t>(1, std::max<size_t>(values.size(), 1)),
+                      [&](size_t i) { return values[i - 1] < values[i]; });
+}
+
+//===----------------------------------------------------------------------===//
+// KnobOp
+//===----------------------------------------------------------------------===//
+
+bool KnobOp::allowsTransform(TransformKind kind) {
+  return llvm::any_of(getTransformTypes(), [&](Attribute attr) {
+    return cast<TransformKindAttr>(attr).getValue() == kind;
+  });
+}
+
+LogicalResult KnobOp::verifyParams(ParamsAttr params,
+                                   function_ref<InFlightDiagnostic()> emitError) {
+  if (!allowsTransform(params.getTransform()))
+    return emitError() << "params transform '"
+                       << stringifyTransformKind(params.getTransform())
+                       << "' is not one of the knob's transform_types";
+  ArrayRef<int64_t> allowed = getDecisionValues();
+  for (int64_t decision : params.getDecisions())
+    if (!llvm::is_contained(allowed, decision))
+      return emitError() << "params decision " << decision
+                         << " is not one of the knob's decision_values ["
+                         << allowed << "]";
+  ArrayRef<int64_t> thresholds = params.getThresholds();
+  if (thresholds.empty())
+    return success();
+  if (!getStateFn())
+    return emitError() << "params have thresholds but the knob has no state "
+                          "function, so it can only be configured statically";
+  if (static_cast<int64_t>(thresholds.size()) != getNumThresholds())
+    return emitError() << "params have " << thresholds.size()
+                       << " thresholds but the knob's space has "
+                       << getNumThresholds();
+  if (!isStrictlyAscending(thresholds))
+    return emitError() << "params thresholds [" << thresholds
+                       << "] are not strictly ascending";
+  ArrayRef<int64_t> range = *getThresholdRange();
+  for (int64_t threshold : thresholds)
+    if (threshold < range[0] || threshold > range[1])
+      return emitError() << "params threshold " << threshold
+                         << " is outside the knob's threshold range ["
+                         << range << "]";
+  return success();
+}
+
+LogicalResult KnobOp::verify() {
+  if (getId().empty())
+    return emitOpError("id must not be empty");
+  if (getTransformTypes().empty())
+    return emitOpError("must allow at least one transform kind");
+  SmallVector<TransformKind> seenKinds;
+  for (Attribute attr : getTransformTypes()) {
+    TransformKind kind = cast<TransformKindAttr>(attr).getValue();
+    if (llvm::is_contained(seenKinds, kind))
+      return emitOpError("lists transform kind '")
+             << stringifyTransformKind(kind) << "' twice";
+    seenKinds.push_back(kind);
+  }
+
+  ArrayRef<int64_t> decisionValues = getDecisionValues();
+  if (decisionValues.empty())
+    return emitOpError("decision_values must not be empty");
+  if (llvm::any_of(decisionValues, [](int64_t v) { return v < 0; }))
+    return emitOpError("decision_values must be non-negative");
+  if (!isStrictlyAscending(decisionValues))
+    return emitOpError("decision_values must be strictly ascending");
+
+  if (getStateFn()) {
+    if (getNumThresholds() < 1)
+      return emitOpError("a knob with a state function needs at least one "
+                         "threshold");
+    ArrayRef<int64_t> range = getThresholdRange().value_or(ArrayRef<int64_t>{});
+    if (range.size() != 2)
+      return emitOpError("threshold_range must be [lo, hi]");
+    if (range[1] - range[0] + 1 < getNumThresholds())
+      return emitOpError("threshold_range [")
+             << range << "] cannot hold " << getNumThresholds()
+             << " strictly ascending thresholds";
+  } else if (getNumThresholds() != 0 || getThresholdRange()) {
+    return emitOpError("thresholds need a state function");
+  }
+
+  if (ParamsAttr params = getParamsAttr())
+    if (failed(verifyParams(params, [&] { return emitOpError(); })))
+      return failure();
+
+  // Ids are unique in the closest symbol table (normally the module). Report
+  // only on the second and later occurrences.
+  Operation *scope = SymbolTable::getNearestSymbolTable(*this);
+  if (!scope)
+    return success();
+  KnobOp first;
+  scope->walk([&](KnobOp other) {
+    if (!first && other.getId() == getId())
+      first = other;
+  });
+  if (!first || first == *this)
+    return success();
+  InFlightDiagnostic diag = emitOpError("duplicate knob id \"")
+                            << getId() << "\"";
+  diag.attachNote(first.getLoc()) << "first defined here";
+  return diag;
+}
+
+LogicalResult KnobOp::verifyRegions() {
+  Block &entry = getBody().front();
+  if (!llvm::equal(entry.getArgumentTypes(), getInputs().getTypes()))
+    return emitOpError("region arguments must match the operands' types (")
+           << getInputs().size() << " operands, " << entry.getNumArguments()
+           << " region arguments)";
+  return success();
+}
+
+LogicalResult
+KnobOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FlatSymbolRefAttr stateFn = getStateFnAttr();
+  if (!stateFn)
+    return success();
+  FunctionOpInterface fn = lookupFunction(*this, symbolTable, stateFn, "state");
+  if (!fn)
+    return failure();
+  ArrayRef<Type> results = fn.getResultTypes();
+  if (results.size() != 1 || !results[0].isSignlessIntOrIndex())
+    return emitOpError("state function ")
+           << stateFn << " must return a single integer or index";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DecisionTreeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DecisionTreeOp::verify() {
+  ArrayRef<int64_t> thresholds = getThresholds();
+  ArrayRef<int64_t> decisions = getDecisions();
+  if (decisions.size() != thresholds.size() + 1)
+    return emitOpError("needs one decision per branch: ")
+           << thresholds.size() << " thresholds give " << thresholds.size() + 1
+           << " branches, but " << decisions.size() << " decisions were given";
+  if (!isStrictlyAscending(thresholds))
+    return emitOpError("thresholds must be strictly ascending");
+  if (llvm::any_of(decisions, [](int64_t v) { return v < 0; }))
+    return emitOpError("decisions must be non-negative");
+  if (auto knob = (*this)->getParentOfType<KnobOp>())
+    if (!knob.allowsTransform(getTransformType()))
+      return emitOpError("transform '")
+             << stringifyTransformKind(getTransformType())
+             << "' is not one of the enclosing knob's transform_types";
+  return success();
+}
+
+LogicalResult
+DecisionTreeOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FunctionOpInterface fn =
+      lookupFunction(*this, symbolTable, getRuntimeAttr(), "runtime");
+  if (!fn)
+    return failure();
+  ArrayRef<Type> results = fn.getResultTypes();
+  if (results.size() != 1 || results[0] != getState().getType())
+    return emitOpError("runtime function ")
+           << getRuntimeAttr() << " must return the state's type "
+           << getState().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TryOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TryOp::verifyRegions() {
+  Block &check = getCheck().front();
+  if (!llvm::equal(check.getArgumentTypes(), getResultTypes()))
+    return emitOpError("check region arguments must match the results' "
+                       "types (")
+           << getNumResults() << " results, " << check.getNumArguments()
+           << " check arguments)";
+  return success();
+}
+
+LogicalResult TryOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  FunctionOpInterface fn =
+      lookupFunction(*this, symbolTable, getRecoverAttr(), "recover");
+  if (!fn)
+    return failure();
+  if (!llvm::equal(fn.getArgumentTypes(), getRecoveryOperands().getTypes()) ||
+      !llvm::equal(fn.getResultTypes(), getResultTypes()))
+    return emitOpError("recover function ")
+           << getRecoverAttr() << " has type " << fn.getFunctionType()
+           << " but the recovery operands and results need "
+           << FunctionType::get(getContext(),
+                                getRecoveryOperands().getTypes(),
+                                getResultTypes());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TransformOp
+//===----------------------------------------------------------------------===//
+
+/// True when some op nested in `region` satisfies `pred`.
+template <typename Pred>
+static bool regionContains(Region *region, Pred pred) {
+  bool found = false;
+  region->walk([&](Operation *op) {
+    if (pred(op)) {
+      found = true;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+static bool isMultiWayBranch(Operation *op) {
+  return isa<RegionBranchOpInterface>(op) && !isa<LoopLikeOpInterface>(op) &&
+         op->getNumRegions() >= 2;
+}
+
+LogicalResult TransformOp::verify() {
+  if (getTransformValue() < 0)
+    return emitOpError("transform_value must be non-negative, got ")
+           << getTransformValue();
+
+  TransformKind kind = getTransformType();
+  Operation *parent = (*this)->getParentOp();
+  if (auto tree = dyn_cast_or_null<DecisionTreeOp>(parent)) {
+    if (tree.getTransformType() != kind)
+      return emitOpError("transform '")
+             << stringifyTransformKind(kind)
+             << "' differs from the enclosing decision tree's '"
+             << stringifyTransformKind(tree.getTransformType()) << "'";
+  } else if (auto knob = (*this)->getParentOfType<KnobOp>()) {
+    if (!knob.allowsTransform(kind))
+      return emitOpError("transform '")
+             << stringifyTransformKind(kind)
+             << "' is not one of the enclosing knob's transform_types";
+  }
+
+  Region *region = (*this)->getParentRegion();
+  switch (kind) {
+  case TransformKind::LoopPerforate:
+    if (!regionContains(region, [](Operation *op) {
+          return isa<LoopLikeOpInterface>(op);
+        }))
+      return emitOpError("loop_perforate needs a loop in its region");
+    break;
+  case TransformKind::FuncSubstitute:
+    if (!regionContains(region,
+                        [](Operation *op) { return isa<CallOpInterface>(op); }))
+      return emitOpError("func_substitute needs a call in its region");
+    break;
+  case TransformKind::TaskSkipping:
+    if (!regionContains(region, isMultiWayBranch))
+      return emitOpError("task_skipping needs a branch (scf.if or "
+                         "scf.index_switch) in its region");
+    break;
+  case TransformKind::MlSurrogate:
+    break;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// YieldOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult YieldOp::verify() {
+  Operation *parent = (*this)->getParentOp();
+  auto tryOp = dyn_cast<TryOp>(parent);
+  if (tryOp && (*this)->getParentRegion() == &tryOp.getCheck()) {
+    if (getValues().size() != 1 || !getValues()[0].getType().isInteger(1))
+      return emitOpError("in a check region must yield a single i1");
+    return success();
+  }
+  if (!llvm::equal(getValues().getTypes(), parent->getResultTypes()))
+    return emitOpError("types must match the results of the parent '")
+           << parent->getName() << "' (yielded " << getValues().size()
+           << " values, parent has " << parent->getNumResults() << " results)";
+  return success();
+}
