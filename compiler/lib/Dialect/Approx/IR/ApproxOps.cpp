@@ -120,10 +120,11 @@ LogicalResult KnobOp::verifyParams(ParamsAttr params,
   if (!getStateFn())
     return emitError() << "params have thresholds but the knob has no state "
                           "function, so it can only be configured statically";
-  if (static_cast<int64_t>(thresholds.size()) != getNumThresholds())
+  int64_t numThresholds = getNumThresholdsAttr().getInt();
+  if (static_cast<int64_t>(thresholds.size()) != numThresholds)
     return emitError() << "params have " << thresholds.size()
                        << " thresholds but the knob's space has "
-                       << getNumThresholds();
+                       << numThresholds;
   if (!isStrictlyAscending(thresholds))
     return emitError() << "params thresholds [" << thresholds
                        << "] are not strictly ascending";
@@ -158,18 +159,19 @@ LogicalResult KnobOp::verify() {
   if (!isStrictlyAscending(decisionValues))
     return emitOpError("decision_values must be strictly ascending");
 
+  int64_t numThresholds = getNumThresholdsAttr().getInt();
   if (getStateFn()) {
-    if (getNumThresholds() < 1)
+    if (numThresholds < 1)
       return emitOpError("a knob with a state function needs at least one "
                          "threshold");
     ArrayRef<int64_t> range = getThresholdRange().value_or(ArrayRef<int64_t>{});
     if (range.size() != 2)
       return emitOpError("threshold_range must be [lo, hi]");
-    if (range[1] - range[0] + 1 < getNumThresholds())
+    if (range[1] - range[0] + 1 < numThresholds)
       return emitOpError("threshold_range [")
-             << range << "] cannot hold " << getNumThresholds()
+             << range << "] cannot hold " << numThresholds
              << " strictly ascending thresholds";
-  } else if (getNumThresholds() != 0 || getThresholdRange()) {
+  } else if (numThresholds != 0 || getThresholdRange()) {
     return emitOpError("thresholds need a state function");
   }
 

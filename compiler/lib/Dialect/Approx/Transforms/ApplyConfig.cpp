@@ -101,13 +101,16 @@ struct ApproxApplyConfigPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto moduleError = [&] {
-      return module.emitError("approx-apply-config: ");
-    };
     if (config.empty()) {
-      moduleError() << "no configuration given (use config=<file.json>)";
+      mlir::emitError(module.getLoc(), "approx-apply-config: no configuration "
+                                       "given (use config=<file.json>)");
       return signalPassFailure();
     }
+    // Problems with the file as a whole are reported at the file.
+    auto moduleError = [&] {
+      return mlir::emitError(FileLineColLoc::get(&getContext(), config, 1, 1),
+                             "approx-apply-config: ");
+    };
     std::string errorMessage;
     std::unique_ptr<llvm::MemoryBuffer> buffer =
         openInputFile(config, &errorMessage);

@@ -65,7 +65,7 @@ llvm::json::Object knobToJson(KnobOp knob) {
       {"state_function", knob.getStateFn()
                              ? llvm::json::Value(*knob.getStateFn())
                              : llvm::json::Value(nullptr)},
-      {"num_thresholds", knob.getNumThresholds()},
+      {"num_thresholds", knob.getNumThresholdsAttr().getInt()},
       {"threshold_range",
        range ? llvm::json::Value(toJson(*range)) : llvm::json::Value(nullptr)},
       {"decision_values", toJson(knob.getDecisionValues())},
