@@ -1,0 +1,15 @@
+"""approxmlir: an accuracy-aware compiler toolchain.
+
+The package is split across the monorepo like IREE's `iree.compiler` /
+`iree.runtime`: `approxmlir.compiler` lives in `compiler/python`, and later
+parts (`approxmlir.runtime`, `approxmlir.tuner`, ...) in their own trees.
+`extend_path` joins every `approxmlir/` directory on `sys.path` into this
+package, so imports work the same under Bazel, pytest and an installed wheel
+(where everything sits in one directory).
+"""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)
+
+__version__ = "0.1.0"

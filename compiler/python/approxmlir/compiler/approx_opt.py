@@ -1,0 +1,62 @@
+"""Runs approx-opt on MLIR text or files."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+from typing import Sequence, Union
+
+from approxmlir.compiler.tools import find_approx_opt
+
+# MLIR text (str) or a path to an .mlir file (pathlib.Path).
+MlirInput = Union[str, pathlib.Path]
+
+DEFAULT_TIMEOUT_S = 600.0
+
+
+class CompilerError(RuntimeError):
+    """A compiler stage failed; carries the stage name and its diagnostics."""
+
+    def __init__(self, stage: str, diagnostics: str, command: Sequence[str] = ()):
+        self.stage = stage
+        self.diagnostics = diagnostics.strip()
+        self.command = list(command)
+        super().__init__(f"{stage} failed:\n{self.diagnostics}")
+
+
+def run_approx_opt(
+    mlir: MlirInput,
+    args: Sequence[str],
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> str:
+    """Runs approx-opt with `args` on `mlir` and returns the printed module.
+
+    `mlir` is MLIR text when it is a `str`, or a file when it is a `pathlib.Path`
+    (diagnostics then name the file). Raises CompilerError with MLIR's
+    diagnostics when approx-opt fails or exceeds `timeout` seconds.
+    """
+    binary = find_approx_opt()
+    command = [str(binary), "--mlir-print-op-on-diagnostic=false", *args]
+    if isinstance(mlir, pathlib.Path):
+        command.append(os.fspath(mlir))
+        stdin = None
+    else:
+        command.append("-")
+        stdin = mlir
+    try:
+        result = subprocess.run(
+            command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise CompilerError("approx-opt", f"timed out after {timeout:g} s", command) from error
+    if result.returncode != 0:
+        diagnostics = result.stderr or f"exited with status {result.returncode}"
+        raise CompilerError("approx-opt", diagnostics, command)
+    return result.stdout
+
+
+def run_pipeline(mlir: MlirInput, pipeline: str, **kwargs) -> str:
+    """Runs a textual pass pipeline nested under the module, e.g. "canonicalize,cse"."""
+    return run_approx_opt(mlir, [f"--pass-pipeline=builtin.module({pipeline})"], **kwargs)
