@@ -323,9 +323,17 @@ func.func @knob_params_threshold_below_range() {
   return
 }
 
-// Note: KnobOp::verifyParams' "params thresholds [...] are not strictly
-// ascending" cannot be reached from textual IR: ParamsAttr::verify rejects
-// such thresholds first (see @params_clause_not_ascending above).
+// -----
+
+// A bad params clause is reported at the clause, not at the op.
+func.func @params_clause_location() {
+  approx.knob "k"() : () -> () transforms [ml_surrogate] decisions [0]
+      // expected-error @+1 {{params need one decision per branch}}
+      params <transform = ml_surrogate, thresholds = [1], decisions = [0]> {
+    approx.yield
+  }
+  return
+}
 
 //===----------------------------------------------------------------------===//
 // approx.knob: unique ids, region, state function
@@ -610,9 +618,29 @@ func.func @try_check_yields_nothing() {
 // approx.transform
 //===----------------------------------------------------------------------===//
 
-// Note: "transform_value must be non-negative" is never emitted: the I64Attr
-// getter returns uint64_t, so `getTransformValue() < 0` is always false and
-// `approx.transform ml_surrogate -1` verifies.
+// -----
+
+func.func @transform_negative_value() {
+  // expected-error @+1 {{'approx.transform' op transform_value must be non-negative, got -1}}
+  approx.transform ml_surrogate -1
+  return
+}
+
+// -----
+
+func.func private @get_state() -> i64
+
+// The innermost decision tree constrains the kind, also through nested ops.
+func.func @transform_nested_in_tree(%s: i64, %c: i1) {
+  approx.decision_tree(%s : i64) runtime @get_state thresholds [] decisions [1] transform task_skipping {
+    scf.if %c {
+      // expected-error @+1 {{'approx.transform' op transform 'ml_surrogate' differs from the enclosing decision tree's 'task_skipping'}}
+      approx.transform ml_surrogate 1
+    }
+    approx.yield
+  }
+  return
+}
 
 // -----
 
@@ -723,4 +751,47 @@ func.func @yield_try_body_mismatch(%x: f64) -> f64 {
     approx.yield %ok : i1
   }
   return %r : f64
+}
+
+// -----
+
+func.func @knob_duplicate_id_nested() {
+  // expected-note @+1 {{first defined here}}
+  approx.knob "outer"() : () -> () transforms [ml_surrogate] decisions [0] {
+    // expected-error @+1 {{'approx.knob' op duplicate knob id "outer"}}
+    approx.knob "outer"() : () -> () transforms [ml_surrogate] decisions [0] {
+      approx.yield
+    }
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func private @get_state() -> i64
+
+func.func @decision_tree_body_arguments(%s: i64) {
+  // expected-error @+1 {{'approx.decision_tree' op body takes no arguments}}
+  approx.decision_tree(%s : i64) runtime @get_state thresholds [] decisions [0] transform ml_surrogate {
+  ^bb0(%q: index):
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func private @recover_nothing() -> ()
+
+func.func @try_body_arguments() {
+  // expected-error @+1 {{'approx.try' op body takes no arguments}}
+  approx.try recover @recover_nothing() : () -> () {
+  ^bb0(%q: i32):
+    approx.yield
+  } check {
+    %t = arith.constant true
+    approx.yield %t : i1
+  }
+  return
 }

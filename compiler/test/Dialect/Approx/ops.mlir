@@ -329,3 +329,28 @@ func.func @params_attr_empty_thresholds() attributes {
     p = #approx.params<transform = ml_surrogate, thresholds = [], decisions = [0]>} {
   return
 }
+
+// Ids are unique per symbol table: a nested module has its own. The full i64
+// range is a valid threshold range.
+// CHECK-LABEL: func.func @outer_same_id
+// CHECK:       approx.knob "shared"
+// CHECK-SAME:  state @wide_state thresholds 2 in [-9223372036854775808, 9223372036854775807]
+// CHECK-LABEL: module @inner
+// CHECK:       approx.knob "shared"
+func.func private @wide_state() -> i64
+func.func @outer_same_id() {
+  approx.knob "shared"() : () -> () transforms [ml_surrogate]
+      state @wide_state thresholds 2 in [-9223372036854775808, 9223372036854775807]
+      decisions [0] {
+    approx.yield
+  }
+  return
+}
+module @inner {
+  func.func @inner_same_id() {
+    approx.knob "shared"() : () -> () transforms [ml_surrogate] decisions [0] {
+      approx.yield
+    }
+    return
+  }
+}

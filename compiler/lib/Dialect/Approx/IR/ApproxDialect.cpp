@@ -44,6 +44,7 @@ static ParseResult parseIntList(AsmParser &parser,
 
 /// #approx.params<transform = K [, thresholds = [..]], decisions = [..]>
 Attribute ParamsAttr::parse(AsmParser &parser, Type) {
+  SMLoc attrLoc = parser.getCurrentLocation();
   StringRef kindName;
   SMLoc kindLoc;
   if (parser.parseLess() || parser.parseKeyword("transform") ||
@@ -67,7 +68,7 @@ Attribute ParamsAttr::parse(AsmParser &parser, Type) {
       parseIntList(parser, decisions) || parser.parseGreater())
     return {};
   return ParamsAttr::getChecked(
-      [&] { return parser.emitError(parser.getNameLoc()); },
+      [&] { return parser.emitError(attrLoc); },
       parser.getContext(), *kind, ArrayRef<int64_t>(thresholds),
       ArrayRef<int64_t>(decisions));
 }

@@ -125,9 +125,7 @@ LogicalResult KnobOp::verifyParams(ParamsAttr params,
     return emitError() << "params have " << thresholds.size()
                        << " thresholds but the knob's space has "
                        << numThresholds;
-  if (!isStrictlyAscending(thresholds))
-    return emitError() << "params thresholds [" << thresholds
-                       << "] are not strictly ascending";
+  // ParamsAttr::verify already guarantees strictly ascending thresholds.
   ArrayRef<int64_t> range = *getThresholdRange();
   for (int64_t threshold : thresholds)
     if (threshold < range[0] || threshold > range[1])
@@ -167,7 +165,10 @@ LogicalResult KnobOp::verify() {
     ArrayRef<int64_t> range = getThresholdRange().value_or(ArrayRef<int64_t>{});
     if (range.size() != 2)
       return emitOpError("threshold_range must be [lo, hi]");
-    if (range[1] - range[0] + 1 < numThresholds)
+    // Unsigned span: hi - lo cannot overflow once hi >= lo.
+    if (range[1] < range[0] ||
+        static_cast<uint64_t>(range[1]) - static_cast<uint64_t>(range[0]) <
+            static_cast<uint64_t>(numThresholds - 1))
       return emitOpError("threshold_range [")
              << range << "] cannot hold " << numThresholds
              << " strictly ascending thresholds";
@@ -179,15 +180,22 @@ LogicalResult KnobOp::verify() {
     if (failed(verifyParams(params, [&] { return emitOpError(); })))
       return failure();
 
-  // Ids are unique in the closest symbol table (normally the module). Report
-  // only on the second and later occurrences.
+  // Ids are unique in the closest symbol table (normally the module), not
+  // counting nested symbol tables. Report on the later occurrences, in
+  // textual (pre-)order.
   Operation *scope = SymbolTable::getNearestSymbolTable(*this);
   if (!scope)
     return success();
   KnobOp first;
-  scope->walk([&](KnobOp other) {
-    if (!first && other.getId() == getId())
+  scope->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op != scope && op->hasTrait<OpTrait::SymbolTable>())
+      return WalkResult::skip();
+    auto other = dyn_cast<KnobOp>(op);
+    if (other && other.getId() == getId()) {
       first = other;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
   });
   if (!first || first == *this)
     return success();
@@ -236,6 +244,9 @@ LogicalResult DecisionTreeOp::verify() {
     return emitOpError("thresholds must be strictly ascending");
   if (llvm::any_of(decisions, [](int64_t v) { return v < 0; }))
     return emitOpError("decisions must be non-negative");
+  if (getBody().front().getNumArguments() != 0)
+    return emitOpError("body takes no arguments: it uses the enclosing "
+                       "region's values directly");
   if (auto knob = (*this)->getParentOfType<KnobOp>())
     if (!knob.allowsTransform(getTransformType()))
       return emitOpError("transform '")
@@ -263,6 +274,9 @@ DecisionTreeOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult TryOp::verifyRegions() {
+  if (getBody().front().getNumArguments() != 0)
+    return emitOpError("body takes no arguments: it uses the enclosing "
+                       "region's values directly");
   Block &check = getCheck().front();
   if (!llvm::equal(check.getArgumentTypes(), getResultTypes()))
     return emitOpError("check region arguments must match the results' "
@@ -312,23 +326,29 @@ static bool isMultiWayBranch(Operation *op) {
 }
 
 LogicalResult TransformOp::verify() {
-  if (getTransformValue() < 0)
-    return emitOpError("transform_value must be non-negative, got ")
-           << getTransformValue();
+  int64_t value = getTransformValueAttr().getInt();
+  if (value < 0)
+    return emitOpError("transform_value must be non-negative, got ") << value;
 
+  // The innermost enclosing decision tree or knob constrains the kind.
   TransformKind kind = getTransformType();
-  Operation *parent = (*this)->getParentOp();
-  if (auto tree = dyn_cast_or_null<DecisionTreeOp>(parent)) {
-    if (tree.getTransformType() != kind)
-      return emitOpError("transform '")
-             << stringifyTransformKind(kind)
-             << "' differs from the enclosing decision tree's '"
-             << stringifyTransformKind(tree.getTransformType()) << "'";
-  } else if (auto knob = (*this)->getParentOfType<KnobOp>()) {
-    if (!knob.allowsTransform(kind))
-      return emitOpError("transform '")
-             << stringifyTransformKind(kind)
-             << "' is not one of the enclosing knob's transform_types";
+  for (Operation *parent = (*this)->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    if (auto tree = dyn_cast<DecisionTreeOp>(parent)) {
+      if (tree.getTransformType() != kind)
+        return emitOpError("transform '")
+               << stringifyTransformKind(kind)
+               << "' differs from the enclosing decision tree's '"
+               << stringifyTransformKind(tree.getTransformType()) << "'";
+      break;
+    }
+    if (auto knob = dyn_cast<KnobOp>(parent)) {
+      if (!knob.allowsTransform(kind))
+        return emitOpError("transform '")
+               << stringifyTransformKind(kind)
+               << "' is not one of the enclosing knob's transform_types";
+      break;
+    }
   }
 
   Region *region = (*this)->getParentRegion();
