@@ -68,9 +68,8 @@ Attribute ParamsAttr::parse(AsmParser &parser, Type) {
       parseIntList(parser, decisions) || parser.parseGreater())
     return {};
   return ParamsAttr::getChecked(
-      [&] { return parser.emitError(attrLoc); },
-      parser.getContext(), *kind, ArrayRef<int64_t>(thresholds),
-      ArrayRef<int64_t>(decisions));
+      [&] { return parser.emitError(attrLoc); }, parser.getContext(), *kind,
+      ArrayRef<int64_t>(thresholds), ArrayRef<int64_t>(decisions));
 }
 
 void ParamsAttr::print(AsmPrinter &printer) const {
@@ -80,10 +79,10 @@ void ParamsAttr::print(AsmPrinter &printer) const {
   printer << ", decisions = [" << getDecisions() << "]>";
 }
 
-LogicalResult
-ParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   TransformKind transform, ArrayRef<int64_t> thresholds,
-                   ArrayRef<int64_t> decisions) {
+LogicalResult ParamsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 TransformKind transform,
+                                 ArrayRef<int64_t> thresholds,
+                                 ArrayRef<int64_t> decisions) {
   if (decisions.size() != thresholds.size() + 1)
     return emitError() << "params need one decision per branch: "
                        << thresholds.size() << " thresholds give "

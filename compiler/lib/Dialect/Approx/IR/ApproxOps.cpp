@@ -102,8 +102,9 @@ bool KnobOp::allowsTransform(TransformKind kind) {
   });
 }
 
-LogicalResult KnobOp::verifyParams(ParamsAttr params,
-                                   function_ref<InFlightDiagnostic()> emitError) {
+LogicalResult
+KnobOp::verifyParams(ParamsAttr params,
+                     function_ref<InFlightDiagnostic()> emitError) {
   if (!allowsTransform(params.getTransform()))
     return emitError() << "params transform '"
                        << stringifyTransformKind(params.getTransform())
@@ -130,8 +131,8 @@ LogicalResult KnobOp::verifyParams(ParamsAttr params,
   for (int64_t threshold : thresholds)
     if (threshold < range[0] || threshold > range[1])
       return emitError() << "params threshold " << threshold
-                         << " is outside the knob's threshold range ["
-                         << range << "]";
+                         << " is outside the knob's threshold range [" << range
+                         << "]";
   return success();
 }
 
@@ -214,8 +215,7 @@ LogicalResult KnobOp::verifyRegions() {
   return success();
 }
 
-LogicalResult
-KnobOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+LogicalResult KnobOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   FlatSymbolRefAttr stateFn = getStateFnAttr();
   if (!stateFn)
     return success();
@@ -296,8 +296,7 @@ LogicalResult TryOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
     return emitOpError("recover function ")
            << getRecoverAttr() << " has type " << fn.getFunctionType()
            << " but the recovery operands and results need "
-           << FunctionType::get(getContext(),
-                                getRecoveryOperands().getTypes(),
+           << FunctionType::get(getContext(), getRecoveryOperands().getTypes(),
                                 getResultTypes());
   return success();
 }
@@ -307,8 +306,7 @@ LogicalResult TryOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 /// True when some op nested in `region` satisfies `pred`.
-template <typename Pred>
-static bool regionContains(Region *region, Pred pred) {
+template <typename Pred> static bool regionContains(Region *region, Pred pred) {
   bool found = false;
   region->walk([&](Operation *op) {
     if (pred(op)) {
@@ -354,9 +352,8 @@ LogicalResult TransformOp::verify() {
   Region *region = (*this)->getParentRegion();
   switch (kind) {
   case TransformKind::LoopPerforate:
-    if (!regionContains(region, [](Operation *op) {
-          return isa<LoopLikeOpInterface>(op);
-        }))
+    if (!regionContains(
+            region, [](Operation *op) { return isa<LoopLikeOpInterface>(op); }))
       return emitOpError("loop_perforate needs a loop in its region");
     break;
   case TransformKind::FuncSubstitute:

@@ -87,9 +87,9 @@ ParamsAttr paramsFromJson(KnobOp knob, const llvm::json::Value &value,
   if (failed(readIntList(*entry, "thresholds", thresholds, emitError)) ||
       failed(readIntList(*entry, "decisions", decisions, emitError)))
     return {};
-  ParamsAttr params = ParamsAttr::getChecked(emitError, knob.getContext(),
-                                             *kind, ArrayRef<int64_t>(thresholds),
-                                             ArrayRef<int64_t>(decisions));
+  ParamsAttr params = ParamsAttr::getChecked(
+      emitError, knob.getContext(), *kind, ArrayRef<int64_t>(thresholds),
+      ArrayRef<int64_t>(decisions));
   if (!params || failed(knob.verifyParams(params, emitError)))
     return {};
   return params;
@@ -121,12 +121,13 @@ struct ApproxApplyConfigPass
     llvm::Expected<llvm::json::Value> document =
         llvm::json::parse(buffer->getBuffer());
     if (!document) {
-      moduleError() << "'" << config
-                    << "' is not valid JSON: " << llvm::toString(document.takeError());
+      moduleError() << "'" << config << "' is not valid JSON: "
+                    << llvm::toString(document.takeError());
       return signalPassFailure();
     }
     const llvm::json::Object *root = document->getAsObject();
-    const llvm::json::Object *entries = root ? root->getObject("knobs") : nullptr;
+    const llvm::json::Object *entries =
+        root ? root->getObject("knobs") : nullptr;
     if (!entries) {
       moduleError() << "'" << config
                     << "' must be an object with a \"knobs\" object";
@@ -134,7 +135,8 @@ struct ApproxApplyConfigPass
     }
 
     llvm::StringMap<KnobOp> knobsById;
-    module.walk([&](KnobOp knob) { knobsById.try_emplace(knob.getId(), knob); });
+    module.walk(
+        [&](KnobOp knob) { knobsById.try_emplace(knob.getId(), knob); });
 
     // Validate everything first so that a bad configuration changes nothing.
     bool valid = true;

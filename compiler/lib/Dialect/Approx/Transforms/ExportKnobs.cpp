@@ -53,7 +53,8 @@ llvm::json::Value paramsToJson(ParamsAttr params) {
 llvm::json::Object knobToJson(KnobOp knob) {
   llvm::json::Array kinds;
   for (Attribute attr : knob.getTransformTypes())
-    kinds.push_back(stringifyTransformKind(cast<TransformKindAttr>(attr).getValue()));
+    kinds.push_back(
+        stringifyTransformKind(cast<TransformKindAttr>(attr).getValue()));
   auto function = knob->getParentOfType<FunctionOpInterface>();
   std::optional<ArrayRef<int64_t>> range = knob.getThresholdRange();
   return llvm::json::Object{
@@ -79,7 +80,8 @@ struct ApproxExportKnobsPass
 
   void runOnOperation() override {
     llvm::json::Array knobs;
-    getOperation().walk([&](KnobOp knob) { knobs.push_back(knobToJson(knob)); });
+    getOperation().walk(
+        [&](KnobOp knob) { knobs.push_back(knobToJson(knob)); });
     llvm::json::Object document{{"version", 1}, {"knobs", std::move(knobs)}};
 
     std::string errorMessage;

@@ -1,0 +1,13 @@
+"""Module extension for Bazel 7+ (Bzlmod): the repositories WORKSPACE declares."""
+
+load("//third_party/llvm:llvm_configure.bzl", "llvm_configure")
+load("//third_party/python:python_venv.bzl", "python_venv")
+
+def _approx_deps_impl(_module_ctx):
+    llvm_configure(name = "llvm_project")
+    python_venv(
+        name = "approx_py",
+        requirements_lock = "//third_party/python:requirements_lock.txt",
+    )
+
+approx_deps = module_extension(implementation = _approx_deps_impl)
