@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pathlib
 import subprocess
+import time
 from typing import Sequence, Union
 
 from approxmlir.compiler.tools import find_approx_opt
@@ -13,6 +15,8 @@ from approxmlir.compiler.tools import find_approx_opt
 MlirInput = Union[str, pathlib.Path]
 
 DEFAULT_TIMEOUT_S = 600.0
+
+_LOG = logging.getLogger(__name__)
 
 
 class CompilerError(RuntimeError):
@@ -45,12 +49,15 @@ def run_approx_opt(
     else:
         command.append("-")
         stdin = mlir
+    _LOG.debug("running %s", " ".join(command))
+    start = time.perf_counter()
     try:
         result = subprocess.run(
             command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as error:
         raise CompilerError("approx-opt", f"timed out after {timeout:g} s", command) from error
+    _LOG.debug("approx-opt exited %d in %.3f s", result.returncode, time.perf_counter() - start)
     if result.returncode != 0:
         diagnostics = result.stderr or f"exited with status {result.returncode}"
         raise CompilerError("approx-opt", diagnostics, command)
