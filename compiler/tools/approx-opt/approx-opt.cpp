@@ -23,6 +23,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::approx::ApproxDialect>();
   mlir::registerAllPasses();
   mlir::approx::registerApproxPasses();
+  mlir::approx::registerApproxPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "approx-opt: the approxmlir optimizer driver\n", registry));
 }

@@ -181,6 +181,10 @@ LogicalResult KnobOp::verify() {
     if (failed(verifyParams(params, [&] { return emitOpError(); })))
       return failure();
 
+  if (static_cast<bool>(getChecker()) != static_cast<bool>(getRecover()))
+    return emitOpError("a safety contract needs both a checker and a recover "
+                       "function");
+
   // Ids are unique in the closest symbol table (normally the module), not
   // counting nested symbol tables. Report on the later occurrences, in
   // textual (pre-)order.
@@ -216,16 +220,47 @@ LogicalResult KnobOp::verifyRegions() {
 }
 
 LogicalResult KnobOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
-  FlatSymbolRefAttr stateFn = getStateFnAttr();
-  if (!stateFn)
-    return success();
-  FunctionOpInterface fn = lookupFunction(*this, symbolTable, stateFn, "state");
-  if (!fn)
-    return failure();
-  ArrayRef<Type> results = fn.getResultTypes();
-  if (results.size() != 1 || !results[0].isSignlessIntOrIndex())
-    return emitOpError("state function ")
-           << stateFn << " must return a single integer or index";
+  if (FlatSymbolRefAttr stateFn = getStateFnAttr()) {
+    FunctionOpInterface fn =
+        lookupFunction(*this, symbolTable, stateFn, "state");
+    if (!fn)
+      return failure();
+    ArrayRef<Type> results = fn.getResultTypes();
+    if (results.size() != 1 || !results[0].isSignlessIntOrIndex())
+      return emitOpError("state function ")
+             << stateFn << " must return a single integer or index";
+    ArrayRef<Type> args = fn.getArgumentTypes();
+    if (!args.empty() && !llvm::equal(args, getInputs().getTypes()))
+      return emitOpError("state function ")
+             << stateFn
+             << " must take no arguments or exactly the knob's operands";
+  }
+  if (FlatSymbolRefAttr checker = getCheckerAttr()) {
+    FunctionOpInterface fn =
+        lookupFunction(*this, symbolTable, checker, "checker");
+    if (!fn)
+      return failure();
+    SmallVector<Type> expected(getInputs().getTypes());
+    llvm::append_range(expected, getResultTypes());
+    ArrayRef<Type> results = fn.getResultTypes();
+    if (!llvm::equal(fn.getArgumentTypes(), expected) || results.size() != 1 ||
+        !results[0].isInteger(1))
+      return emitOpError("checker ")
+             << checker << " has type " << fn.getFunctionType()
+             << " but must take the knob's operands then its results and "
+                "return i1";
+  }
+  if (FlatSymbolRefAttr recover = getRecoverAttr()) {
+    FunctionOpInterface fn =
+        lookupFunction(*this, symbolTable, recover, "recover");
+    if (!fn)
+      return failure();
+    if (!llvm::equal(fn.getArgumentTypes(), getInputs().getTypes()) ||
+        !llvm::equal(fn.getResultTypes(), getResultTypes()))
+      return emitOpError("recover function ")
+             << recover << " has type " << fn.getFunctionType()
+             << " but must map the knob's operands to its results";
+  }
   return success();
 }
 

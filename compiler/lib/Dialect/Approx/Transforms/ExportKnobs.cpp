@@ -71,6 +71,10 @@ llvm::json::Object knobToJson(KnobOp knob) {
        range ? llvm::json::Value(toJson(*range)) : llvm::json::Value(nullptr)},
       {"decision_values", toJson(knob.getDecisionValues())},
       {"params", paramsToJson(knob.getParamsAttr())},
+      {"safety", knob.getChecker() ? llvm::json::Value(llvm::json::Object{
+                                         {"checker", *knob.getChecker()},
+                                         {"recover", *knob.getRecover()}})
+                                   : llvm::json::Value(nullptr)},
   };
 }
 

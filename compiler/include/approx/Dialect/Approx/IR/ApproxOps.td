@@ -39,6 +39,11 @@ def Approx_KnobOp : Approx_Op<"knob", [
     `params` is the current configuration, written by the tuner through
     `approx-apply-config`; a knob without `params` is exact.
 
+    An optional safety contract names a `checker` with the signature
+    `(inputs..., results...) -> i1` and a `recover` function
+    `(inputs...) -> (results...)`: when the checker rejects the approximate
+    results, the knob's results come from `recover` instead.
+
     ```mlir
     %r = approx.knob "sum"(%a, %n) : (memref<?xf64>, index) -> f64
         transforms [loop_perforate]
@@ -60,7 +65,9 @@ def Approx_KnobOp : Approx_Op<"knob", [
     DefaultValuedAttr<I64Attr, "0">:$num_thresholds,
     OptionalAttr<DenseI64ArrayAttr>:$threshold_range,
     DenseI64ArrayAttr:$decision_values,
-    OptionalAttr<Approx_ParamsAttr>:$params
+    OptionalAttr<Approx_ParamsAttr>:$params,
+    OptionalAttr<FlatSymbolRefAttr>:$checker,
+    OptionalAttr<FlatSymbolRefAttr>:$recover
   );
   let results = (outs Variadic<AnyType>:$results);
   let regions = (region SizedRegion<1>:$body);
@@ -71,6 +78,7 @@ def Approx_KnobOp : Approx_Op<"knob", [
     (`state` $state_fn^ `thresholds` $num_thresholds `in` $threshold_range)?
     `decisions` $decision_values
     (`params` $params^)?
+    (`check` $checker^ `recover` $recover)?
     attr-dict-with-keyword $body
   }];
 

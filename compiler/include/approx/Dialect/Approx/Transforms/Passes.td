@@ -40,4 +40,106 @@ def ApproxApplyConfig : Pass<"approx-apply-config", "::mlir::ModuleOp"> {
   ];
 }
 
+def ApproxEmitManagement : Pass<"approx-emit-management", "::mlir::ModuleOp"> {
+  let summary = "Turn each configured knob's params into management ops";
+  let description = [{
+    For every `approx.knob` with `params`: a dynamic configuration (with
+    thresholds) becomes a call of the knob's state function feeding an
+    `approx.decision_tree` around the knob's body; a static one becomes an
+    `approx.transform` at the start of the body. A knob with a safety contract
+    (`check`/`recover`) additionally has its body wrapped in `approx.try`,
+    whose check region calls the checker. Knobs without params are exact and
+    left alone.
+
+    The state function is called with no arguments, or with the knob's
+    operands when it takes them.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def ApproxLowerDecisionTree
+    : Pass<"approx-lower-decision-tree", "::mlir::ModuleOp"> {
+  let summary = "Lower approx.decision_tree to scf.index_switch";
+  let description = [{
+    The branch index is the number of thresholds that are `<=` the state
+    (signed comparison), so branch `i` runs when
+    `thresholds[i-1] <= state < thresholds[i]`, the first branch when
+    `state < thresholds[0]` and the last when `state >= thresholds[-1]`.
+    Branches `0 .. n-1` become the cases of an `scf.index_switch` on that
+    index and the last branch its default region; each holds a clone of the
+    decision tree's body starting with
+    `approx.transform <transform_type> decisions[i]`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ApproxLowerTry : Pass<"approx-lower-try", "::mlir::ModuleOp"> {
+  let summary = "Lower approx.try to scf.if with a call to the recover function";
+  let description = [{
+    The approximate body becomes an `scf.execute_region` (so that transforms in
+    it keep applying to it alone), the check region is inlined on its results,
+    and an `scf.if` on the verdict yields the approximate results or the
+    results of calling `recover` with the recovery operands.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ApproxApplyTransforms
+    : Pass<"approx-apply-transforms", "::mlir::ModuleOp"> {
+  let summary = "Apply each approx.transform to the region that holds it";
+  let description = [{
+    Rewrite patterns on `approx.transform`; value 0 is exact (the transform is
+    dropped). For a value v > 0, on the first matching op of the region (in
+    program order, outer before inner):
+    - `loop_perforate`: multiply the step of the `scf.for` by v + 1; the loop
+      body and its loop-carried values are unchanged, so it runs over every
+      (v+1)-th iteration;
+    - `func_substitute`: retarget the `func.call` to `@approx_<callee>_<v>`,
+      which must exist with the callee's type;
+    - `task_skipping`: keep only the v-th branch (1-based) of the `scf.if`
+      else-if chain or of the `scf.index_switch` (cases in order, then the
+      default), dropping the conditions.
+    A transform that cannot apply is an error at the transform.
+    `ml_surrogate` is left to the HPAC-ML lowering.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ApproxFinalize : Pass<"approx-finalize", "::mlir::ModuleOp"> {
+  let summary = "Inline knob bodies so that only upstream dialects remain";
+  let description = [{
+    Replaces every `approx.knob` by its body. Any other approx op still present
+    is an error (the lowering passes must run first).
+  }];
+  let options = [
+    Option<"emitCInterface", "emit-c-interface", "bool", /*default=*/"false",
+           "Mark public function definitions with llvm.emit_c_interface">
+  ];
+}
+
+def ApproxExportSignatures
+    : Pass<"approx-export-signatures", "::mlir::ModuleOp"> {
+  let summary = "Write the signatures of public functions as JSON";
+  let description = [{
+    For the Python runtime binding: one entry per public function definition
+    with its arguments and results, each a scalar (`i1`..`i64`, `index`,
+    `f32`, `f64`), a memref (element type, shape with -1 for dynamic sizes,
+    whether its layout is strided), or `unsupported`.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "File to write the JSON to ('-' for stdout)">
+  ];
+}
+
 #endif // APPROX_DIALECT_APPROX_TRANSFORMS_PASSES_TD

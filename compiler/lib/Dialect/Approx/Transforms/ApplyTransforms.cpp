@@ -1,0 +1,292 @@
+//===- ApplyTransforms.cpp - Apply approx.transform to its region ---------===//
+//
+// Part of the approxmlir project, under the Apache License v2.0.
+//
+//===----------------------------------------------------------------------===//
+
+#include "approx/Dialect/Approx/IR/ApproxOps.h"
+#include "approx/Dialect/Approx/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace approx {
+#define GEN_PASS_DEF_APPROXAPPLYTRANSFORMS
+#include "approx/Dialect/Approx/Transforms/Passes.h.inc"
+} // namespace approx
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::approx;
+
+namespace {
+
+/// Reports why a transform cannot apply; a no-op when only probing.
+using Diagnose = function_ref<void(const Twine &)>;
+
+/// The first op of type `OpTy` in the region holding `transform`, in program
+/// order (outer before inner).
+template <typename... OpTys> Operation *findTarget(TransformOp transform) {
+  Operation *found = nullptr;
+  transform->getParentRegion()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (isa<OpTys...>(op)) {
+      found = op;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+int64_t valueOf(TransformOp transform) {
+  return transform.getTransformValueAttr().getInt();
+}
+
+//===----------------------------------------------------------------------===//
+// Task skipping: branch chains.
+//===----------------------------------------------------------------------===//
+
+/// The scf.if that an else block merely forwards (an else-if link): the last
+/// op before the terminator, whose results are exactly what is yielded.
+scf::IfOp elseIfLink(scf::IfOp ifOp) {
+  if (ifOp.getElseRegion().empty())
+    return {};
+  Block &block = ifOp.getElseRegion().front();
+  Operation *terminator = block.getTerminator();
+  if (&block.front() == terminator)
+    return {};
+  auto inner = dyn_cast<scf::IfOp>(terminator->getPrevNode());
+  if (!inner || !llvm::equal(inner.getResults(), terminator->getOperands()))
+    return {};
+  return inner;
+}
+
+/// Number of branches of the chain starting at `op`; an scf.if without else
+/// counts its (empty) else as a branch that does nothing.
+int64_t countBranches(Operation *op) {
+  if (auto switchOp = dyn_cast<scf::IndexSwitchOp>(op))
+    return switchOp.getNumCases() + 1;
+  auto ifOp = cast<scf::IfOp>(op);
+  if (scf::IfOp inner = elseIfLink(ifOp))
+    return 1 + countBranches(inner);
+  return 2;
+}
+
+/// Replaces `op` by the contents of `region`'s block (its scf.yield operands
+/// become op's results). An empty region stands for doing nothing.
+void inlineBranch(PatternRewriter &rewriter, Operation *op, Region &region) {
+  if (region.empty()) {
+    rewriter.eraseOp(op);
+    return;
+  }
+  Block &block = region.front();
+  Operation *terminator = block.getTerminator();
+  SmallVector<Value> results(terminator->getOperands());
+  rewriter.eraseOp(terminator);
+  rewriter.inlineBlockBefore(&block, op);
+  rewriter.replaceOp(op, results);
+}
+
+/// Keeps branch `branch` (0-based) of the chain starting at `op`.
+void keepBranch(PatternRewriter &rewriter, Operation *op, int64_t branch) {
+  if (auto switchOp = dyn_cast<scf::IndexSwitchOp>(op)) {
+    Region &region = branch < switchOp.getNumCases()
+                         ? switchOp.getCaseRegions()[branch]
+                         : switchOp.getDefaultRegion();
+    return inlineBranch(rewriter, op, region);
+  }
+  auto ifOp = cast<scf::IfOp>(op);
+  if (branch == 0)
+    return inlineBranch(rewriter, op, ifOp.getThenRegion());
+  scf::IfOp inner = elseIfLink(ifOp);
+  // Reaching a later branch runs the else block's leading ops too (they
+  // compute the next condition), so the whole else block is inlined.
+  inlineBranch(rewriter, op, ifOp.getElseRegion());
+  if (inner)
+    keepBranch(rewriter, inner, branch - 1);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Value 0 is exact: the transform just goes away.
+struct DropExactTransform : OpRewritePattern<TransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransformOp transform,
+                                PatternRewriter &rewriter) const override {
+    if (valueOf(transform) != 0)
+      return failure();
+    rewriter.eraseOp(transform);
+    return success();
+  }
+};
+
+/// Base of the patterns for one transform kind and a value > 0. `check`
+/// returns the op to rewrite, or null after explaining why through `diag`.
+template <TransformKind Kind>
+struct TransformPattern : OpRewritePattern<TransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  virtual Operation *check(TransformOp transform, Diagnose diag) const = 0;
+  virtual void apply(TransformOp transform, Operation *target,
+                     PatternRewriter &rewriter) const = 0;
+
+  LogicalResult matchAndRewrite(TransformOp transform,
+                                PatternRewriter &rewriter) const override {
+    if (transform.getTransformType() != Kind || valueOf(transform) == 0)
+      return failure();
+    Operation *target = check(transform, [](const Twine &) {});
+    if (!target)
+      return failure();
+    apply(transform, target, rewriter);
+    rewriter.eraseOp(transform);
+    return success();
+  }
+};
+
+struct LoopPerforation : TransformPattern<TransformKind::LoopPerforate> {
+  using TransformPattern::TransformPattern;
+
+  Operation *check(TransformOp transform, Diagnose diag) const override {
+    Operation *loop = findTarget<scf::ForOp>(transform);
+    if (!loop)
+      diag("loop_perforate found no scf.for in its region (other loop kinds "
+           "are not perforated)");
+    return loop;
+  }
+
+  void apply(TransformOp transform, Operation *target,
+             PatternRewriter &rewriter) const override {
+    auto loop = cast<scf::ForOp>(target);
+    Value step = loop.getStep();
+    rewriter.setInsertionPoint(loop);
+    Value factor = arith::ConstantOp::create(
+        rewriter, transform.getLoc(),
+        rewriter.getIntegerAttr(step.getType(), valueOf(transform) + 1));
+    Value newStep =
+        arith::MulIOp::create(rewriter, transform.getLoc(), step, factor);
+    rewriter.modifyOpInPlace(loop,
+                             [&] { loop.getStepMutable().assign(newStep); });
+  }
+};
+
+struct FunctionSubstitution : TransformPattern<TransformKind::FuncSubstitute> {
+  using TransformPattern::TransformPattern;
+
+  static std::string variantName(func::CallOp call, int64_t value) {
+    return ("approx_" + call.getCallee() + "_" + Twine(value)).str();
+  }
+
+  Operation *check(TransformOp transform, Diagnose diag) const override {
+    auto call = cast_or_null<func::CallOp>(findTarget<func::CallOp>(transform));
+    if (!call) {
+      diag("func_substitute found no func.call in its region");
+      return nullptr;
+    }
+    std::string name = variantName(call, valueOf(transform));
+    auto variant = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+        call, StringAttr::get(call.getContext(), name));
+    if (!variant) {
+      diag("func_substitute " + Twine(valueOf(transform)) + " of @" +
+           call.getCallee() + " needs a function @" + name);
+      return nullptr;
+    }
+    if (!llvm::equal(variant.getArgumentTypes(), call.getOperandTypes()) ||
+        !llvm::equal(variant.getResultTypes(), call.getResultTypes())) {
+      std::string type;
+      llvm::raw_string_ostream os(type);
+      os << variant.getFunctionType();
+      diag("variant @" + name + " has type " + type +
+           ", which does not match the call of @" + call.getCallee());
+      return nullptr;
+    }
+    return call;
+  }
+
+  void apply(TransformOp transform, Operation *target,
+             PatternRewriter &rewriter) const override {
+    auto call = cast<func::CallOp>(target);
+    std::string name = variantName(call, valueOf(transform));
+    rewriter.modifyOpInPlace(call, [&] {
+      call.setCalleeAttr(FlatSymbolRefAttr::get(call.getContext(), name));
+    });
+  }
+};
+
+struct TaskSkipping : TransformPattern<TransformKind::TaskSkipping> {
+  using TransformPattern::TransformPattern;
+
+  Operation *check(TransformOp transform, Diagnose diag) const override {
+    Operation *branch = findTarget<scf::IfOp, scf::IndexSwitchOp>(transform);
+    if (!branch) {
+      diag("task_skipping found no scf.if or scf.index_switch in its region");
+      return nullptr;
+    }
+    int64_t branches = countBranches(branch);
+    if (valueOf(transform) > branches) {
+      diag("task_skipping " + Twine(valueOf(transform)) +
+           " selects a branch past the last one (the '" +
+           branch->getName().getStringRef() + "' chain has " + Twine(branches) +
+           " branches)");
+      return nullptr;
+    }
+    return branch;
+  }
+
+  void apply(TransformOp transform, Operation *target,
+             PatternRewriter &rewriter) const override {
+    keepBranch(rewriter, target, valueOf(transform) - 1);
+  }
+};
+
+/// Explains why `transform` was left in place.
+void diagnoseRemaining(TransformOp transform) {
+  auto emit = [&](const Twine &why) { transform.emitOpError(why); };
+  switch (transform.getTransformType()) {
+  case TransformKind::LoopPerforate:
+    LoopPerforation(transform.getContext()).check(transform, emit);
+    break;
+  case TransformKind::FuncSubstitute:
+    FunctionSubstitution(transform.getContext()).check(transform, emit);
+    break;
+  case TransformKind::TaskSkipping:
+    TaskSkipping(transform.getContext()).check(transform, emit);
+    break;
+  case TransformKind::MlSurrogate:
+    emit("ml_surrogate is applied by the HPAC-ML lowering, which is not "
+         "part of this pipeline");
+    break;
+  }
+}
+
+struct ApproxApplyTransformsPass
+    : mlir::approx::impl::ApproxApplyTransformsBase<ApproxApplyTransformsPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> transforms;
+    getOperation().walk(
+        [&](TransformOp transform) { transforms.push_back(transform); });
+
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DropExactTransform, LoopPerforation, FunctionSubstitution,
+                 TaskSkipping>(&getContext());
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    config.enableFolding(false);
+    (void)applyOpPatternsGreedily(transforms, std::move(patterns), config);
+
+    bool remaining = false;
+    getOperation().walk([&](TransformOp transform) {
+      diagnoseRemaining(transform);
+      remaining = true;
+    });
+    if (remaining)
+      signalPassFailure();
+  }
+};
+
+} // namespace
