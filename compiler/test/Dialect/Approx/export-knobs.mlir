@@ -28,6 +28,7 @@
 // CHECK-NEXT:       ],
 // CHECK-NEXT:       "transform": "loop_perforate"
 // CHECK-NEXT:     },
+// CHECK-NEXT:     "safety": null,
 // CHECK-NEXT:     "state_function": "get_state",
 // CHECK-NEXT:     "threshold_range": [
 // CHECK-NEXT:       0,
@@ -42,6 +43,7 @@
 // CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+41]]:8",
 // CHECK-NEXT:     "num_thresholds": 0,
 // CHECK-NEXT:     "params": null,
+// CHECK-NEXT:     "safety": null,
 // CHECK-NEXT:     "state_function": null,
 // CHECK-NEXT:     "threshold_range": null,
 // CHECK-NEXT:     "transform_types": [
