@@ -14,7 +14,7 @@
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "function": "sum",
 // CHECK-NEXT:     "id": "sum_loop",
-// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+45]]:8",
+// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+47]]:8",
 // CHECK-NEXT:     "num_thresholds": 2,
 // CHECK-NEXT:     "params": {
 // CHECK-NEXT:       "decisions": [
@@ -40,7 +40,7 @@
 // CHECK-NEXT:   },
 // CHECK:          "function": "score",
 // CHECK-NEXT:     "id": "score_call",
-// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+41]]:8",
+// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+42]]:8",
 // CHECK-NEXT:     "num_thresholds": 0,
 // CHECK-NEXT:     "params": null,
 // CHECK-NEXT:     "safety": null,
