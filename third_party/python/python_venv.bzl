@@ -28,6 +28,13 @@ toolchain(
     toolchain = ":runtime_pair",
     toolchain_type = "@bazel_tools//tools/python:toolchain_type",
 )
+
+# Locked wheels of the packages the approxmlir wheel needs at run time, for
+# tests that install it into a fresh venv offline (pip --find-links).
+filegroup(
+    name = "wheelhouse",
+    srcs = glob(["wheelhouse/*.whl"]),
+)
 """
 
 def _find_base_python(rctx):
@@ -47,6 +54,30 @@ def _find_base_python(rctx):
         v = rctx.attr.python_version,
         c = ", ".join(candidates),
     ))
+
+def _locked_requirement(lock_text, name):
+    """The lock's entry for `name` (the pin line and its hash lines)."""
+    lines = lock_text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(name + "=="):
+            entry = [line]
+            for follow in lines[i + 1:]:
+                if not follow.startswith(" "):
+                    break
+                entry.append(follow)
+            return "\n".join(entry)
+    fail("%s is not in the requirements lock" % name)
+
+def _download_wheelhouse(rctx, python, lock):
+    requirements = [_locked_requirement(rctx.read(lock), name) for name in rctx.attr.wheelhouse]
+    rctx.file("wheelhouse.txt", "\n".join(requirements) + "\n")
+    result = rctx.execute(
+        [python, "-m", "pip", "download", "--disable-pip-version-check", "--no-input",
+         "--no-deps", "--require-hashes", "-r", "wheelhouse.txt", "-d", "wheelhouse"],
+        timeout = rctx.attr.timeout,
+    )
+    if result.return_code != 0:
+        fail("pip could not download the wheelhouse:\n" + result.stderr[-4000:])
 
 def _python_venv_impl(rctx):
     lock = rctx.path(rctx.attr.requirements_lock)
@@ -80,6 +111,7 @@ def _python_venv_impl(rctx):
             err = result.stderr[-4000:],
         ))
 
+    _download_wheelhouse(rctx, python, lock)
     rctx.file("BUILD.bazel", _TOOLCHAIN_BUILD.format(python = python))
 
 python_venv = repository_rule(
@@ -87,6 +119,7 @@ python_venv = repository_rule(
     attrs = {
         "requirements_lock": attr.label(allow_single_file = True, mandatory = True),
         "python_version": attr.string(default = "3.11"),
+        "wheelhouse": attr.string_list(doc = "Locked packages whose wheels to keep in wheelhouse/"),
         "timeout": attr.int(default = 3600),
     },
     environ = ["APPROXMLIR_PYTHON"],

@@ -57,3 +57,27 @@ def approx_opt_main() -> None:
     """Console entry point: runs the bundled approx-opt with this process's arguments."""
     binary = find_approx_opt()
     os.execv(binary, [str(binary), *sys.argv[1:]])
+
+
+LLVM_BIN_ENV_VAR = "APPROXMLIR_LLVM_BIN"
+_LLVM_BIN_DEFAULT = pathlib.Path("/usr/lib/llvm-22/bin")
+
+
+def find_llvm_tool(name: str) -> pathlib.Path:
+    """Returns an LLVM 22 tool (`mlir-opt`, `mlir-translate`, `clang`, ...).
+
+    Looked up in $APPROXMLIR_LLVM_BIN, then /usr/lib/llvm-22/bin, then as
+    `<name>-22` on PATH: the unsuffixed names on PATH may be another LLVM.
+    """
+    directories = [os.environ.get(LLVM_BIN_ENV_VAR), _LLVM_BIN_DEFAULT]
+    for directory in filter(None, directories):
+        path = pathlib.Path(directory) / name
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    on_path = shutil.which(f"{name}-22")
+    if on_path:
+        return pathlib.Path(on_path)
+    raise ToolNotFoundError(
+        f"LLVM 22 tool {name} not found in ${LLVM_BIN_ENV_VAR}, {_LLVM_BIN_DEFAULT} or as {name}-22 on PATH; "
+        "install it with `apt-get install mlir-22-tools clang-22` (./bazelw does)."
+    )
