@@ -166,7 +166,9 @@ def _build(
 
     runtime_library = runtime.runtime_library_path()
     clang = [
-        find_llvm_tool("clang"), "-O2", "-fPIC", "-shared", "-Wno-override-module", *cflags,
+        # -z defs: a symbol nobody defines (a missing variant or state
+        # function) fails the build here, not the load later.
+        find_llvm_tool("clang"), "-O2", "-fPIC", "-shared", "-Wl,-z,defs", "-Wno-override-module", *cflags,
         f"-I{runtime.include_dir()}", llvm_ir, *c_sources,
         runtime_library, f"-Wl,-rpath,{runtime_library.parent}", "-lm", "-o", workdir / LIBRARY_NAME,
     ]
@@ -210,5 +212,5 @@ def build_native(
                 raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    _LOG.info("built %s in %.3f s", key[:12], sum(seconds.values()))
+    _LOG.debug("built %s in %.3f s", key[:12], sum(seconds.values()))
     return NativeArtifact(final / LIBRARY_NAME, final / SIGNATURES_NAME, key, False, seconds)

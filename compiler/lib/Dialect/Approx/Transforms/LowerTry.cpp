@@ -48,6 +48,7 @@ void lowerTry(IRRewriter &rewriter, TryOp tryOp) {
   rewriter.eraseOp(checkYield);
   rewriter.inlineBlockBefore(&check, tryOp, body.getResults());
 
+  rewriter.setInsertionPoint(tryOp);
   auto ifOp = scf::IfOp::create(rewriter, loc, resultTypes, verdict,
                                 /*withElseRegion=*/true);
   rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
