@@ -26,6 +26,7 @@ import numpy as np
 from absl import app, flags
 
 from approxmlir.compiler import build_native, find_llvm_tool
+from approxmlir.compiler.native import toolchain_fingerprint
 
 REPEATS = flags.DEFINE_integer("repeats", 7, "Timed calls per kernel and side (best is kept).")
 SCALE = flags.DEFINE_float("scale", 1.0, "Multiplies the problem sizes.")
@@ -82,13 +83,10 @@ def _build_c(kernel: str, out_dir: pathlib.Path) -> ctypes.CDLL:
     return ctypes.CDLL(str(library))
 
 
-def _best(call: Callable[[], object], repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
+def _seconds(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
 
 
 def measure(kernel: Kernel, work: pathlib.Path, repeats: int, scale: float) -> dict[str, float]:
@@ -112,8 +110,8 @@ def measure(kernel: Kernel, work: pathlib.Path, repeats: int, scale: float) -> d
 
     mlir_time = c_time = float("inf")
     for _ in range(repeats):  # alternate so that machine noise hits both sides
-        mlir_time = min(mlir_time, _best(lambda: mlir_fn(*mlir_args), 1))
-        c_time = min(c_time, _best(lambda: c_fn(*c_args), 1))
+        mlir_time = min(mlir_time, _seconds(lambda: mlir_fn(*mlir_args)))
+        c_time = min(c_time, _seconds(lambda: c_fn(*c_args)))
     return {
         "build_cold_s": cold,
         "build_cached_s": cached,
@@ -128,6 +126,9 @@ def main(argv: list[str]) -> int:
     del argv
     # Single-threaded on both sides: numpy only builds inputs, but keep BLAS quiet.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # Identifying the toolchain (hashing approx-opt, asking tools their
+    # versions) happens once per process; it is not part of a build.
+    print(f"toolchain fingerprint (once per process): {_seconds(toolchain_fingerprint) * 1e3:.0f} ms")
     with tempfile.TemporaryDirectory(prefix="approxmlir-overhead-") as tmp:
         print(f"{'kernel':<10} {'build cold':>10} {'cached':>9} {'exact kernel':>13} {'clang -O2':>10} {'speed vs clang':>15}")
         for kernel in KERNELS:
