@@ -56,13 +56,25 @@ llvm::json::Object describe(Type type) {
   bool strided = isa<StridedLayoutAttr>(memref.getLayout());
   if (element.empty() || (!strided && !memref.getLayout().isIdentity()))
     return unsupported(type);
+  auto staticOrMinusOne = [](int64_t v) {
+    return ShapedType::isDynamic(v) ? int64_t(-1) : v;
+  };
   llvm::json::Array shape;
   for (int64_t size : memref.getShape())
-    shape.push_back(ShapedType::isDynamic(size) ? int64_t(-1) : size);
-  return llvm::json::Object{{"kind", "memref"},
+    shape.push_back(staticOrMinusOne(size));
+  llvm::json::Object result{{"kind", "memref"},
                             {"element_type", element},
                             {"shape", std::move(shape)},
                             {"strided", strided}};
+  // A strided layout may fix strides or the offset; the binding checks them.
+  if (auto layout = dyn_cast<StridedLayoutAttr>(memref.getLayout())) {
+    llvm::json::Array strides;
+    for (int64_t stride : layout.getStrides())
+      strides.push_back(staticOrMinusOne(stride));
+    result["strides"] = std::move(strides);
+    result["offset"] = staticOrMinusOne(layout.getOffset());
+  }
+  return result;
 }
 
 struct ApproxExportSignaturesPass
