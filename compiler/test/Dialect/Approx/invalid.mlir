@@ -795,3 +795,144 @@ func.func @try_body_arguments() {
   }
   return
 }
+
+//===----------------------------------------------------------------------===//
+// approx.knob: safety contract and state function arguments
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func private @check(f64, f64) -> i1
+
+// The custom syntax always has both; the generic form can give only one.
+func.func @knob_checker_without_recover(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op a safety contract needs both a checker and a recover function}}
+  %r = "approx.knob"(%x) <{checker = @check, decision_values = array<i64: 0>, id = "k", transform_types = [#approx.transform<ml_surrogate>]}> ({
+  ^bb0(%x2: f64):
+    "approx.yield"(%x2) : (f64) -> ()
+  }) : (f64) -> f64
+  return %r : f64
+}
+
+// -----
+
+func.func private @exact(f64) -> f64
+
+func.func @knob_recover_without_checker(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op a safety contract needs both a checker and a recover function}}
+  %r = "approx.knob"(%x) <{decision_values = array<i64: 0>, id = "k", recover = @exact, transform_types = [#approx.transform<ml_surrogate>]}> ({
+  ^bb0(%x2: f64):
+    "approx.yield"(%x2) : (f64) -> ()
+  }) : (f64) -> f64
+  return %r : f64
+}
+
+// -----
+
+func.func private @exact(f64) -> f64
+
+func.func @knob_unknown_checker(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op references unknown checker function @no_such_checker}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @no_such_checker recover @exact {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+func.func private @check(f64, f64) -> i1
+
+func.func @knob_unknown_recover(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op references unknown recover function @no_such_recover}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @check recover @no_such_recover {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+// The checker must take the operands and then the results.
+func.func private @check_results_only(f64) -> i1
+func.func private @exact(f64) -> f64
+
+func.func @knob_checker_arguments(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op checker @check_results_only has type '(f64) -> i1' but must take the knob's operands then its results and return i1}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @check_results_only recover @exact {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+func.func private @check_i32(f64, f64) -> i32
+func.func private @exact(f64) -> f64
+
+func.func @knob_checker_result(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op checker @check_i32 has type '(f64, f64) -> i32' but must take the knob's operands then its results and return i1}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @check_i32 recover @exact {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+func.func private @check(f64, f64) -> i1
+func.func private @exact_f32(f32) -> f64
+
+func.func @knob_recover_arguments(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op recover function @exact_f32 has type '(f32) -> f64' but must map the knob's operands to its results}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @check recover @exact_f32 {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+func.func private @check(f64, f64) -> i1
+func.func private @exact_void(f64)
+
+func.func @knob_recover_results(%x: f64) -> f64 {
+  // expected-error @+1 {{'approx.knob' op recover function @exact_void has type '(f64) -> ()' but must map the knob's operands to its results}}
+  %r = approx.knob "k"(%x) : (f64) -> f64 transforms [ml_surrogate] decisions [0] check @check recover @exact_void {
+  ^bb0(%x2: f64):
+    approx.yield %x2 : f64
+  }
+  return %r : f64
+}
+
+// -----
+
+func.func private @state_of_index(index) -> i64
+
+func.func @knob_state_function_arguments(%x: f64) {
+  // expected-error @+1 {{'approx.knob' op state function @state_of_index must take no arguments or exactly the knob's operands}}
+  approx.knob "k"(%x) : (f64) -> () transforms [ml_surrogate] state @state_of_index thresholds 1 in [0, 10] decisions [0] {
+  ^bb0(%x2: f64):
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+// Some of the knob's operands are not enough.
+func.func private @state_of_first(f64) -> i64
+
+func.func @knob_state_function_operand_prefix(%x: f64, %n: index) {
+  // expected-error @+1 {{'approx.knob' op state function @state_of_first must take no arguments or exactly the knob's operands}}
+  approx.knob "k"(%x, %n) : (f64, index) -> () transforms [ml_surrogate] state @state_of_first thresholds 1 in [0, 10] decisions [0] {
+  ^bb0(%x2: f64, %n2: index):
+    approx.yield
+  }
+  return
+}

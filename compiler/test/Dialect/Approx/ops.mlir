@@ -354,3 +354,48 @@ module @inner {
     return
   }
 }
+
+//===----------------------------------------------------------------------===//
+// approx.knob: safety contract
+//===----------------------------------------------------------------------===//
+
+func.func private @check_sum(memref<?xf64>, index, f64) -> i1
+func.func private @check_nothing() -> i1
+
+// A checker taking the operands then the results, a recover function mapping
+// the operands to the results; with state, params and extra attributes.
+// CHECK-LABEL: func.func @knob_safety_contract
+// CHECK-SAME:    (%[[A:.*]]: memref<?xf64>, %[[N:.*]]: index) -> f64
+// CHECK-NEXT:    %[[R:.*]] = approx.knob "safe_sum"(%[[A]], %[[N]]) : (memref<?xf64>, index) -> f64 transforms [func_substitute] state @get_state thresholds 1 in [0, 10] decisions [0, 1] params <transform = func_substitute, decisions = [1]> check @check_sum recover @exact_sum attributes {tag = "safe"} {
+// CHECK-NEXT:    ^bb0(%[[A2:.*]]: memref<?xf64>, %[[N2:.*]]: index):
+// CHECK-NEXT:      %[[S:.*]] = func.call @exact_sum(%[[A2]], %[[N2]]) : (memref<?xf64>, index) -> f64
+// CHECK-NEXT:      approx.yield %[[S]] : f64
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return %[[R]] : f64
+func.func @knob_safety_contract(%a: memref<?xf64>, %n: index) -> f64 {
+  %r = approx.knob "safe_sum"(%a, %n) : (memref<?xf64>, index) -> f64
+      transforms [func_substitute] state @get_state thresholds 1 in [0, 10]
+      decisions [0, 1]
+      params <transform = func_substitute, decisions = [1]>
+      check @check_sum recover @exact_sum attributes {tag = "safe"} {
+  ^bb0(%a2: memref<?xf64>, %n2: index):
+    %s = func.call @exact_sum(%a2, %n2) : (memref<?xf64>, index) -> f64
+    approx.yield %s : f64
+  }
+  return %r : f64
+}
+
+// Without operands or results: a checker and recover function without
+// arguments.
+// CHECK-LABEL: func.func @knob_safety_contract_empty
+// CHECK-NEXT:    approx.knob "safe_empty"() : () -> () transforms [ml_surrogate] decisions [0] check @check_nothing recover @recover_nothing {
+// CHECK-NEXT:      approx.yield{{$}}
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
+func.func @knob_safety_contract_empty() {
+  approx.knob "safe_empty"() : () -> () transforms [ml_surrogate] decisions [0]
+      check @check_nothing recover @recover_nothing {
+    approx.yield
+  }
+  return
+}

@@ -11,7 +11,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir {
 namespace approx {
@@ -29,10 +28,12 @@ namespace {
 using Diagnose = function_ref<void(const Twine &)>;
 
 /// The first op of type `OpTy` in the region holding `transform`, in program
-/// order (outer before inner).
+/// order (outer before inner). Nested knobs belong to their own transforms.
 template <typename... OpTys> Operation *findTarget(TransformOp transform) {
   Operation *found = nullptr;
   transform->getParentRegion()->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (isa<KnobOp>(op))
+      return WalkResult::skip();
     if (isa<OpTys...>(op)) {
       found = op;
       return WalkResult::interrupt();
@@ -153,10 +154,29 @@ struct LoopPerforation : TransformPattern<TransformKind::LoopPerforate> {
   using TransformPattern::TransformPattern;
 
   Operation *check(TransformOp transform, Diagnose diag) const override {
-    Operation *loop = findTarget<scf::ForOp>(transform);
-    if (!loop)
+    auto loop = cast_or_null<scf::ForOp>(findTarget<scf::ForOp>(transform));
+    if (!loop) {
       diag("loop_perforate found no scf.for in its region (other loop kinds "
            "are not perforated)");
+      return nullptr;
+    }
+    // The step is multiplied by value + 1, which must be a positive number
+    // of the step's type.
+    Type stepType = loop.getStep().getType();
+    unsigned width = stepType.isIndex() ? 64 : stepType.getIntOrFloatBitWidth();
+    int64_t value = valueOf(transform);
+    int64_t maxFactor =
+        width >= 64 ? INT64_MAX : (int64_t(1) << (width - 1)) - 1;
+    if (value >= maxFactor) {
+      std::string type;
+      llvm::raw_string_ostream os(type);
+      os << stepType;
+      diag("loop_perforate " + Twine(value) +
+           " multiplies the step by value + 1, which does not fit the step "
+           "type " +
+           type);
+      return nullptr;
+    }
     return loop;
   }
 
@@ -244,8 +264,8 @@ struct TaskSkipping : TransformPattern<TransformKind::TaskSkipping> {
   }
 };
 
-/// Explains why `transform` was left in place.
-void diagnoseRemaining(TransformOp transform) {
+/// Explains why `transform` cannot be applied.
+void diagnose(TransformOp transform) {
   auto emit = [&](const Twine &why) { transform.emitOpError(why); };
   switch (transform.getTransformType()) {
   case TransformKind::LoopPerforate:
@@ -264,27 +284,54 @@ void diagnoseRemaining(TransformOp transform) {
   }
 }
 
+/// Records erased transforms: task skipping drops branches that may hold some.
+struct ErasureTracker : RewriterBase::Listener {
+  DenseSet<Operation *> erased;
+  void notifyOperationErased(Operation *op) override { erased.insert(op); }
+};
+
+unsigned nestingDepth(Operation *op) {
+  unsigned depth = 0;
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    ++depth;
+  return depth;
+}
+
 struct ApproxApplyTransformsPass
     : mlir::approx::impl::ApproxApplyTransformsBase<ApproxApplyTransformsPass> {
   void runOnOperation() override {
-    SmallVector<Operation *> transforms;
-    getOperation().walk(
-        [&](TransformOp transform) { transforms.push_back(transform); });
+    // Innermost regions first, so that a transform acts on its region before
+    // an enclosing transform reshapes it; program order within a depth.
+    SmallVector<std::pair<unsigned, TransformOp>> order;
+    getOperation().walk<WalkOrder::PreOrder>([&](TransformOp transform) {
+      order.emplace_back(nestingDepth(transform), transform);
+    });
+    llvm::stable_sort(
+        order, [](const auto &a, const auto &b) { return a.first > b.first; });
 
     RewritePatternSet patterns(&getContext());
     patterns.add<DropExactTransform, LoopPerforation, FunctionSubstitution,
                  TaskSkipping>(&getContext());
-    GreedyRewriteConfig config;
-    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-    config.enableFolding(false);
-    (void)applyOpPatternsGreedily(transforms, std::move(patterns), config);
-
-    bool remaining = false;
-    getOperation().walk([&](TransformOp transform) {
-      diagnoseRemaining(transform);
-      remaining = true;
-    });
-    if (remaining)
+    ErasureTracker tracker;
+    PatternRewriter rewriter(&getContext());
+    rewriter.setListener(&tracker);
+    bool failedAny = false;
+    for (auto &[depth, transform] : order) {
+      if (tracker.erased.contains(transform))
+        continue;
+      bool applied = llvm::any_of(
+          patterns.getNativePatterns(),
+          [&, transform = transform](const std::unique_ptr<RewritePattern> &p) {
+            rewriter.setInsertionPoint(transform);
+            return succeeded(p->matchAndRewrite(transform, rewriter));
+          });
+      if (!applied) {
+        diagnose(transform);
+        failedAny = true;
+      }
+    }
+    if (failedAny)
       signalPassFailure();
   }
 };

@@ -47,9 +47,10 @@ struct ApproxFinalizePass
     for (KnobOp knob : knobs) {
       Block &body = knob.getBody().front();
       auto yield = cast<YieldOp>(body.getTerminator());
+      // Read the yield after inlining: it may yield block arguments.
+      rewriter.inlineBlockBefore(&body, knob, knob.getInputs());
       SmallVector<Value> results(yield.getValues());
       rewriter.eraseOp(yield);
-      rewriter.inlineBlockBefore(&body, knob, knob.getInputs());
       rewriter.replaceOp(knob, results);
     }
 

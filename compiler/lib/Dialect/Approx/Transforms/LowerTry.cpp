@@ -41,12 +41,13 @@ void lowerTry(IRRewriter &rewriter, TryOp tryOp) {
   body.getRegion().takeBody(tryOp.getBody());
   yieldWithScf(rewriter, body.getRegion().front());
 
-  // The check runs on the approximate results.
+  // The check runs on the approximate results. Its yield is read after
+  // inlining, once block arguments have been replaced.
   Block &check = tryOp.getCheck().front();
   auto checkYield = cast<YieldOp>(check.getTerminator());
+  rewriter.inlineBlockBefore(&check, tryOp, body.getResults());
   Value verdict = checkYield.getValues().front();
   rewriter.eraseOp(checkYield);
-  rewriter.inlineBlockBefore(&check, tryOp, body.getResults());
 
   rewriter.setInsertionPoint(tryOp);
   auto ifOp = scf::IfOp::create(rewriter, loc, resultTypes, verdict,
