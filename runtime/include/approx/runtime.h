@@ -17,7 +17,8 @@
  *
  *     int64_t my_state(void);
  *
- * whose result is compared against the knob's thresholds (thresholds are
+ * (or one taking exactly the knob's operands, e.g. the particle whose charge
+ * decides), whose result is compared against the knob's thresholds (thresholds are
  * i64; scale a floating-point quantity to an integer yourself, e.g. a
  * percentage 0..100). Name it in the annotation (`state @my_state`); the
  * compiled code calls it by symbol, so it must be visible when the compiled
