@@ -1,0 +1,1 @@
+"""Frontends: source languages to MLIR with approx knobs (`approxmlir.frontends.c`)."""

@@ -1,0 +1,67 @@
+"""Parses C with libclang: Debian's libclang-22 through the `clang.cindex` bindings.
+
+The bindings come from the pinned PyPI package `libclang`; the library is the
+system's libclang-22 (package libclang1-22), the same clang as the `clang-22`
+that compiles reference builds, so both agree on the language.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import pathlib
+from typing import Optional, Sequence
+
+from clang import cindex
+
+from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
+
+LIBCLANG_ENV_VAR = "APPROXMLIR_LIBCLANG"
+_CANDIDATES = (
+    "/usr/lib/llvm-22/lib/libclang-22.so.1",
+    "/usr/lib/x86_64-linux-gnu/libclang-22.so.22",
+)
+
+DEFAULT_ARGS = ("-x", "c", "-std=c11")
+
+
+@functools.lru_cache(maxsize=None)
+def index() -> cindex.Index:
+    """The libclang index, configured once per process."""
+    explicit = os.environ.get(LIBCLANG_ENV_VAR)
+    candidates = [explicit] if explicit else list(_CANDIDATES)
+    for candidate in candidates:
+        if candidate and pathlib.Path(candidate).is_file():
+            if not cindex.Config.loaded:
+                cindex.Config.set_library_file(candidate)
+            return cindex.Index.create()
+    raise FileNotFoundError(
+        f"libclang 22 not found (tried {', '.join(c for c in candidates if c)}); "
+        f"install libclang1-22 (./bazelw does) or set {LIBCLANG_ENV_VAR}"
+    )
+
+
+def parse(
+    path: os.PathLike | str,
+    source: Optional[str] = None,
+    args: Sequence[str] = (),
+) -> cindex.TranslationUnit:
+    """Parses a C file (or `source` as if it were at `path`).
+
+    Raises FrontendError at the first error clang reports.
+    """
+    path = os.fspath(path)
+    unsaved = [(path, source)] if source is not None else None
+    try:
+        unit = index().parse(
+            path,
+            args=[*DEFAULT_ARGS, *args],
+            unsaved_files=unsaved,
+            options=cindex.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD,
+        )
+    except cindex.TranslationUnitLoadError as error:
+        raise FrontendError(SourceLocation(path, 1, 1), f"cannot parse: {error}") from error
+    for diagnostic in unit.diagnostics:
+        if diagnostic.severity >= cindex.Diagnostic.Error:
+            raise FrontendError(location_of(diagnostic), f"error: {diagnostic.spelling}")
+    return unit
