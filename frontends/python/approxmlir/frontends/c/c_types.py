@@ -130,6 +130,13 @@ def convert(ctype: Type, where: SourceLocation) -> CType:
     raise FrontendError(where, f"unsupported: type '{ctype.spelling}'")
 
 
+def parameter_type(ctype: CType) -> CType:
+    """C adjusts array parameters to pointers (`T a[N][M]` is `T (*a)[M]`)."""
+    if isinstance(ctype, Array):
+        return Pointer(ctype.element, ctype.dims[1:])
+    return ctype
+
+
 def common_scalar(ctype: CType, where: SourceLocation) -> Scalar:
     if not isinstance(ctype, Scalar):
         raise FrontendError(where, "unsupported: non-scalar value in a scalar context")
