@@ -313,8 +313,8 @@ class ExpressionTranslator:
             if place.indices:
                 return self.linearize(place.storage, place.indices, target.element)
             return PointerValue(place.storage, self.index_const(0), Pointer(target.element))
-        if target.row_dims and remaining == len(target.row_dims) + 1 and not place.indices:
-            return place
+        if target.row_dims and remaining == len(target.row_dims) + 1:
+            return place  # still indexable; only whole arrays pass to row-pointer parameters
         raise _unsupported(where, "pointer into a multi-dimensional array")
 
     def as_pointer_value(self, place, where: Cursor) -> PointerValue:
@@ -551,25 +551,43 @@ class ExpressionTranslator:
         e = self.emitter
         if ctype.is_float:
             predicate = {LT: "olt", GT: "ogt", LE: "ole", GE: "oge", EQ: "oeq", NE: "une"}[op]
-            return e.op(f"arith.cmpf {predicate}, {e.use(a)}, {e.use(b)} : {ctype.mlir}", "i1")
+            return e.op(f"arith.cmpf {predicate}, {e.use(a)}, {e.use(b)} : {a.type}", "i1")
         signed = ctype.signed and not ctype.is_bool
         predicate = {
             LT: "slt" if signed else "ult", GT: "sgt" if signed else "ugt",
             LE: "sle" if signed else "ule", GE: "sge" if signed else "uge", EQ: "eq", NE: "ne",
         }[op]
-        return e.op(f"arith.cmpi {predicate}, {e.use(a)}, {e.use(b)} : {ctype.mlir}", "i1")
+        return e.op(f"arith.cmpi {predicate}, {e.use(a)}, {e.use(b)} : {a.type}", "i1")
 
     def pointer_binary(self, op: int, lhs: Cursor, rhs: Cursor, expr: Cursor) -> Value:
-        """Pointer difference and comparison (both into the same array, as C requires)."""
+        """Pointer difference and comparison, on the elements' addresses (two
+        pointers may come from different memrefs viewing the same array)."""
         if op not in (SUB, LT, GT, LE, GE, EQ, NE):
             raise _unsupported(expr, "pointer arithmetic producing a pointer in a numeric context")
-        a = self.as_pointer_value(self.pointer(lhs), lhs).offset
-        b = self.as_pointer_value(self.pointer(rhs), rhs).offset
+        left = self.as_pointer_value(self.pointer(lhs), lhs)
+        right = self.as_pointer_value(self.pointer(rhs), rhs)
+        a, b = self.address(left), self.address(right)
         ctype = self.scalar_type(expr)
         if op == SUB:
-            return self.from_index(self.arith("subi", a, b), ctype)
-        flag = self.compare(op, a, b, Scalar(64))
+            size = self.index_const(max(1, left.ctype.element.width // 8))
+            return self.from_index(self.arith("divsi", self.arith("subi", a, b), size), ctype)
+        flag = self.compare(op, a, b, Scalar(64, signed=False))
         return self.convert(flag, c_types.BOOL, ctype)
+
+    def address(self, pointer: PointerValue) -> Value:
+        """The byte address of the element `pointer` points to, as an index."""
+        e = self.emitter
+        base = pointer.base
+        aligned = e.op(f"memref.extract_aligned_pointer_as_index {e.use(base)} : {base.type} -> index", "index")
+        element = pointer.ctype.element
+        offset = pointer.offset
+        if "strided<" in base.type:
+            names = [e.fresh("md") for _ in range(4)]
+            e.line(f"{names[0]}, {names[1]}, {names[2]}, {names[3]} = memref.extract_strided_metadata "
+                   f"{e.use(base)} : {base.type} -> memref<{element.mlir}>, index, index, index")
+            offset = self.arith("addi", offset, Value(names[1], "index", e.scope))
+        size = self.index_const(max(1, element.width // 8))
+        return self.arith("addi", aligned, self.arith("muli", offset, size))
 
     def logical(self, op: int, lhs: Cursor, rhs: Cursor, ctype: Scalar) -> Value:
         """`&&` and `||` evaluate their right operand only when needed."""
