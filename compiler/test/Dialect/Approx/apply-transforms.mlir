@@ -625,3 +625,15 @@ func.func @c3_task_skipping(%arg0: i32, %arg1: memref<?xi32>, %arg2: i32) attrib
   }
   return
 }
+
+// The C frontend keeps an annotated function's exact body as @__internal_f;
+// its variants are named after f.
+func.func private @__internal_score(f64) -> f64
+func.func private @approx_score_2(f64) -> f64
+// CHECK-LABEL: func.func @internal_prefix
+// CHECK:         call @approx_score_2(%{{.+}}) : (f64) -> f64
+func.func @internal_prefix(%x: f64) -> f64 {
+  approx.transform func_substitute 2
+  %r = func.call @__internal_score(%x) : (f64) -> f64
+  return %r : f64
+}

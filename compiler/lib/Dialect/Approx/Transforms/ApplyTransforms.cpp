@@ -198,8 +198,12 @@ struct LoopPerforation : TransformPattern<TransformKind::LoopPerforate> {
 struct FunctionSubstitution : TransformPattern<TransformKind::FuncSubstitute> {
   using TransformPattern::TransformPattern;
 
+  /// `approx_<callee>_<value>`. The C frontend keeps the exact body of an
+  /// annotated function `f` as `__internal_f`; its variants are `approx_f_<v>`.
   static std::string variantName(func::CallOp call, int64_t value) {
-    return ("approx_" + call.getCallee() + "_" + Twine(value)).str();
+    StringRef callee = call.getCallee();
+    callee.consume_front("__internal_");
+    return ("approx_" + callee + "_" + Twine(value)).str();
   }
 
   Operation *check(TransformOp transform, Diagnose diag) const override {

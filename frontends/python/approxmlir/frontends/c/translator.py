@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TranslationUnit
@@ -146,7 +147,7 @@ class FunctionTranslator(StatementTranslator):
                 e.line("func.return")
             else:
                 e.line(f"func.return {e.use(result)} : {self.result_type.mlir}")
-        return [header, *function_entry.lines, *function_scope.lines, "}"]
+        return [header, *function_entry.lines, *function_scope.lines, f"}} {mlir_location(location_of(self.function))}"]
 
     def wrapper_function(self, name: str, private: bool, annotation: Annotation) -> list[str]:
         e = self.emitter
@@ -168,7 +169,7 @@ class FunctionTranslator(StatementTranslator):
                 e.line("func.return")
             else:
                 e.line(f"func.return {e.use(result)} : {self.result_type.mlir}")
-        return [header, *function_scope.lines, "}"]
+        return [header, *function_scope.lines, f"}} {mlir_location(location_of(self.function))}"]
 
     def emit_body(self, args: list[Value]) -> None:
         """Parameters into variables, then the body statements."""
@@ -217,13 +218,14 @@ class FunctionTranslator(StatementTranslator):
                 e.use(arg)
             self.entry = Entry(scope)
             emit()
+            scope.lines[0:0] = self.entry.lines  # hoisted allocas first
             if result_types:
                 value = self.return_slot if direct_result else self.load_result()
                 e.line(f"approx.yield {e.use(value)} : {result_types[0]}")
             else:
                 e.line("approx.yield")
         self.entry = outer_entry
-        return self.emit_knob(knob_id, spec, scope, result_types)
+        return self.emit_knob(knob_id, spec, scope, result_types, annotation.location)
 
     def knob_statement(self, stmt: Cursor, annotation: Annotation) -> None:
         spec = annotation.spec
@@ -238,9 +240,12 @@ class FunctionTranslator(StatementTranslator):
             self.module.consume_annotation(annotation)
             self.statement(stmt)
             e.line("approx.yield")
-        self.emit_knob(knob_id, spec, scope, [])
+        self.emit_knob(knob_id, spec, scope, [], annotation.location)
 
-    def emit_knob(self, knob_id: str, spec: KnobSpec, scope, result_types: list[str]) -> Optional[Value]:
+    def emit_knob(self, knob_id: str, spec: KnobSpec, scope, result_types: list[str],
+                  location: SourceLocation) -> Optional[Value]:
+        """The approx.knob op around `scope`; diagnostics about it point at its
+        annotation in the C source."""
         e = self.emitter
         captured = list(scope.captures.items())
         operands = ", ".join(e.use(value) for value, _ in captured)
@@ -256,8 +261,13 @@ class FunctionTranslator(StatementTranslator):
         e.line(header)
         e.line(f"^bb0({block_args}):")
         e.splice(scope.lines)
-        e.line("}")
+        e.line(f"}} {mlir_location(location)}")
         return result
+
+
+def mlir_location(location: SourceLocation) -> str:
+    """An MLIR `loc(...)` naming a C source position."""
+    return f"loc({json.dumps(location.file)}:{location.line}:{location.column})"
 
 
 def _walk(cursor: Cursor):

@@ -101,7 +101,9 @@ def ApproxApplyTransforms
       body and its loop-carried values are unchanged, so it runs over every
       (v+1)-th iteration;
     - `func_substitute`: retarget the `func.call` to `@approx_<callee>_<v>`,
-      which must exist with the callee's type;
+      which must exist with the callee's type (a callee `@__internal_f`, the
+      exact body the C frontend keeps for an annotated function `f`, has the
+      variants `@approx_f_<v>`);
     - `task_skipping`: keep only the v-th branch (1-based) of the `scf.if`
       else-if chain or of the `scf.index_switch` (cases in order, then the
       default), dropping the conditions.
