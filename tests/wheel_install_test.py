@@ -14,6 +14,7 @@ _RUNFILES = pathlib.Path(os.path.abspath(__file__)).parent.parent
 WHEEL = _RUNFILES / "approxmlir-0.1.0-py3-none-linux_x86_64.whl"
 EXAMPLE = _RUNFILES / "benchmarks" / "examples" / "retrieval.mlir"
 DOT_KERNEL = _RUNFILES / "benchmarks" / "kernels" / "dot.mlir"
+ANNOTATED_C = _RUNFILES / "frontends" / "python" / "tests" / "testdata" / "annotated.c"
 # Locked wheels of the run-time dependencies (numpy), so pip needs no index.
 WHEELHOUSE = _RUNFILES.parent / "approx_py" / "wheelhouse"
 
@@ -89,6 +90,16 @@ def test_wheel_builds_and_runs_a_native_kernel(installed_venv, tmp_path):
     assert report["library"].startswith(str(tmp_path / "cache"))
     # Perforated by 2: only the even elements count: 2 * (0 + 2 + 4 + 6 + 8).
     assert report["result"] == 40.0
+
+
+def test_wheel_approx_cc_translates_annotated_c(installed_venv, tmp_path):
+    output = tmp_path / "annotated.mlir"
+    result = subprocess.run(
+        [installed_venv / "bin" / "approx-cc", ANNOTATED_C, "-o", output],
+        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'approx.knob "sum_loop"' in output.read_text()
 
 
 def test_wheel_console_script_runs_bundled_approx_opt(installed_venv, tmp_path):

@@ -8,7 +8,7 @@ def _approx_deps_impl(_module_ctx):
     python_venv(
         name = "approx_py",
         requirements_lock = "//third_party/python:requirements_lock.txt",
-        wheelhouse = ["numpy"],
+        wheelhouse = ["absl-py", "libclang", "numpy"],
     )
 
 approx_deps = module_extension(implementation = _approx_deps_impl)

@@ -63,5 +63,26 @@ def parse(
         raise FrontendError(SourceLocation(path, 1, 1), f"cannot parse: {error}") from error
     for diagnostic in unit.diagnostics:
         if diagnostic.severity >= cindex.Diagnostic.Error:
-            raise FrontendError(location_of(diagnostic), f"error: {diagnostic.spelling}")
+            location = location_of(diagnostic)
+            if location.file == path:
+                raise FrontendError(location, f"error: {diagnostic.spelling}")
+            # An error inside a header: report it at the #include that brought it in.
+            raise FrontendError(_including_line(unit, path, location.file),
+                                f"error in included file {location}: {diagnostic.spelling}")
     return unit
+
+
+def _including_line(unit: cindex.TranslationUnit, path: str, header: str) -> SourceLocation:
+    """The position of the main file's #include through which `header` came in."""
+    parents = {}
+    for inclusion in unit.get_includes():
+        parents.setdefault(inclusion.include.name, inclusion)
+    current = header
+    for _ in range(len(parents) + 1):
+        inclusion = parents.get(current)
+        if inclusion is None:
+            break
+        if inclusion.source.name == path:
+            return location_of(inclusion.location)
+        current = inclusion.source.name
+    return SourceLocation(path, 1, 1)

@@ -1,0 +1,287 @@
+"""Differential test of the C frontend against clang.
+
+Every program in `corpus/` defines `void run(int64_t *iout, double *fout)`,
+which computes deterministic results from data it generates itself and
+writes them to some of the 64 slots of each array. The reference is the
+program compiled by `clang-22 -O2` and called through ctypes; ours is the
+program translated by `approxmlir.frontends.c.translate_file`, built by
+`approxmlir.compiler.build_native` and called through the runtime binding.
+Both start from the same sentinel-filled arrays, and every slot (written or
+not) must agree: integers exactly, doubles to a relative 1e-12.
+
+A program whose first line is `// EXPECT-UNSUPPORTED: <construct>` uses a
+construct outside the frontend's subset: translating it must raise a
+FrontendError whose message contains `unsupported:` and whose location is a
+line of the program mentioning the construct. Its reference side is still
+checked, so the corpus stays valid C either way.
+
+The corpus itself is checked too: each program is plain C11 with the allowed
+headers only, exports nothing but `run`, writes at least one slot, and runs
+clean under AddressSanitizer and UndefinedBehaviorSanitizer with the same
+results (undefined behaviour would make any disagreement meaningless).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import os
+import pathlib
+import re
+import subprocess
+from typing import Callable, Optional
+
+import numpy as np
+import pytest
+
+from approxmlir import compiler
+from approxmlir.frontends import c as c_frontend
+
+CORPUS_DIR = pathlib.Path(os.path.abspath(__file__)).parent / "corpus"
+PROGRAMS = sorted(CORPUS_DIR.glob("*.c"))
+
+SLOTS = 64
+SENTINEL_I = -0x5A5A_5A5A_5A5A_5A5B  # distinctive, never a plausible result
+RTOL = 1e-12
+MIN_COMPARED = 20
+MAX_UNSUPPORTED = 2
+ALLOWED_HEADERS = frozenset({"stdint.h", "stdbool.h", "math.h", "stddef.h"})
+MIN_LINES, MAX_LINES = 30, 120
+
+# -ffp-contract=off: C semantics without FMA contraction, whatever the target.
+# Warnings are errors, except for what the corpus does on purpose (a dangling
+# else, implicit conversions of literals that change their value).
+REFERENCE_FLAGS = ("-std=c11", "-O2", "-fPIC", "-shared", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
+                   "-Wno-unused-parameter", "-Wno-dangling-else", "-Wno-literal-conversion", "-Wno-literal-range")
+SANITIZER_FLAGS = ("-std=c11", "-O1", "-g", "-fno-omit-frame-pointer", "-ffp-contract=off",
+                   "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
+SUBPROCESS_TIMEOUT_S = 120.0
+
+EXPECT_RE = re.compile(r"^// EXPECT-UNSUPPORTED: (\w+)\s*$")
+INCLUDE_RE = re.compile(r"^\s*#\s*include\s*[<\"]([^>\"]+)[>\"]", re.MULTILINE)
+RUN_SIGNATURE_RE = re.compile(r"^void run\(int64_t \*iout, double \*fout\) \{$", re.MULTILINE)
+
+# Prints both arrays as integers (doubles by their bits) for the sanitized run.
+SANITIZER_DRIVER = f"""
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+void run(int64_t *iout, double *fout);
+
+int main(void) {{
+  int64_t iout[{SLOTS}];
+  double fout[{SLOTS}];
+  for (int i = 0; i < {SLOTS}; i++) {{
+    iout[i] = {SENTINEL_I}LL;
+    fout[i] = __builtin_nan("");
+  }}
+  run(iout, fout);
+  for (int i = 0; i < {SLOTS}; i++) {{
+    uint64_t bits;
+    memcpy(&bits, &fout[i], sizeof bits);
+    printf("%lld %llu\\n", (long long)iout[i], (unsigned long long)bits);
+  }}
+  return 0;
+}}
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    path: pathlib.Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def source(self) -> str:
+        return self.path.read_text()
+
+    @property
+    def unsupported_construct(self) -> Optional[str]:
+        """The construct named by an `// EXPECT-UNSUPPORTED:` first line, if any."""
+        first_line = self.source.split("\n", 1)[0]
+        match = EXPECT_RE.match(first_line)
+        return match.group(1) if match else None
+
+    def lines_mentioning(self, word: str) -> set[int]:
+        """1-based numbers of the lines where `word` occurs as a token."""
+        pattern = re.compile(rf"\b{re.escape(word)}\b")
+        return {
+            number
+            for number, line in enumerate(self.source.split("\n"), start=1)
+            if number > 1 and pattern.search(line)
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Outputs:
+    iout: np.ndarray
+    fout: np.ndarray
+
+    def written_slots(self) -> int:
+        return int(np.count_nonzero(self.iout != SENTINEL_I) + np.count_nonzero(~np.isnan(self.fout)))
+
+
+ALL_PROGRAMS = [Program(path) for path in PROGRAMS]
+COMPARED = [p for p in ALL_PROGRAMS if p.unsupported_construct is None]
+UNSUPPORTED = [p for p in ALL_PROGRAMS if p.unsupported_construct is not None]
+
+
+def fresh_outputs() -> Outputs:
+    return Outputs(np.full(SLOTS, SENTINEL_I, dtype=np.int64), np.full(SLOTS, np.nan, dtype=np.float64))
+
+
+def run_command(command: list[str], what: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S, check=False)
+    assert result.returncode == 0, f"{what} failed ({result.returncode}):\n{' '.join(command)}\n{result.stderr}"
+    return result
+
+
+def clang() -> str:
+    return os.fspath(compiler.find_llvm_tool("clang"))
+
+
+def compile_reference(program: Program, out_dir: pathlib.Path) -> pathlib.Path:
+    library = out_dir / f"{program.path.stem}.so"
+    run_command([clang(), *REFERENCE_FLAGS, os.fspath(program.path), "-lm", "-o", os.fspath(library)],
+                f"reference build of {program.name}")
+    return library
+
+
+def run_reference(library: pathlib.Path) -> Outputs:
+    run = ctypes.CDLL(os.fspath(library)).run
+    run.argtypes = [ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_double)]
+    run.restype = None
+    outputs = fresh_outputs()
+    run(outputs.iout.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
+        outputs.fout.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
+    return outputs
+
+
+def run_ours(program: Program, cache_dir: pathlib.Path) -> Outputs:
+    mlir = c_frontend.translate_file(program.path)
+    artifact = compiler.build_native(mlir, cache_dir=cache_dir)
+    outputs = fresh_outputs()
+    artifact.load()["run"](outputs.iout, outputs.fout)
+    return outputs
+
+
+def exported_functions(library: pathlib.Path) -> set[str]:
+    nm = os.fspath(compiler.find_llvm_tool("llvm-nm"))
+    listing = run_command([nm, "--defined-only", "--extern-only", os.fspath(library)], "llvm-nm").stdout
+    return {fields[2] for fields in (line.split() for line in listing.splitlines())
+            if len(fields) == 3 and fields[1] in "TW"}
+
+
+def run_sanitized(program: Program, out_dir: pathlib.Path) -> Outputs:
+    driver = out_dir / "driver.c"
+    driver.write_text(SANITIZER_DRIVER)
+    binary = out_dir / f"{program.path.stem}-sanitized"
+    run_command([clang(), *SANITIZER_FLAGS, os.fspath(program.path), os.fspath(driver), "-lm",
+                 "-o", os.fspath(binary)], f"sanitized build of {program.name}")
+    env = {**os.environ, "ASAN_OPTIONS": "detect_leaks=0", "UBSAN_OPTIONS": "print_stacktrace=1"}
+    result = subprocess.run([os.fspath(binary)], capture_output=True, text=True, env=env,
+                            timeout=SUBPROCESS_TIMEOUT_S, check=False)
+    assert result.returncode == 0, f"{program.name} fails under ASan/UBSan:\n{result.stderr}"
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert len(rows) == SLOTS, f"{program.name}: unexpected driver output:\n{result.stdout}"
+    iout = np.array([int(i) for i, _ in rows], dtype=np.int64)
+    fout = np.array([int(f) for _, f in rows], dtype=np.uint64).view(np.float64)
+    return Outputs(iout, fout)
+
+
+def assert_same_outputs(name: str, expected: Outputs, actual: Outputs, what: str) -> None:
+    """Integers exactly, doubles to RTOL; the message names the program and the first bad slot."""
+    bad_i = np.flatnonzero(expected.iout != actual.iout)
+    if bad_i.size:
+        i = int(bad_i[0])
+        pytest.fail(f"{name}: iout[{i}] = {actual.iout[i]} ({what}), expected {expected.iout[i]} "
+                    f"(clang -O2); {bad_i.size} integer slot(s) differ: {bad_i.tolist()}")
+    close = np.isclose(actual.fout, expected.fout, rtol=RTOL, atol=0.0, equal_nan=True)
+    bad_f = np.flatnonzero(~close)
+    first = f"first differing index fout[{int(bad_f[0])}]" if bad_f.size else ""
+    np.testing.assert_allclose(actual.fout, expected.fout, rtol=RTOL, atol=0.0, equal_nan=True,
+                               err_msg=f"{name}: {what} vs clang -O2, {first}")
+
+
+@pytest.fixture(scope="session")
+def reference_outputs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Program], Outputs]:
+    """The reference outputs of a program, built and run once per session."""
+    out_dir = tmp_path_factory.mktemp("reference")
+    cache: dict[pathlib.Path, Outputs] = {}
+
+    def outputs_of(program: Program) -> Outputs:
+        if program.path not in cache:
+            cache[program.path] = run_reference(compile_reference(program, out_dir))
+        return cache[program.path]
+
+    return outputs_of
+
+
+def by_name(programs: list[Program]) -> dict:
+    return {"argvalues": programs, "ids": [p.path.stem for p in programs]}
+
+
+def test_corpus_size() -> None:
+    assert len(COMPARED) >= MIN_COMPARED, f"only {len(COMPARED)} programs have their outputs compared"
+    assert len(UNSUPPORTED) <= MAX_UNSUPPORTED, f"too many EXPECT-UNSUPPORTED programs: {UNSUPPORTED}"
+
+
+@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
+def test_program_is_well_formed(program: Program) -> None:
+    source = program.source
+    lines = source.rstrip("\n").split("\n")
+    assert MIN_LINES <= len(lines) <= MAX_LINES, f"{program.name} has {len(lines)} lines"
+    headers = set(INCLUDE_RE.findall(source))
+    assert headers <= ALLOWED_HEADERS, f"{program.name} includes {sorted(headers - ALLOWED_HEADERS)}"
+    assert len(RUN_SIGNATURE_RE.findall(source)) == 1, f"{program.name} must define run(iout, fout) once"
+    assert "EXPECT-UNSUPPORTED" not in "\n".join(lines[1:]), "the marker belongs on the first line"
+    if program.unsupported_construct:
+        assert program.lines_mentioning(program.unsupported_construct), "the construct must appear"
+
+
+@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
+def test_reference_exports_run_and_writes_outputs(program: Program, tmp_path: pathlib.Path,
+                                                  reference_outputs: Callable[[Program], Outputs]) -> None:
+    library = compile_reference(program, tmp_path)
+    assert exported_functions(library) == {"run"}, f"{program.name}: helpers must be static"
+    outputs = reference_outputs(program)
+    assert outputs.written_slots() > 0, f"{program.name} writes no iout/fout slot"
+
+
+@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
+def test_reference_is_free_of_undefined_behavior(program: Program, tmp_path: pathlib.Path,
+                                                 reference_outputs: Callable[[Program], Outputs]) -> None:
+    sanitized = run_sanitized(program, tmp_path)
+    assert_same_outputs(program.name, reference_outputs(program), sanitized, "clang -O1 with sanitizers")
+
+
+@pytest.mark.parametrize("program", **by_name(COMPARED))
+def test_translation_matches_clang(program: Program, tmp_path: pathlib.Path,
+                                   reference_outputs: Callable[[Program], Outputs]) -> None:
+    expected = reference_outputs(program)
+    actual = run_ours(program, tmp_path / "cache")
+    assert_same_outputs(program.name, expected, actual, "approxmlir")
+
+
+@pytest.mark.parametrize("program", **by_name(UNSUPPORTED))
+def test_unsupported_construct_is_rejected_at_its_location(program: Program) -> None:
+    construct = program.unsupported_construct
+    with pytest.raises(c_frontend.FrontendError) as raised:
+        c_frontend.translate_file(program.path)
+    error = raised.value
+    assert "unsupported:" in error.message, f"{program.name}: {error}"
+    location = error.location
+    assert os.path.samefile(location.file, program.path), f"{program.name}: error located in {location.file}"
+    assert str(error).startswith(f"{location.file}:{location.line}:{location.column}: "), str(error)
+    allowed = program.lines_mentioning(construct)
+    assert location.line in allowed, f"{program.name}: {error} is not at a line using {construct} ({sorted(allowed)})"
+    line_text = program.source.split("\n")[location.line - 1]
+    assert 1 <= location.column <= len(line_text) + 1, f"{program.name}: column out of range in {error}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))
