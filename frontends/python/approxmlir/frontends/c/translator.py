@@ -304,8 +304,9 @@ class ModuleTranslator:
         return None
 
     def _only_trivia_between(self, first: int, last: int) -> bool:
-        lines = self.source_lines[first:last - 1]
-        return all(not l.strip() or l.strip().startswith("//") for l in lines)
+        """Blank or comment-only lines between lines `first` and `last`."""
+        lines = (line.strip() for line in self.source_lines[first:last - 1])
+        return all(not line or line.startswith(("//", "/*", "*")) for line in lines)
 
     def consume_annotation(self, annotation: Annotation) -> None:
         self.pending.remove(annotation)
