@@ -39,6 +39,9 @@ def _py_wheel_impl(ctx):
     args.add("--summary", ctx.attr.summary)
     for req in ctx.attr.requires:
         args.add("--requires", req)
+    for extra, reqs in ctx.attr.extras.items():
+        for req in reqs:
+            args.add("--extra", "%s=%s" % (extra, req))
     for name, target in ctx.attr.console_scripts.items():
         args.add("--console-script", "%s=%s" % (name, target))
     for dest, f in sorted(mapping.items()):
@@ -61,6 +64,7 @@ py_wheel = rule(
         "platform": attr.string(default = "any"),
         "summary": attr.string(default = ""),
         "requires": attr.string_list(),
+        "extras": attr.string_list_dict(doc = "Optional dependency groups: name -> requirements"),
         "console_scripts": attr.string_dict(),
         "deps": attr.label_list(providers = [PyInfo]),
         "strip_path_prefixes": attr.string_list(mandatory = True),

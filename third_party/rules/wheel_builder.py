@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--platform", required=True)
     parser.add_argument("--summary", default="")
     parser.add_argument("--requires", action="append", default=[])
+    parser.add_argument("--extra", action="append", default=[], help="NAME=REQUIREMENT")
     parser.add_argument("--console-script", action="append", default=[])
     parser.add_argument("--file", action="append", default=[])
     args = parser.parse_args()
@@ -39,6 +40,13 @@ def main() -> None:
         f"Summary: {args.summary}",
         "Requires-Python: >=3.11",
     ] + [f"Requires-Dist: {req}" for req in args.requires]
+    extras: dict[str, list[str]] = {}
+    for item in args.extra:
+        name, requirement = item.split("=", 1)
+        extras.setdefault(name, []).append(requirement)
+    for name, requirements in sorted(extras.items()):
+        metadata.append(f"Provides-Extra: {name}")
+        metadata.extend(f'Requires-Dist: {req}; extra == "{name}"' for req in requirements)
     wheel = [
         "Wheel-Version: 1.0",
         "Generator: approxmlir py_wheel.bzl",

@@ -13,3 +13,15 @@ from pkgutil import extend_path
 __path__ = extend_path(__path__, __name__)
 
 __version__ = "0.1.0"
+
+# `import approxmlir as ar; ar.tune(...)`, without importing the tuner (and
+# its dependencies) for users of the compiler alone.
+_TUNER_EXPORTS = ("tune", "Driver", "reevaluate", "compare_search_spaces")
+
+
+def __getattr__(name: str):
+    if name in _TUNER_EXPORTS:
+        from approxmlir import tuner
+
+        return getattr(tuner, name)
+    raise AttributeError(f"module 'approxmlir' has no attribute {name!r}")

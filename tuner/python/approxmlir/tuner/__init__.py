@@ -1,0 +1,36 @@
+"""The autotuner: `tune` (section 5.2 and Appendix D of the ApproxMLIR paper).
+
+- `tune(mlir_source, evaluate_fn, accuracy_threshold, time_budget, result_callback, ...)`
+- `Driver`: subclass with `run_application(config)` and call `.tune(...)`
+- `reevaluate(result, evaluate_fn, split="eval")`: frontier on held-out data
+- `compare_search_spaces(...)`: static-only versus dynamic decision trees
+"""
+
+from approxmlir.tuner.database import Record, ResultsDB
+from approxmlir.tuner.driver import Driver
+from approxmlir.tuner.executors import Executor, Outcome, make_executor
+from approxmlir.tuner.pareto import Point, frontier, speedup_table
+from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, SearchSpace, config_key
+from approxmlir.tuner.tuning import TuningError, TuningResult, compare_search_spaces, reevaluate, tune
+
+__all__ = [
+    "DYNAMIC",
+    "STATIC",
+    "Configuration",
+    "Driver",
+    "Executor",
+    "Outcome",
+    "Point",
+    "Record",
+    "ResultsDB",
+    "SearchSpace",
+    "TuningError",
+    "TuningResult",
+    "compare_search_spaces",
+    "config_key",
+    "frontier",
+    "make_executor",
+    "reevaluate",
+    "speedup_table",
+    "tune",
+]

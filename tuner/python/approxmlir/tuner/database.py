@@ -1,0 +1,114 @@
+"""The results database: every evaluation, written as it finishes.
+
+SQLite in WAL mode with a commit per evaluation, so a run killed at any point
+(even `kill -9`) keeps everything it finished, and a new run of the same study
+resumes from it without evaluating those configurations again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sqlite3
+import threading
+import time
+from typing import Iterator, Optional
+
+from approxmlir.tuner.executors import Outcome
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS studies (
+    id INTEGER PRIMARY KEY,
+    name TEXT UNIQUE NOT NULL,
+    space TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS evaluations (
+    id INTEGER PRIMARY KEY,
+    study_id INTEGER NOT NULL REFERENCES studies(id),
+    split TEXT NOT NULL,
+    config_key TEXT NOT NULL,
+    config TEXT NOT NULL,
+    status TEXT NOT NULL,
+    time_ms REAL,
+    accuracy REAL,
+    error TEXT,
+    started REAL,
+    finished REAL,
+    workdir TEXT,
+    log_path TEXT,
+    UNIQUE (study_id, split, config_key)
+);
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    """One finished evaluation."""
+
+    config_key: str
+    config: dict
+    split: str
+    status: str
+    time_ms: Optional[float]
+    accuracy: Optional[float]
+    error: Optional[str]
+    started: Optional[float]
+    finished: Optional[float]
+    workdir: Optional[str]
+    log_path: Optional[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class ResultsDB:
+    def __init__(self, path: os.PathLike | str):
+        self.path = os.fspath(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def study(self, name: str, space_fingerprint: str) -> int:
+        """The id of the study `name`, created if new. A study is tied to one
+        search space: reusing its name for another space is an error."""
+        with self._lock:
+            row = self._db.execute("SELECT id, space FROM studies WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                if row[1] != space_fingerprint:
+                    raise ValueError(
+                        f"study {name!r} in {self.path} belongs to another search space "
+                        f"({row[1]} != {space_fingerprint}); choose another study name or database")
+                return row[0]
+            cursor = self._db.execute(
+                "INSERT INTO studies (name, space, created) VALUES (?, ?, ?)", (name, space_fingerprint, time.time()))
+            return cursor.lastrowid
+
+    def record(self, study_id: int, split: str, config_key: str, config: dict, outcome: Outcome) -> Record:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO evaluations (study_id, split, config_key, config, status, time_ms, "
+                "accuracy, error, started, finished, workdir, log_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (study_id, split, config_key, json.dumps(config, sort_keys=True), outcome.status, outcome.time_ms,
+                 outcome.accuracy, outcome.error, outcome.started, outcome.finished, outcome.workdir,
+                 outcome.log_path),
+            )
+        return Record(config_key, config, split, outcome.status, outcome.time_ms, outcome.accuracy, outcome.error,
+                      outcome.started, outcome.finished, outcome.workdir, outcome.log_path)
+
+    def records(self, study_id: int, split: str = "tune") -> Iterator[Record]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT config_key, config, split, status, time_ms, accuracy, error, started, finished, workdir, "
+                "log_path FROM evaluations WHERE study_id = ? AND split = ? ORDER BY id", (study_id, split)
+            ).fetchall()
+        for row in rows:
+            yield Record(row[0], json.loads(row[1]), *row[2:])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,227 @@
+"""Tests of approxmlir.tuner: search, persistence and resume, parallelism, failures, outputs."""
+
+import csv
+import json
+import logging
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import approxmlir as ar
+from approxmlir.compiler import KnobParams, KnobSpace
+from approxmlir.tuner import Driver, SearchSpace, compare_search_spaces, reevaluate, speedup_table, tune
+from approxmlir.tuner.space import decode_thresholds
+
+# Two static knobs (decisions 0..3) and one with a decision tree.
+KNOBS = [
+    KnobSpace("a", "f", "x.mlir:1:1", ("loop_perforate",), (0, 1, 2, 3)),
+    KnobSpace("b", "f", "x.mlir:2:1", ("func_substitute",), (0, 1, 2, 3)),
+    KnobSpace("c", "f", "x.mlir:3:1", ("loop_perforate",), (0, 1, 2), "state", 2, (0, 100)),
+]
+
+
+def synthetic(config):
+    """time falls and accuracy drops with the total approximation level."""
+    level = sum(max(p.decisions) for p in config.values())
+    return 100.0 / (1 + level), 1.0 - 0.04 * level
+
+
+def test_thresholds_decode_strictly_ascending_in_range():
+    for units in ([0, 0, 0], [1, 1, 1], [0.5, 0.1, 0.9], [1, 0, 1]):
+        thresholds = decode_thresholds(units, 10, 14)
+        assert list(thresholds) == sorted(set(thresholds)) and 10 <= thresholds[0] and thresholds[-1] <= 14
+    assert decode_thresholds([0, 0, 0], 10, 12) == (10, 11, 12)
+
+
+def test_dynamic_space_decodes_decision_trees():
+    space = SearchSpace(KNOBS, "dynamic")
+    values = {"a.decision": 1, "b.decision": 0, "c.decision": 0, "c.dynamic": True,
+              "c.threshold0": 0.5, "c.threshold1": 0.5, "c.branch0": 0, "c.branch1": 1, "c.branch2": 2}
+    config = space.decode(values)
+    assert config["c"] == KnobParams("loop_perforate", (0, 1, 2), (50, 75))
+    assert config["a"] == KnobParams("loop_perforate", (1,))
+    assert SearchSpace(KNOBS, "static").size() == 4 * 4 * 3
+
+
+@pytest.mark.parametrize("engine", ["opentuner", "random"])
+def test_finds_the_known_optimum(tmp_path, engine):
+    # Accuracy >= 0.9 allows a total level of 2: the optimum is 100 / 3 ms.
+    result = tune(evaluate_fn=synthetic, knobs=KNOBS, accuracy_threshold=0.9, mode="static", engine=engine,
+                  output_dir=tmp_path, max_evaluations=48, progress=False, seed=1)
+    assert result.baseline.time_ms == 100.0 and result.baseline.accuracy == 1.0
+    assert result.best_time_ms == pytest.approx(100.0 / 3)
+    assert result.best_accuracy >= 0.9
+    assert sum(max(p.decisions) for p in result.best_config.values()) == 2
+
+
+def test_every_configuration_is_evaluated_once_and_exports_are_consistent(tmp_path):
+    log = tmp_path / "evaluated.txt"
+
+    def evaluate(config):
+        with open(log, "a") as handle:
+            handle.write(json.dumps({k: v.to_json() for k, v in sorted(config.items())}) + "\n")
+        return synthetic(config)
+
+    result = tune(evaluate_fn=evaluate, knobs=KNOBS, accuracy_threshold=0.8, mode="dynamic", engine="opentuner",
+                  output_dir=tmp_path / "out", max_evaluations=40, progress=False)
+    lines = log.read_text().splitlines()
+    assert len(lines) == len(set(lines)) == len(result.evaluations) == 40
+    # The frontier is non-dominated and the files hold it.
+    front = result.frontier
+    for p in front:
+        assert not any(q.time_ms <= p.time_ms and q.qos_loss <= p.qos_loss and q != p
+                       and (q.time_ms < p.time_ms or q.qos_loss < p.qos_loss) for q in result.points)
+    assert json.loads(result.paths["frontier_json"].read_text())[0]["time_ms"] == front[0].time_ms
+    rows = list(csv.DictReader(result.paths["frontier_csv"].open()))
+    assert len(rows) == len(front)
+    assert result.paths["plot"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "speedup" in result.summary
+
+
+def test_failures_are_recorded_and_tuning_goes_on(tmp_path):
+    def evaluate(config):
+        level = max(config["a"].decisions)
+        if level == 1:
+            import ctypes
+
+            ctypes.string_at(0)  # segfault
+        if level == 2:
+            time.sleep(60)  # hang
+        if level == 3:
+            raise ValueError("bad configuration")
+        return synthetic(config)
+
+    knobs = KNOBS[:1]
+    start = time.monotonic()
+    result = tune(evaluate_fn=evaluate, knobs=knobs, mode="static", engine="random", output_dir=tmp_path,
+                  max_evaluations=4, evaluation_timeout=2, progress=False)
+    assert time.monotonic() - start < 30
+    statuses = {max(json.loads(json.dumps(r.config))["a"]["decisions"]): r.status for r in result.evaluations}
+    assert statuses == {0: "ok", 1: "crash", 2: "timeout", 3: "error"}
+    assert "SIGSEGV" in next(r.error for r in result.failures if r.status == "crash")
+
+
+def test_parallel_evaluations_overlap(tmp_path):
+    def slow(config):
+        time.sleep(0.5)
+        return synthetic(config)
+
+    start = time.monotonic()
+    result = tune(evaluate_fn=slow, knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path,
+                  max_evaluations=9, parallelism=4, progress=False)
+    wall = time.monotonic() - start
+    serial = sum(r.finished - r.started for r in result.evaluations)
+    assert len(result.evaluations) == 9
+    assert serial >= 4.5 and wall < 0.6 * serial, (wall, serial)
+
+
+RESUMABLE = textwrap.dedent("""
+    import json, sys, time
+    from approxmlir.compiler import KnobSpace
+    from approxmlir.tuner import tune
+    knobs = [KnobSpace("a", "f", "x", ("loop_perforate",), (0, 1, 2, 3)),
+             KnobSpace("b", "f", "x", ("loop_perforate",), (0, 1, 2, 3))]
+    def evaluate(config):
+        time.sleep(0.3)
+        with open(sys.argv[2], "a") as log:
+            log.write(json.dumps({k: v.to_json() for k, v in sorted(config.items())}) + "\\n")
+        level = sum(max(p.decisions) for p in config.values())
+        return 100.0 / (1 + level), 1.0 - 0.04 * level
+    tune(evaluate_fn=evaluate, knobs=knobs, mode="static", engine="opentuner", output_dir=sys.argv[1],
+         max_evaluations=12, progress=False)
+""")
+
+
+def test_killed_run_resumes_without_repeating_work(tmp_path):
+    out, log = tmp_path / "out", tmp_path / "evaluated.txt"
+    command = [sys.executable, "-c", RESUMABLE, str(out), str(log)]
+    # The child imports approxmlir from the same package roots as this test.
+    roots = os.pathsep.join(str(pathlib.Path(p).parent) for p in ar.__path__)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [roots, os.environ.get("PYTHONPATH")])))
+    first = subprocess.Popen(command, start_new_session=True, env=env)
+    deadline = time.monotonic() + 60
+    while (not log.exists() or len(log.read_text().splitlines()) < 4) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    done_before = len(log.read_text().splitlines())
+    assert 4 <= done_before < 12
+    subprocess.run(command, check=True, timeout=120, env=env)
+    lines = log.read_text().splitlines()
+    # No configuration evaluated twice (the killed run's unfinished evaluation
+    # may run again: it was never recorded), and the study reached its budget.
+    assert len(set(lines)) == 12
+    assert len(lines) - len(set(lines)) <= 1
+
+
+def test_heldout_reevaluation_and_speedup_table(tmp_path):
+    def evaluate(config, split="tune"):
+        time_ms, accuracy = synthetic(config)
+        return time_ms * (5 if split == "eval" else 1), accuracy - (0.01 if split == "eval" else 0)
+
+    result = tune(evaluate_fn=evaluate, knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path,
+                  max_evaluations=16, progress=False)
+    heldout = reevaluate(result, evaluate, split="eval")
+    assert len(heldout) == len(result.frontier)
+    assert [p.speedup for p in heldout] == pytest.approx([p.speedup for p in result.frontier])
+    table = speedup_table({"tune": result.frontier, "eval": heldout}, [0.05, 0.1])
+    assert "5.0%" in table and "tune" in table and "eval" in table
+
+
+def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
+    mlir = textwrap.dedent("""
+        func.func private @state() -> i64
+        func.func @f(%n: index) {
+          approx.knob "loop"(%n) : (index) -> () transforms [loop_perforate]
+              state @state thresholds 1 in [0, 10] decisions [0, 1, 2] {
+          ^bb0(%m: index):
+            %c0 = arith.constant 0 : index
+            %c1 = arith.constant 1 : index
+            scf.for %i = %c0 to %m step %c1 {
+            }
+            approx.yield
+          }
+          return
+        }
+    """)
+    results = compare_search_spaces(mlir, synthetic, accuracy_threshold=0.9, output_dir=tmp_path,
+                                    engine="random", max_evaluations=8, progress=False)
+    assert set(results) == {"static", "dynamic"}
+    assert results["static"].paths["comparison_plot"].read_bytes()[:4] == b"\x89PNG"
+    assert any(KnobParams.from_json(c).thresholds
+               for r in results["dynamic"].evaluations for c in r.config.values())
+    assert all(not KnobParams.from_json(c).thresholds
+               for r in results["static"].evaluations for c in r.config.values())
+
+
+def test_opentuner_leaves_logging_and_cwd_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    formatter, handlers = logging.Formatter, list(logging.getLogger().handlers)
+    tune(evaluate_fn=synthetic, knobs=KNOBS[:1], mode="static", engine="opentuner", output_dir=tmp_path / "out",
+         max_evaluations=3, progress=False)
+    assert logging.Formatter is formatter
+    assert logging.getLogger().handlers == handlers
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_top_level_api_and_driver(tmp_path):
+    assert ar.tune is tune
+
+    class Synthetic(Driver):
+        def run_application(self, config):
+            return synthetic(config)
+
+    driver = Synthetic("unused.mlir")
+    result = tune(evaluate_fn=driver.run_application, knobs=KNOBS[:1], mode="static", engine="random",
+                  output_dir=tmp_path, max_evaluations=4, progress=False)
+    assert result.best_time_ms == pytest.approx(100.0 / 3)
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))
