@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import random
+import warnings
 from typing import Any, Optional
 
 from approxmlir.tuner.space import SearchSpace
@@ -72,6 +73,9 @@ def _import_opentuner():
     finally:
         logging.Formatter = formatter
     tuningrunmain.init_logging = lambda: None  # would add handlers and ./opentuner.log
+    # OpenTuner 0.8.8 uses SQLAlchemy 1.x idioms; its deprecation warnings are
+    # not actionable here.
+    warnings.filterwarnings("ignore", module=r"opentuner(\.|$)")
     return opentuner
 
 
