@@ -125,6 +125,14 @@ class Outputs:
         return int(np.count_nonzero(self.iout != SENTINEL_I) + np.count_nonzero(~np.isnan(self.fout)))
 
 
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A program built by clang as a shared library, and what its run() wrote."""
+
+    library: pathlib.Path
+    outputs: Outputs
+
+
 ALL_PROGRAMS = [Program(path) for path in PROGRAMS]
 COMPARED = [p for p in ALL_PROGRAMS if p.unsupported_construct is None]
 UNSUPPORTED = [p for p in ALL_PROGRAMS if p.unsupported_construct is not None]
@@ -173,7 +181,7 @@ def exported_functions(library: pathlib.Path) -> set[str]:
     nm = os.fspath(compiler.find_llvm_tool("llvm-nm"))
     listing = run_command([nm, "--defined-only", "--extern-only", os.fspath(library)], "llvm-nm").stdout
     return {fields[2] for fields in (line.split() for line in listing.splitlines())
-            if len(fields) == 3 and fields[1] in "TW"}
+            if len(fields) == 3 and fields[1] in ("T", "W")}
 
 
 def run_sanitized(program: Program, out_dir: pathlib.Path) -> Outputs:
@@ -208,21 +216,22 @@ def assert_same_outputs(name: str, expected: Outputs, actual: Outputs, what: str
 
 
 @pytest.fixture(scope="session")
-def reference_outputs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Program], Outputs]:
-    """The reference outputs of a program, built and run once per session."""
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Program], Reference]:
+    """The reference build of a program and its outputs, made once per session."""
     out_dir = tmp_path_factory.mktemp("reference")
-    cache: dict[pathlib.Path, Outputs] = {}
+    cache: dict[pathlib.Path, Reference] = {}
 
-    def outputs_of(program: Program) -> Outputs:
+    def reference_of(program: Program) -> Reference:
         if program.path not in cache:
-            cache[program.path] = run_reference(compile_reference(program, out_dir))
+            library = compile_reference(program, out_dir)
+            cache[program.path] = Reference(library, run_reference(library))
         return cache[program.path]
 
-    return outputs_of
+    return reference_of
 
 
-def by_name(programs: list[Program]) -> dict:
-    return {"argvalues": programs, "ids": [p.path.stem for p in programs]}
+def program_id(program: Program) -> str:
+    return program.path.stem
 
 
 def test_corpus_size() -> None:
@@ -230,7 +239,7 @@ def test_corpus_size() -> None:
     assert len(UNSUPPORTED) <= MAX_UNSUPPORTED, f"too many EXPECT-UNSUPPORTED programs: {UNSUPPORTED}"
 
 
-@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
+@pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
 def test_program_is_well_formed(program: Program) -> None:
     source = program.source
     lines = source.rstrip("\n").split("\n")
@@ -243,31 +252,30 @@ def test_program_is_well_formed(program: Program) -> None:
         assert program.lines_mentioning(program.unsupported_construct), "the construct must appear"
 
 
-@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
-def test_reference_exports_run_and_writes_outputs(program: Program, tmp_path: pathlib.Path,
-                                                  reference_outputs: Callable[[Program], Outputs]) -> None:
-    library = compile_reference(program, tmp_path)
-    assert exported_functions(library) == {"run"}, f"{program.name}: helpers must be static"
-    outputs = reference_outputs(program)
-    assert outputs.written_slots() > 0, f"{program.name} writes no iout/fout slot"
+@pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
+def test_reference_exports_run_and_writes_outputs(program: Program,
+                                                  reference: Callable[[Program], Reference]) -> None:
+    built = reference(program)
+    assert exported_functions(built.library) == {"run"}, f"{program.name}: helpers must be static"
+    assert built.outputs.written_slots() > 0, f"{program.name} writes no iout/fout slot"
 
 
-@pytest.mark.parametrize("program", **by_name(ALL_PROGRAMS))
+@pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
 def test_reference_is_free_of_undefined_behavior(program: Program, tmp_path: pathlib.Path,
-                                                 reference_outputs: Callable[[Program], Outputs]) -> None:
+                                                 reference: Callable[[Program], Reference]) -> None:
     sanitized = run_sanitized(program, tmp_path)
-    assert_same_outputs(program.name, reference_outputs(program), sanitized, "clang -O1 with sanitizers")
+    assert_same_outputs(program.name, reference(program).outputs, sanitized, "clang -O1 with sanitizers")
 
 
-@pytest.mark.parametrize("program", **by_name(COMPARED))
+@pytest.mark.parametrize("program", COMPARED, ids=program_id)
 def test_translation_matches_clang(program: Program, tmp_path: pathlib.Path,
-                                   reference_outputs: Callable[[Program], Outputs]) -> None:
-    expected = reference_outputs(program)
+                                   reference: Callable[[Program], Reference]) -> None:
+    expected = reference(program).outputs
     actual = run_ours(program, tmp_path / "cache")
     assert_same_outputs(program.name, expected, actual, "approxmlir")
 
 
-@pytest.mark.parametrize("program", **by_name(UNSUPPORTED))
+@pytest.mark.parametrize("program", UNSUPPORTED, ids=program_id)
 def test_unsupported_construct_is_rejected_at_its_location(program: Program) -> None:
     construct = program.unsupported_construct
     with pytest.raises(c_frontend.FrontendError) as raised:
@@ -275,7 +283,8 @@ def test_unsupported_construct_is_rejected_at_its_location(program: Program) -> 
     error = raised.value
     assert "unsupported:" in error.message, f"{program.name}: {error}"
     location = error.location
-    assert os.path.samefile(location.file, program.path), f"{program.name}: error located in {location.file}"
+    located_in = pathlib.Path(location.file).absolute()
+    assert located_in == program.path.absolute(), f"{program.name}: error located in {location.file}"
     assert str(error).startswith(f"{location.file}:{location.line}:{location.column}: "), str(error)
     allowed = program.lines_mentioning(construct)
     assert location.line in allowed, f"{program.name}: {error} is not at a line using {construct} ({sorted(allowed)})"

@@ -35,6 +35,7 @@ CORPUS_DIR = pathlib.Path(os.path.abspath(__file__)).parent / "corpus"
 SEED = 20250611
 MUTANTS_PER_KIND = 38
 PER_CASE_TIMEOUT_S = 10.0
+STARTUP_TIMEOUT_S = 20.0
 TOTAL_BUDGET_S = 60.0
 PUNCTUATION = "{}()[];,.*&|<>=!?:#~^%+-/\\\"'"
 TOKEN_RE = re.compile(
@@ -300,6 +301,10 @@ def worker(cases: list[Case], conn: multiprocessing.connection.Connection) -> No
     conn.close()
 
 
+class WorkerStartError(RuntimeError):
+    """The translating process ended before it started on its first case."""
+
+
 def run_in_child(cases: list[Case]) -> Iterator[Outcome]:
     """Yields the outcome of each case; a hang or a dead child ends this child's run."""
     context = multiprocessing.get_context("spawn")
@@ -307,22 +312,29 @@ def run_in_child(cases: list[Case]) -> Iterator[Outcome]:
     process = context.Process(target=worker, args=(cases, sender), daemon=True)
     process.start()
     sender.close()
+    started = False
     try:
-        current = 0
-        while current < len(cases):
-            # The first message waits for the child to start and import libclang.
-            if not receiver.poll(PER_CASE_TIMEOUT_S + (5.0 if current == 0 else 0.0)):
+        done = 0
+        while done < len(cases):
+            # Before the first case the child also starts Python and loads libclang.
+            timeout = PER_CASE_TIMEOUT_S if started else PER_CASE_TIMEOUT_S + STARTUP_TIMEOUT_S
+            if not receiver.poll(timeout):
+                if not started:
+                    raise WorkerStartError(f"the translating process did not start within {timeout:g} s")
                 yield Outcome(crash=f"no result after {PER_CASE_TIMEOUT_S:g} s (hang)")
                 return
             try:
                 message = receiver.recv()
             except EOFError:
                 process.join(5.0)
+                if not started:
+                    raise WorkerStartError(f"the translating process failed (exit code {process.exitcode})")
                 yield Outcome(crash=f"the translating process died (exit code {process.exitcode})")
                 return
+            started = True
             if message[0] == "done":
                 yield message[2]
-                current += 1
+                done += 1
     finally:
         if process.is_alive():
             process.kill()
@@ -331,6 +343,7 @@ def run_in_child(cases: list[Case]) -> Iterator[Outcome]:
 
 
 def run_all(cases: list[Case]) -> list[Outcome]:
+    """Runs every case, in a fresh child after each hang or crash."""
     outcomes: list[Outcome] = []
     while len(outcomes) < len(cases):
         outcomes.extend(run_in_child(cases[len(outcomes):]))

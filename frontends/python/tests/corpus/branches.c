@@ -1,6 +1,6 @@
 // if / else if / else chains, nested ifs with a dangling else, ternaries
 // (nested, mixed int/double operands, as an array index),
-// comparisons of doubles including NaN and signed zero.
+// comparisons of doubles and their truth values, including NaN and -0.0.
 #include <stdint.h>
 
 static int classify(int v) {
@@ -43,6 +43,9 @@ void run(int64_t *iout, double *fout) {
   iout[2] = (nan == nan) + 2 * (nan != nan) + 4 * (nan < 1.0) + 8 * (nan >= 1.0) + 16 * !(nan > 0.0);
   iout[3] = (neg_zero == zero) + 2 * (neg_zero < zero) + 4 * sign3(neg_zero);
   iout[4] = sign3(-3.5) * 100 + sign3(2.0) * 10 + sign3(nan);
+  int nan_true = 0;
+  if (nan) nan_true = 1;
+  iout[11] = nan_true + 2 * !nan + 4 * (nan ? 1 : 0) + 8 * (nan && 1) + 16 * !neg_zero;
 
   int x = 17;
   double t = x > 10 ? x / 2 : 0.5;

@@ -1,6 +1,7 @@
 // Compound assignment (+= -= *= /= %= <<= >>= &= |= ^=) on int, int64_t,
 // unsigned, narrow and double lvalues, array elements and pointees, with
-// double right operands on int lvalues; pre/post ++ and -- inside
+// double right operands on int lvalues, narrow lvalues of mixed signedness
+// computed in int; pre/post ++ and -- inside
 // expressions (indices, conditions, arguments) on ints, doubles, uint8_t;
 // assignments used as values (chained, in a loop condition).
 #include <stdint.h>
@@ -37,6 +38,14 @@ void run(int64_t *iout, double *fout) {
   u8 <<= 1;
   iout[3] = s8;
   iout[4] = u8;
+  int8_t sa = -1, sb = -2;
+  uint8_t ua = 7, ub = 2;
+  int16_t sc = -7;
+  uint16_t ud = 3;
+  sa /= ub;
+  ua /= sb;
+  sc %= ud;
+  iout[18] = sa * 1000000 + ua * 1000 + sc;
 
   int k = 7;
   k *= 2.5;
@@ -84,10 +93,9 @@ void run(int64_t *iout, double *fout) {
   int count = 0, t = 10;
   while (t-- > 0) count++;
   iout[13] = count * 100 + t;
-  int c1, c2, c3;
+  int c1, c2, c3, steps = 0;
   c1 = c2 = c3 = 4;
   c1 += c2 *= c3 -= 1;
-  int steps = 0;
   while ((t += 7) < 40) steps++;
   iout[16] = c1 * 10000 + c2 * 100 + c3;
   iout[17] = steps * 100 + t;
@@ -98,9 +106,8 @@ void run(int64_t *iout, double *fout) {
   double g = e--;
   fout[1] = e * 10 + g;
 
-  uint8_t w = 255;
+  uint8_t w = 255, w2 = 0;
   w++;
-  uint8_t w2 = 0;
   w2--;
   iout[14] = w * 1000 + w2;
   int64_t big = 1;

@@ -1,6 +1,6 @@
 // libm: sqrt, exp, log, sin, cos, pow, fabs, floor, ceil, fmax, fmin over a
-// range of arguments (negative, fractional, large), float variants sqrtf,
-// fabsf and floorf, and a few identities combining them.
+// range of arguments (negative, fractional, large; NaN for fmax and fmin),
+// float variants sqrtf, fabsf and floorf, and identities combining them.
 #include <math.h>
 #include <stdint.h>
 
@@ -41,6 +41,9 @@ void run(int64_t *iout, double *fout) {
 
   fout[12] = fmax(-1.0, -2.0) + fmin(3.0, -4.0);
   fout[13] = fmax(0.5, 0.25) * fmin(8.0, 16.0);
+  double zero = 0.0;
+  double nan = zero / zero;
+  fout[21] = fmax(nan, 1.0) + fmin(2.0, nan) + fabs(fmax(-0.0, 0.0));
 
   double v[5] = {3.0, 4.0, 12.0, 0.5, -0.5};
   fout[14] = norm2(v, 5);
