@@ -1,0 +1,38 @@
+"""The targets of one kernel benchmark (see benchmarks/README.md)."""
+
+load("//frontends:defs.bzl", "approx_cc_library")
+
+def kernel_benchmark(name):
+    """`<name>_exact`/`<name>_tuned` libraries, `<name>_tune`, `<name>`, `<name>_test`."""
+    approx_cc_library(
+        name = name + "_exact",
+        src = "c/%s.c" % name,
+    )
+    approx_cc_library(
+        name = name + "_tuned",
+        src = "c/%s.c" % name,
+        config = "tuned/%s.json" % name,
+    )
+    native.py_binary(
+        name = name + "_tune",
+        srcs = ["tune.py"],
+        main = "tune.py",
+        args = ["--kernel=" + name],
+        data = ["c/%s.c" % name],
+        deps = [":approxbench"],
+    )
+    native.py_binary(
+        name = name,
+        srcs = ["run.py"],
+        main = "run.py",
+        args = ["--kernel=" + name],
+        data = [":%s_exact" % name, ":%s_tuned" % name],
+        deps = [":approxbench"],
+    )
+    native.py_test(
+        name = name + "_test",
+        size = "medium",
+        srcs = ["python/tests/%s_test.py" % name],
+        data = ["c/%s.c" % name],
+        deps = [":approxbench"],
+    )

@@ -1,0 +1,1 @@
+"""approxbench: the kernel benchmarks' shared harness and the kernels' drivers."""

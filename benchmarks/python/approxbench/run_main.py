@@ -1,0 +1,34 @@
+"""The `//benchmarks:<kernel>` targets: run the tuned artifact and the exact one, compare.
+
+The artifacts are `approx_cc_library` outputs passed as data; the split is
+the evaluation split unless --split says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+from absl import flags
+
+from approxmlir import runtime
+from approxbench.harness import KernelBenchmark
+
+SPLIT = flags.DEFINE_string("split", "eval", "Input split to run on (tune or eval).")
+SCALE_RUN = flags.DEFINE_float("run_scale", 1.0, "Multiplies the input sizes.")
+
+
+def _artifact(name: str) -> runtime.NativeLibrary:
+    here = pathlib.Path(os.path.abspath(__file__)).parents[2]  # the benchmarks package in runfiles
+    return runtime.load_library(here / f"{name}.so", here / f"{name}.signatures.json")
+
+
+def run_main(benchmark: KernelBenchmark) -> int:
+    inputs = benchmark.make_inputs(SPLIT.value, SCALE_RUN.value)
+    exact_ms, exact = benchmark.timed_run(_artifact(f"{benchmark.name}_exact"), inputs)
+    tuned_ms, tuned = benchmark.timed_run(_artifact(f"{benchmark.name}_tuned"), inputs)
+    qos = benchmark.qos(tuned, exact)
+    print(f"{benchmark.name} ({SPLIT.value} split): exact {exact_ms:.1f} ms, tuned {tuned_ms:.1f} ms, "
+          f"speedup {exact_ms / tuned_ms:.2f}x, QoS {qos:.4f} (loss {(1 - qos) * 100:.2f} %)")
+    print(f"configuration: benchmarks/tuned/{benchmark.name}.json")
+    return 0
