@@ -118,6 +118,15 @@ def _gone(pid):
         return True
 
 
+def _all_gone(pids, timeout=5.0):
+    """SIGKILL is asynchronous: on a loaded machine a killed process may take a
+    moment to die after the executor returns."""
+    deadline = time.monotonic() + timeout
+    while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return all(_gone(pid) for pid in pids)
+
+
 # ---------------------------------------------------------------------------
 # LocalProcessExecutor
 # ---------------------------------------------------------------------------
@@ -190,7 +199,7 @@ def test_hang_times_out_and_kills_the_process_group(local, tmp_path):
     assert 1.0 <= outcome.finished - outcome.started < 3.0
     assert elapsed < 10
     grandchild = int((tmp_path / "grandchild.pid").read_text())
-    assert _gone(grandchild), "the evaluation's subprocess survived the timeout"
+    assert _all_gone([grandchild]), "the evaluation's subprocess survived the timeout"
 
 
 @pytest.mark.parametrize("value", [
@@ -277,13 +286,7 @@ def test_shutdown_kills_running_cancels_queued_and_leaves_no_children(tmp_path):
             future.result(timeout=0)
     assert queued.cancelled()
     assert _live_children() == []
-    # SIGKILL is asynchronous: on a loaded machine the grandchild may take a
-    # moment to die after shutdown() returns.
-    grandchildren = [int((tmp_path / str(i) / "grandchild.pid").read_text()) for i in range(2)]
-    deadline = time.monotonic() + 5
-    while not all(_gone(pid) for pid in grandchildren) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert all(_gone(pid) for pid in grandchildren)
+    assert _all_gone([int((tmp_path / str(i) / "grandchild.pid").read_text()) for i in range(2)])
     with pytest.raises(RuntimeError):
         executor.submit(evaluate_ok, {}, workdir=tmp_path, timeout=None)
     executor.shutdown()  # idempotent
@@ -370,7 +373,7 @@ def test_dask_timeout(dask_executor, tmp_path):
     assert outcome.status == "timeout"
     assert outcome.error == "timed out after 1 s"
     assert time.monotonic() - start < 6
-    assert _gone(int((tmp_path / "grandchild.pid").read_text()))
+    assert _all_gone([int((tmp_path / "grandchild.pid").read_text())])
 
 
 def test_dask_evaluations_overlap(dask_executor, tmp_path):
@@ -399,13 +402,7 @@ def test_dask_shutdown_kills_evaluations_and_leaves_no_children(dask_executor, t
         with pytest.raises(EvaluationCancelled):
             future.result(timeout=0)
     assert queued.cancelled()
-    # SIGKILL is asynchronous: on a loaded machine the grandchild may take a
-    # moment to die after shutdown() returns.
-    grandchildren = [int((tmp_path / str(i) / "grandchild.pid").read_text()) for i in range(2)]
-    deadline = time.monotonic() + 5
-    while not all(_gone(pid) for pid in grandchildren) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert all(_gone(pid) for pid in grandchildren)
+    assert _all_gone([int((tmp_path / str(i) / "grandchild.pid").read_text()) for i in range(2)])
     assert _live_children() == []
     assert shutdown_seconds < 10
 
