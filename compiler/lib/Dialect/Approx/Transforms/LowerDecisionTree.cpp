@@ -69,6 +69,11 @@ LogicalResult lowerDecisionTree(IRRewriter &rewriter, DecisionTreeOp tree) {
     IRMapping mapping;
     tree.getBody().cloneInto(&region, mapping);
     Block &block = region.front();
+    // Knobs nested in the body now exist once per branch; their ids must stay
+    // unique in the module, so each copy is suffixed with its branch.
+    region.walk([&](KnobOp knob) {
+      knob.setId((knob.getId() + "#" + Twine(branch)).str());
+    });
     auto yield = cast<YieldOp>(block.getTerminator());
     rewriter.setInsertionPoint(yield);
     scf::YieldOp::create(rewriter, yield.getLoc(), yield.getValues());
