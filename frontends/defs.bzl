@@ -19,6 +19,8 @@ def _approx_cc_library_impl(ctx):
         executable = ctx.executable._tool,
         arguments = [args],
         mnemonic = "ApproxCcLibrary",
+        # clang finds its linker on PATH.
+        use_default_shell_env = True,
         progress_message = "Compiling %s with approxmlir" % ctx.file.src.short_path,
     )
     files = depset([library, signatures])
