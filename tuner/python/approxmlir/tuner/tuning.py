@@ -160,7 +160,6 @@ def tune(
     deadline = start + time_budget if time_budget else None
 
     def submit(config: Configuration) -> concurrent.futures.Future:
-        key = config_key(config)
         workdir = out / "evaluations" / f"{len(done) + len(pending):05d}"
         return pool.submit(evaluate_fn, config, workdir=workdir, timeout=evaluation_timeout, kwargs=split_kwargs)
 

@@ -98,7 +98,7 @@ class StatementTranslator(ExpressionTranslator):
                     return
 
     def statement(self, stmt: Cursor) -> None:
-        knob = self.module.annotation_for(stmt, self.function_name)
+        knob = self.module.annotation_for(stmt)
         if knob is not None:
             self.knob_statement(stmt, knob)
             return
@@ -165,7 +165,7 @@ class StatementTranslator(ExpressionTranslator):
                 return
             raise _unsupported(decl, f"declaration '{decl.kind.name.lower()}'")
         if decl.storage_class.name in ("STATIC", "EXTERN"):
-            self.module.static_local(decl, self.function_name, self.variables)
+            self.module.static_local(decl, self.function_name)
             return
         ctype = self.ctype(decl)
         init = [c for c in children(decl) if c.kind != CursorKind.TYPE_REF and not c.kind.is_reference()]

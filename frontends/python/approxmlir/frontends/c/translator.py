@@ -178,7 +178,7 @@ class FunctionTranslator(StatementTranslator):
         body = [c for c in self.function.get_children() if c.kind == CursorKind.COMPOUND_STMT][0]
         self.address_taken = analysis.address_taken_variables(body, unary_kind)
         stmts = list(body.get_children())
-        returns = [n for s in stmts for n in _walk(s) if n.kind == CursorKind.RETURN_STMT]
+        returns = [n for s in stmts for n in analysis.walk(s) if n.kind == CursorKind.RETURN_STMT]
         if returns and not (len(returns) == 1 and stmts and stmts[-1].kind == CursorKind.RETURN_STMT):
             self.return_flag = self.new_flag()
             self.set_flag(self.return_flag, 0)
@@ -270,12 +270,6 @@ def mlir_location(location: SourceLocation) -> str:
     return f"loc({json.dumps(location.file)}:{location.line}:{location.column})"
 
 
-def _walk(cursor: Cursor):
-    yield cursor
-    for child in cursor.get_children():
-        yield from _walk(child)
-
-
 class ModuleTranslator:
     """The whole translation unit: globals, declarations, functions, knobs."""
 
@@ -294,7 +288,7 @@ class ModuleTranslator:
 
     # -- annotations -------------------------------------------------------------
 
-    def annotation_for(self, cursor: Cursor, function: Optional[str]) -> Optional[Annotation]:
+    def annotation_for(self, cursor: Cursor) -> Optional[Annotation]:
         """The annotation group right before `cursor` (nothing but blank lines
         and comments in between), if any."""
         line = cursor.extent.start.line
@@ -365,7 +359,7 @@ class ModuleTranslator:
             return self.define_global(decl, decl.spelling)
         return None
 
-    def static_local(self, decl: Cursor, function: str, variables: dict) -> None:
+    def static_local(self, decl: Cursor, function: str) -> None:
         if decl.storage_class.name == "EXTERN":
             raise _unsupported(decl, "extern declaration inside a function")
         self.define_global(decl, f"__static_{function}_{decl.spelling}")
@@ -459,7 +453,7 @@ class ModuleTranslator:
             if cursor.location.file is None or cursor.location.file.name != main_file:
                 continue
             if cursor.kind == CursorKind.FUNCTION_DECL and cursor.is_definition():
-                annotation = self.annotation_for(cursor, None)
+                annotation = self.annotation_for(cursor)
                 if annotation is not None:
                     self.consume_annotation(annotation)
                 self.defined.add(cursor.spelling)
