@@ -25,7 +25,7 @@ def build(mlir, tmp_path):
 
 def test_annotations_become_knobs_with_their_search_space(mlir):
     knobs = {k.id: k for k in compiler.export_knobs(mlir)}
-    assert set(knobs) == {"sum_loop", "scale", "score", "classify_chain", "mean"}
+    assert set(knobs) == {"sum_loop", "scale", "score", "classify_chain", "mean", "long_sum"}
     loop = knobs["sum_loop"]
     assert (loop.function, loop.transform_types, loop.state_function) == (
         "perforated_sum", ("loop_perforate",), "approx_rt_iteration")
@@ -75,6 +75,13 @@ def test_safety_contract_recovers_rejected_results(build):
     mixed = np.tile([-1.0, 3.0], 5)  # every 2nd element sums to -5: rejected
     assert lib["mean"](mixed, 10) == 1.0
     assert lib.handle.recover_count() == 1
+
+
+def test_state_function_on_the_function_parameters(build):
+    lib = build({"long_sum": {"thresholds": [100], "decisions": [0, 1]}})
+    data = np.ones(1000)
+    assert lib["long_sum"](data, 50) == 50.0    # state 50 < 100: exact
+    assert lib["long_sum"](data, 200) == 100.0  # state 200: every 2nd element
 
 
 def test_bad_configuration_points_at_the_c_annotation(mlir):

@@ -69,3 +69,14 @@ double mean(const double *a, int n) {
   for (int i = 0; i < n; i++) s += a[i];
   return s / n;
 }
+
+// A state function taking the annotated function's parameters: perforate
+// only long inputs.
+int64_t length_state(const double *a, int n) { return n; }
+#pragma approx decision_tree id=long_sum state_function=length_state threshold_range=[0, 1000] \
+  num_thresholds=1 decision_values=[0, 1] transform_type=loop_perforate
+double long_sum(const double *a, int n) {
+  double s = 0.0;
+  for (int i = 0; i < n; i++) s += a[i];
+  return s;
+}
