@@ -37,11 +37,12 @@
  *
  * (b) `neighbor_box` - function substitution of the neighbor-box interaction
  *     function: `approx_neighbor_box_1` skips 1/8 of the (i, j) iterations,
- *     `approx_neighbor_box_2` skips 1/4. B.1 chooses purely at random (70 %
+ *     `approx_neighbor_box_2` skips 1/4 (and, beyond B.1, `approx_neighbor_box_3`
+ *     skips 1/2, so that the space reaches further). B.1 chooses purely at random (70 %
  *     variant 1, 30 % variant 2). Here the choice is a decision tree whose
  *     state is `approx_rt_random_state()` (uniform in 0..99, a fresh draw per
  *     call, i.e. per (home box, neighbor box) pair) with two thresholds in
- *     0..100 and decisions {0, 1, 2}: thresholds t1 < t2 and decisions
+ *     0..100 and decisions from {0, 1, 2, 3}: thresholds t1 < t2 and decisions
  *     (d0, d1, d2) choose d0 with probability t1 %, d1 with (t2 - t1) % and
  *     d2 with (100 - t2) % (branch b runs when exactly b thresholds are
  *     <= the state). The paper's 70/30 split is thresholds [0, 70] with
@@ -88,7 +89,7 @@ int64_t particle_charge_state(void) {
 //   state_function: approx_rt_random_state
 //   threshold_range: [0, 100]
 //   num_thresholds: 2
-//   decision_values: [0, 1, 2]
+//   decision_values: [0, 1, 2, 3]
 //   transform_type: func_substitute
 // }
 void neighbor_box(const double *rv, const double *qv, double *fv, int64_t first_i, int64_t first_j, int64_t ppb,
@@ -167,6 +168,13 @@ void approx_neighbor_box_2(const double *rv, const double *qv, double *fv, int64
   neighbor_box_skipping(rv, qv, fv, first_i, first_j, ppb, a2, 4);
 }
 
+/* Variant 3 of the neighbor_box knob (beyond B.1's two): skips 1/2 of the
+ * iterations, the most aggressive point of the space. */
+void approx_neighbor_box_3(const double *rv, const double *qv, double *fv, int64_t first_i, int64_t first_j,
+                           int64_t ppb, double a2) {
+  neighbor_box_skipping(rv, qv, fv, first_i, first_j, ppb, a2, 2);
+}
+
 /* Interactions of the particles of one box with each other (including
  * i == j, as in Rodinia). */
 static void self_box(const double *rv, const double *qv, double *fv, int64_t first, int64_t ppb, double a2) {
@@ -179,7 +187,8 @@ static void self_box(const double *rv, const double *qv, double *fv, int64_t fir
   id=self_box \
   state_function=particle_charge_state \
   threshold_range=[0, 100] \
-  decision_values=[0, 1] \
+  num_thresholds=1 \
+  decision_values=[0, 1, 3] \
   transform_type=loop_perforate
     for (int64_t j = first; j < first + ppb; j++) {
       double xj = rv[4 * j + 1], yj = rv[4 * j + 2], zj = rv[4 * j + 3];

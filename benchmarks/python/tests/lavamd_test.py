@@ -61,12 +61,12 @@ def test_knobs():
     self_box, neighbor = knobs["self_box"], knobs["neighbor_box"]
     assert self_box.transform_types == ("loop_perforate",)
     assert self_box.state_function == "particle_charge_state"
-    assert self_box.decision_values == (0, 1)
+    assert self_box.decision_values == (0, 1, 3)
     assert (self_box.num_thresholds, self_box.threshold_range) == (1, (0, 100))
     assert self_box.function == "self_box"
     assert neighbor.transform_types == ("func_substitute",)
     assert neighbor.state_function == "approx_rt_random_state"
-    assert neighbor.decision_values == (0, 1, 2)
+    assert neighbor.decision_values == (0, 1, 2, 3)
     assert (neighbor.num_thresholds, neighbor.threshold_range) == (2, (0, 100))
     assert neighbor.function == "neighbor_box"
 
