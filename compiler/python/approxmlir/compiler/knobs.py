@@ -78,6 +78,14 @@ class KnobSpace:
 ConfigEntry = Union[KnobParams, Mapping[str, Any]]
 
 
+def config_entries(config: Mapping[str, ConfigEntry]) -> dict[str, dict[str, Any]]:
+    """`config` as the JSON objects approx-apply-config reads, by knob id."""
+    return {
+        knob_id: entry.to_json() if isinstance(entry, KnobParams) else dict(entry)
+        for knob_id, entry in config.items()
+    }
+
+
 def export_knobs(mlir: MlirInput, **kwargs) -> list[KnobSpace]:
     """Returns the search space of every knob in `mlir`, in program order."""
     with tempfile.TemporaryDirectory(prefix="approxmlir-") as tmp:
@@ -96,10 +104,7 @@ def apply_config(mlir: MlirInput, config: Mapping[str, ConfigEntry], **kwargs) -
     whole configuration is validated by approx-opt first; any error (unknown
     id, value outside a knob's space) raises CompilerError and nothing applies.
     """
-    entries = {
-        knob_id: entry.to_json() if isinstance(entry, KnobParams) else dict(entry)
-        for knob_id, entry in config.items()
-    }
+    entries = config_entries(config)
     with tempfile.TemporaryDirectory(prefix="approxmlir-") as tmp:
         path = pathlib.Path(tmp) / "config.json"
         path.write_text(json.dumps({"knobs": entries}, indent=2))

@@ -30,7 +30,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from approxmlir import runtime
 from approxmlir.compiler.approx_opt import CompilerError, MlirInput, run_approx_opt
-from approxmlir.compiler.knobs import ConfigEntry, KnobParams
+from approxmlir.compiler.knobs import ConfigEntry, config_entries
 from approxmlir.compiler.tools import find_approx_opt, find_llvm_tool
 
 _LOG = logging.getLogger(__name__)
@@ -95,11 +95,7 @@ def toolchain_fingerprint() -> str:
 def _config_json(config: Optional[Mapping[str, ConfigEntry]]) -> Optional[str]:
     if not config:
         return None
-    entries = {
-        knob_id: entry.to_json() if isinstance(entry, KnobParams) else dict(entry)
-        for knob_id, entry in config.items()
-    }
-    return json.dumps({"knobs": entries}, sort_keys=True)
+    return json.dumps({"knobs": config_entries(config)}, sort_keys=True)
 
 
 def cache_key(

@@ -440,6 +440,11 @@ def _describe_exit(exitcode: Optional[int]) -> str:
     return f"exited with status {exitcode} without returning a result"
 
 
+def _check_timeout(timeout: Optional[float]) -> None:
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be positive or None, got {timeout!r}")
+
+
 def run_isolated(
     evaluate_fn: Optional[EvaluateFn],
     config: Optional[Mapping],
@@ -458,8 +463,7 @@ def run_isolated(
     Raises EvaluationCancelled if `cancel_evaluations(tag)` stops it and
     ExecutorError if the workdir or the process cannot be created.
     """
-    if timeout is not None and not timeout > 0:
-        raise ValueError(f"timeout must be positive or None, got {timeout!r}")
+    _check_timeout(timeout)
     if job is None:
         job = _make_job(evaluate_fn, config, kwargs, start_method)
     workdir_path = pathlib.Path(workdir).absolute()
@@ -638,8 +642,7 @@ class LocalProcessExecutor(Executor):
         timeout: Optional[float],
         kwargs: Mapping = _EMPTY,
     ) -> "concurrent.futures.Future[Outcome]":
-        if timeout is not None and not timeout > 0:
-            raise ValueError(f"timeout must be positive or None, got {timeout!r}")
+        _check_timeout(timeout)
         job = _make_job(evaluate_fn, config, kwargs, self.start_method)
         future: "concurrent.futures.Future[Outcome]" = concurrent.futures.Future()
         with self._lock:
@@ -822,8 +825,7 @@ class DaskExecutor(Executor):
         timeout: Optional[float],
         kwargs: Mapping = _EMPTY,
     ) -> "concurrent.futures.Future[Outcome]":
-        if timeout is not None and not timeout > 0:
-            raise ValueError(f"timeout must be positive or None, got {timeout!r}")
+        _check_timeout(timeout)
         # Passed as one cloudpickled blob so that the function reaches the
         # worker intact, and the evaluation child needs nothing else.
         job = _Job(None, None, None, _dumps((evaluate_fn, config, dict(kwargs))))

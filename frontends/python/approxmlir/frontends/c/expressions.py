@@ -64,6 +64,25 @@ def _evaluation_api():
     return _EVALUATION_API
 
 
+def evaluate_constant(expr: Cursor) -> Optional[Union[int, float]]:
+    """clang's value of a constant expression: int, float, or None."""
+    lib = _evaluation_api()
+    result = lib.clang_Cursor_Evaluate(expr)
+    if not result:
+        return None
+    try:
+        kind = lib.clang_EvalResult_getKind(result)
+        if kind == 1:  # CXEval_Int
+            if lib.clang_EvalResult_isUnsignedInt(result):
+                return lib.clang_EvalResult_getAsUnsigned(result)
+            return lib.clang_EvalResult_getAsLongLong(result)
+        if kind == 2:  # CXEval_Float
+            return lib.clang_EvalResult_getAsDouble(result)
+        return None
+    finally:
+        lib.clang_EvalResult_dispose(result)
+
+
 def _libclang(name: str, restype):
     function = getattr(conf.lib, name)
     function.argtypes = [Cursor]
@@ -404,22 +423,7 @@ class ExpressionTranslator:
         return value if isinstance(value, int) else None
 
     def evaluate(self, expr: Cursor) -> Optional[Union[int, float]]:
-        """clang's value of a constant expression: int, float, or None."""
-        lib = _evaluation_api()
-        result = lib.clang_Cursor_Evaluate(expr)
-        if not result:
-            return None
-        try:
-            kind = lib.clang_EvalResult_getKind(result)
-            if kind == 1:  # CXEval_Int
-                if lib.clang_EvalResult_isUnsignedInt(result):
-                    return lib.clang_EvalResult_getAsUnsigned(result)
-                return lib.clang_EvalResult_getAsLongLong(result)
-            if kind == 2:  # CXEval_Float
-                return lib.clang_EvalResult_getAsDouble(result)
-            return None
-        finally:
-            lib.clang_EvalResult_dispose(result)
+        return evaluate_constant(expr)
 
     def read_variable(self, expr: Cursor) -> Value:
         referenced = expr.referenced

@@ -19,7 +19,7 @@ from approxmlir.frontends.c.annotations import Annotation, KnobSpec, knob_attrib
 from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Void
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
-from approxmlir.frontends.c.expressions import float_literal, unary_kind
+from approxmlir.frontends.c.expressions import evaluate_constant, float_literal, unary_kind
 from approxmlir.frontends.c.statements import StatementTranslator
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, PointerVar, ScalarVar, Variable
 
@@ -380,15 +380,12 @@ class ModuleTranslator:
 
     def initializer(self, ctype: Union[Scalar, Array], init: Optional[Cursor], decl: Cursor) -> str:
         """A dense<...> of the constant initializer (zeros when absent)."""
-        from approxmlir.frontends.c.expressions import ExpressionTranslator
-
         element = ctype.element if isinstance(ctype, Array) else ctype
-        evaluator = ExpressionTranslator()
 
         def scalar(node: Optional[Cursor]) -> str:
             if node is None:
                 return "0.0" if element.is_float else ("false" if element.is_bool else "0")
-            value = _constant_value(evaluator, node)
+            value = evaluate_constant(node)
             if value is None:
                 raise _unsupported(node, "non-constant initializer of a global or static variable")
             if element.is_float:
@@ -470,8 +467,3 @@ class ModuleTranslator:
         declarations = [d for name, d in sorted(self.declarations.items()) if name not in self.defined]
         body = [*self.global_lines, *declarations, *functions]
         return "module {\n" + "\n".join("  " + line for line in body) + "\n}\n"
-
-
-def _constant_value(evaluator, node: Cursor):
-    """The value of a constant initializer, as clang evaluates it."""
-    return evaluator.evaluate(node)
