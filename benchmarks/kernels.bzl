@@ -2,8 +2,11 @@
 
 load("//frontends:defs.bzl", "approx_cc_library")
 
-def kernel_benchmark(name):
-    """`<name>_exact`/`<name>_tuned` libraries, `<name>_tune`, `<name>`, `<name>_test`."""
+def kernel_benchmark(name, data = []):
+    """`<name>_exact`/`<name>_tuned` libraries, `<name>_tune`, `<name>`, `<name>_test`.
+
+    `data`: inputs the driver reads at run time (e.g. ":qa_dataset").
+    """
     approx_cc_library(
         name = name + "_exact",
         src = "c/%s.c" % name,
@@ -18,7 +21,7 @@ def kernel_benchmark(name):
         srcs = ["tune.py"],
         main = "tune.py",
         args = ["--kernel=" + name],
-        data = ["c/%s.c" % name],
+        data = ["c/%s.c" % name] + data,
         deps = [":approxbench"],
     )
     native.py_binary(
@@ -26,13 +29,13 @@ def kernel_benchmark(name):
         srcs = ["run.py"],
         main = "run.py",
         args = ["--kernel=" + name],
-        data = [":%s_exact" % name, ":%s_tuned" % name],
+        data = [":%s_exact" % name, ":%s_tuned" % name] + data,
         deps = [":approxbench"],
     )
     native.py_test(
         name = name + "_test",
         size = "medium",
         srcs = ["python/tests/%s_test.py" % name],
-        data = ["c/%s.c" % name],
+        data = ["c/%s.c" % name] + data,
         deps = [":approxbench"],
     )

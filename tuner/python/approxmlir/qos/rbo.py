@@ -87,4 +87,5 @@ def rbo(
     d = np.arange(1, depth + 1, dtype=np.float64)
     agreement = np.cumsum(joins) / d  # A_d
     weights = np.float64(p) ** (d - 1.0)  # p^(d-1); 0.0**0.0 == 1.0
-    return float(np.dot(weights, agreement) / np.sum(weights))
+    # dot and sum round differently: clip so that identical lists give exactly 1.0.
+    return float(min(1.0, np.dot(weights, agreement) / np.sum(weights)))

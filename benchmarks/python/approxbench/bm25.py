@@ -1,0 +1,108 @@
+"""bm25 (benchmarks/c/bm25.c): BM25 ranking of a Wikipedia corpus, paper Appendix B.3.
+
+Inputs: the corpus of `qa_dataset.json` (approxbench/qa_data.py, ~10,000
+Wikipedia summaries) and its Natural Questions as queries: TUNE_QUERIES
+questions of the "tune" split, EVAL_FACTOR (5) times as many of the "eval"
+split (`scale` multiplies both). One kernel call ranks the whole corpus for
+one query, preprocessing included, as in the paper. Output: per query, the
+TOP_K best documents (positive score, best first, ties by index); QoS: mean
+RBO (p = 0.95) against the exact rankings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import numpy as np
+
+from approxmlir import runtime
+from approxmlir.qos import rbo
+from approxbench import qa_data
+from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+
+TUNE_QUERIES = 20
+TOP_K = 100
+RBO_P = 0.95
+# Must match TABLE_SLOTS in bm25.c.
+TABLE_SLOTS = 262144
+
+
+@dataclasses.dataclass(frozen=True)
+class Corpus:
+    text: np.ndarray  # (bytes,) int8 (MLIR's signless i8): every document's UTF-8, back to back
+    offsets: np.ndarray  # (n_docs + 1,) int64
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.offsets) - 1
+
+    @classmethod
+    def from_documents(cls, documents) -> "Corpus":
+        encoded = [d.encode("utf-8") for d in documents]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(e) for e in encoded])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.int8).copy(), offsets)
+
+
+@dataclasses.dataclass(frozen=True)
+class BM25Inputs:
+    corpus: Corpus
+    queries: tuple[np.ndarray, ...]  # UTF-8 bytes of each query, int8
+
+
+def top_documents(scores: np.ndarray, k: int = TOP_K) -> np.ndarray:
+    """Indices of the k best-scoring documents with a positive score, best first, ties by index."""
+    candidates = np.flatnonzero(scores > 0.0)
+    order = candidates[np.lexsort((candidates, -scores[candidates]))]
+    return order[:k]
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset() -> qa_data.QADataset:
+    return qa_data.load_dataset(qa_data.find_data_file("qa_dataset.json"))
+
+
+@functools.lru_cache(maxsize=1)
+def _corpus() -> Corpus:
+    return Corpus.from_documents(_dataset().documents)
+
+
+class BM25(KernelBenchmark):
+    name = "bm25"
+    entry = "bm25"
+
+    def make_inputs(self, split: str, scale: float) -> BM25Inputs:
+        if scale <= 0:
+            raise ValueError(f"scale must be positive, got {scale}")
+        count = max(1, round(TUNE_QUERIES * scale)) * (EVAL_FACTOR if split == "eval" else 1)
+        questions = _dataset().split(split)
+        if count > len(questions):
+            raise ValueError(f"the {split} split has {len(questions)} questions, {count} asked for")
+        queries = tuple(np.frombuffer(q.question.encode("utf-8"), dtype=np.int8).copy()
+                        for q in questions[:count])
+        return BM25Inputs(_corpus(), queries)
+
+    def rank(self, library: runtime.NativeLibrary, corpus: Corpus, query: np.ndarray) -> np.ndarray:
+        """The scores of every document for one query (-1 where the kernel skipped it)."""
+        n = corpus.n_docs
+        tokens = np.empty(len(corpus.text) // 2 + 1 + n, dtype=np.int64)
+        token_offsets = np.empty(n + 1, dtype=np.int64)
+        keep = np.empty(n, dtype=np.int64)
+        table = np.empty(3 * TABLE_SLOTS, dtype=np.int64)
+        query_terms = np.empty(len(query) // 2 + 1, dtype=np.int64)
+        scores = np.empty(n, dtype=np.float64)
+        library[self.entry](corpus.text, corpus.offsets, n, query, len(query), tokens, token_offsets, keep, table,
+                            query_terms, scores)
+        return scores
+
+    def run(self, library: runtime.NativeLibrary, inputs: BM25Inputs) -> list[np.ndarray]:
+        return [top_documents(self.rank(library, inputs.corpus, q)) for q in inputs.queries]
+
+    def qos(self, output: list[np.ndarray], exact: list[np.ndarray]) -> float:
+        if len(output) != len(exact):
+            raise ValueError(f"{len(output)} rankings for {len(exact)} queries")
+        return float(np.mean([rbo(e.tolist(), o.tolist(), p=RBO_P) for o, e in zip(output, exact)]))
+
+
+BENCHMARK = BM25()
