@@ -2,10 +2,13 @@
 
 load("//frontends:defs.bzl", "approx_cc_library")
 
-def kernel_benchmark(name, data = []):
+def kernel_benchmark(name, data = [], test_data = None, test_env = {}, tags = []):
     """`<name>_exact`/`<name>_tuned` libraries, `<name>_tune`, `<name>`, `<name>_test`.
 
-    `data`: inputs the driver reads at run time (e.g. ":qa_dataset").
+    `data`: inputs the driver reads at run time (e.g. ":qa_dataset");
+    `test_data`/`test_env`: the test's instead (default: `data`, no env);
+    `tags`: for the tune and run binaries (e.g. "manual" when their inputs
+    take minutes to build).
     """
     approx_cc_library(
         name = name + "_exact",
@@ -22,6 +25,7 @@ def kernel_benchmark(name, data = []):
         main = "tune.py",
         args = ["--kernel=" + name],
         data = ["c/%s.c" % name] + data,
+        tags = tags,
         deps = [":approxbench"],
     )
     native.py_binary(
@@ -30,12 +34,14 @@ def kernel_benchmark(name, data = []):
         main = "run.py",
         args = ["--kernel=" + name],
         data = [":%s_exact" % name, ":%s_tuned" % name] + data,
+        tags = tags,
         deps = [":approxbench"],
     )
     native.py_test(
         name = name + "_test",
         size = "medium",
         srcs = ["python/tests/%s_test.py" % name],
-        data = ["c/%s.c" % name] + data,
+        data = ["c/%s.c" % name] + (data if test_data == None else test_data),
+        env = test_env,
         deps = [":approxbench"],
     )

@@ -17,13 +17,12 @@ import functools
 import numpy as np
 
 from approxmlir import runtime
-from approxmlir.qos import rbo
 from approxbench import qa_data
 from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+from approxbench.ranking import mean_rbo, top_k
 
 TUNE_QUERIES = 20
 TOP_K = 100
-RBO_P = 0.95
 # Must match TABLE_SLOTS in bm25.c.
 TABLE_SLOTS = 262144
 
@@ -53,9 +52,7 @@ class BM25Inputs:
 
 def top_documents(scores: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """Indices of the k best-scoring documents with a positive score, best first, ties by index."""
-    candidates = np.flatnonzero(scores > 0.0)
-    order = candidates[np.lexsort((candidates, -scores[candidates]))]
-    return order[:k]
+    return top_k(scores, k, above=0.0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,9 +97,7 @@ class BM25(KernelBenchmark):
         return [top_documents(self.rank(library, inputs.corpus, q)) for q in inputs.queries]
 
     def qos(self, output: list[np.ndarray], exact: list[np.ndarray]) -> float:
-        if len(output) != len(exact):
-            raise ValueError(f"{len(output)} rankings for {len(exact)} queries")
-        return float(np.mean([rbo(e.tolist(), o.tolist(), p=RBO_P) for o, e in zip(output, exact)]))
+        return mean_rbo(output, exact)
 
 
 BENCHMARK = BM25()

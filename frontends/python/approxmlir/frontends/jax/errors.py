@@ -42,6 +42,10 @@ class KnobArgumentError(KnobError, TypeError):
     """A call's arguments do not match the kernel's exported signature."""
 
 
+class ExportError(KnobError, RuntimeError):
+    """jax.export could not trace or lower the kernel or one of its variants."""
+
+
 class IreeCompileError(KnobError, RuntimeError):
     """IREE could not compile one variant's StableHLO; carries the compiler's output."""
 

@@ -1,0 +1,210 @@
+"""The Gemma 3 text decoder in pure JAX, with a fixed-size KV cache.
+
+`Gemma3Model(config, max_len)` gives two pure functions for `jax.jit` and
+`jax.export`, with static shapes throughout:
+
+- `prefill(params, tokens[1, T], length)` runs the (padded) prompt, returns the
+  logits at position `length - 1` and a cache of `max_len` positions whose
+  first `length` entries are filled;
+- `decode_step(params, token[1], position, cache)` runs one token at
+  `position`, returns its logits and the cache with that position written.
+
+The architecture follows transformers' Gemma3ForCausalLM (the reference the
+tests compare against): embeddings scaled by sqrt(hidden), RMSNorm with
+(1 + w) in float32, grouped-query attention with RMS-normalized q and k, RoPE
+(rotate-half form) with one base for local and one for global layers, local
+layers attending to the last `sliding_window` positions, "sandwich" norms
+around attention and the GeGLU (tanh GELU) MLP, and the output projection
+tied to the embedding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from approxmlir.ml.config import LAYER_PARAM_SHAPES, Gemma3Config, Params, check_params
+
+# Per layer (keys, values), each [num_kv_heads, max_len, head_dim]. One array
+# per layer rather than one stacked array, so that writing a decode step's
+# entry touches (at most) one layer-sized buffer.
+KVCache = tuple[tuple[jax.Array, jax.Array], ...]
+
+DEFAULT_MAX_LEN = 512
+
+
+def rms_norm(x: jax.Array, weight: jax.Array, eps: float) -> jax.Array:
+    x = x.astype(jnp.float32)
+    variance = jnp.mean(x * x, axis=-1, keepdims=True)
+    return x * jax.lax.rsqrt(variance + eps) * (1.0 + weight)
+
+
+def rope(x: jax.Array, positions: jax.Array, base: float, scaling: float) -> jax.Array:
+    """Rotary embedding of x[..., T, heads, head_dim] at positions[T] (rotate-half form)."""
+    head_dim = x.shape[-1]
+    # float32 like transformers, whose logits the tests match.
+    inv_freq = 1.0 / (base ** (np.arange(0, head_dim, 2, dtype=np.float32) / head_dim))
+    angles = (positions.astype(jnp.float32) / scaling)[:, None] * inv_freq.astype(np.float32)[None, :]
+    angles = jnp.concatenate([angles, angles], axis=-1)[:, None, :]  # [T, 1, head_dim]
+    half = head_dim // 2
+    rotated = jnp.concatenate([-x[..., half:], x[..., :half]], axis=-1)
+    return x * jnp.cos(angles) + rotated * jnp.sin(angles)
+
+
+@dataclasses.dataclass(frozen=True)
+class Gemma3Model:
+    """Gemma 3 forward functions for one config and one static cache length."""
+
+    config: Gemma3Config
+    max_len: int = DEFAULT_MAX_LEN
+
+    def __post_init__(self) -> None:
+        if self.max_len <= 0:
+            raise ValueError(f"max_len must be positive, got {self.max_len}")
+
+    # -- pieces ------------------------------------------------------------
+
+    def _rope(self, layer: int, x: jax.Array, positions: jax.Array) -> jax.Array:
+        c = self.config
+        if c.is_global(layer):
+            return rope(x, positions, c.rope_base_global, c.rope_scaling_global)
+        return rope(x, positions, c.rope_base_local, 1.0)
+
+    def _qkv(self, layer: int, p: Params, h: jax.Array, positions: jax.Array):
+        c = self.config
+        t = h.shape[0]
+        q = (h @ p["q"]).reshape(t, c.num_heads, c.head_dim)
+        k = (h @ p["k"]).reshape(t, c.num_kv_heads, c.head_dim)
+        v = (h @ p["v"]).reshape(t, c.num_kv_heads, c.head_dim)
+        q = self._rope(layer, rms_norm(q, p["q_norm"], c.rms_norm_eps), positions)
+        k = self._rope(layer, rms_norm(k, p["k_norm"], c.rms_norm_eps), positions)
+        return q, k, v
+
+    def _attend(self, q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Array:
+        """q[T, H, D], k/v[KV, S, D], mask[T, S] -> [T, H * D]."""
+        c = self.config
+        t = q.shape[0]
+        groups = c.num_heads // c.num_kv_heads
+        q = q.reshape(t, c.num_kv_heads, groups, c.head_dim) * (c.query_pre_attn_scalar ** -0.5)
+        scores = jnp.einsum("tkgd,ksd->kgts", q, k)
+        scores = jnp.where(mask[None, None], scores, jnp.finfo(jnp.float32).min)
+        probs = jax.nn.softmax(scores, axis=-1)
+        out = jnp.einsum("kgts,ksd->tkgd", probs, v)
+        return out.reshape(t, c.num_heads * c.head_dim)
+
+    def _mask(self, layer: int, query_pos: jax.Array, key_pos: jax.Array) -> jax.Array:
+        """[T, S]: causal, and within the sliding window on local layers."""
+        allowed = key_pos[None, :] <= query_pos[:, None]
+        if not self.config.is_global(layer):
+            allowed &= query_pos[:, None] - key_pos[None, :] < self.config.sliding_window
+        return allowed
+
+    def _block_tail(self, p: Params, x: jax.Array, attn: jax.Array) -> jax.Array:
+        """Output projection, residuals and the MLP, after attention."""
+        eps = self.config.rms_norm_eps
+        x = x + rms_norm(attn @ p["o"], p["post_attn_norm"], eps)
+        h = rms_norm(x, p["pre_ffn_norm"], eps)
+        mlp = (jax.nn.gelu(h @ p["gate"], approximate=True) * (h @ p["up"])) @ p["down"]
+        return x + rms_norm(mlp, p["post_ffn_norm"], eps)
+
+    def _embed(self, params: Params, tokens: jax.Array) -> jax.Array:
+        scale = jnp.asarray(np.sqrt(self.config.hidden_size), jnp.float32)
+        return jnp.take(params["embed"], tokens, axis=0) * scale
+
+    def _logits(self, params: Params, x: jax.Array) -> jax.Array:
+        x = rms_norm(x, params["final_norm"], self.config.rms_norm_eps)
+        return jnp.einsum("d,vd->v", x, params["embed"])
+
+    # -- the two entry points -------------------------------------------------
+
+    def init_cache(self) -> KVCache:
+        c = self.config
+        shape = (c.num_kv_heads, self.max_len, c.head_dim)
+        return tuple((jnp.zeros(shape, jnp.float32), jnp.zeros(shape, jnp.float32)) for _ in range(c.num_layers))
+
+    def prefill(self, params: Params, tokens: jax.Array, length: jax.Array) -> tuple[jax.Array, KVCache]:
+        """Logits [vocab] after tokens[0, :length] and the cache of positions [0, T).
+
+        `tokens` is [1, T] with T <= max_len, padded after `length`. The padding
+        only ever sees itself and earlier tokens (causal mask), and decode
+        steps overwrite its cache entries before attending to them.
+        """
+        c = self.config
+        if tokens.ndim != 2 or tokens.shape[0] != 1:
+            raise ValueError(f"tokens must be [1, T], got shape {tokens.shape}")
+        t = tokens.shape[1]
+        if t > self.max_len:
+            raise ValueError(f"prompt of {t} tokens does not fit the {self.max_len}-position cache")
+        positions = jnp.arange(t, dtype=jnp.int32)
+        x = self._embed(params, tokens[0])
+        cache = []
+        for i, p in enumerate(params["layers"]):
+            q, k, v = self._qkv(i, p, rms_norm(x, p["attn_norm"], c.rms_norm_eps), positions)
+            k, v = k.transpose(1, 0, 2), v.transpose(1, 0, 2)  # [KV, T, D]
+            attn = self._attend(q, k, v, self._mask(i, positions, positions))
+            x = self._block_tail(p, x, attn)
+            pad = ((0, 0), (0, self.max_len - t), (0, 0))
+            cache.append((jnp.pad(k, pad), jnp.pad(v, pad)))
+        last = jax.lax.dynamic_index_in_dim(x, jnp.asarray(length, jnp.int32) - 1, axis=0, keepdims=False)
+        return self._logits(params, last), tuple(cache)
+
+    def decode_step(
+        self, params: Params, token: jax.Array, position: jax.Array, cache: KVCache
+    ) -> tuple[jax.Array, KVCache]:
+        """Logits [vocab] after `token` ([1]) at `position`, and the updated cache."""
+        c = self.config
+        position = jnp.asarray(position, jnp.int32)
+        positions = position[None]
+        key_pos = jnp.arange(self.max_len, dtype=jnp.int32)
+        x = self._embed(params, token.reshape(1))
+        new_cache = []
+        for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
+            q, k, v = self._qkv(i, p, rms_norm(x, p["attn_norm"], c.rms_norm_eps), positions)
+            k_cache = jax.lax.dynamic_update_slice(k_cache, k.transpose(1, 0, 2), (0, position, 0))
+            v_cache = jax.lax.dynamic_update_slice(v_cache, v.transpose(1, 0, 2), (0, position, 0))
+            attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
+            x = self._block_tail(p, x, attn)
+            new_cache.append((k_cache, v_cache))
+        return self._logits(params, x[0]), tuple(new_cache)
+
+
+def select_layers(config: Gemma3Config, params: Params, layers: Sequence[int]) -> tuple[Gemma3Config, Params]:
+    """A model keeping only `layers` (original indices, in order), each with its own type.
+
+    Skipping decoder layers is the cheap approximation available with one
+    model size: the residual stream lets the remaining layers still work.
+    """
+    layers = list(layers)
+    if not layers:
+        raise ValueError("keep at least one layer")
+    bad = [i for i in layers if not 0 <= i < config.num_layers]
+    if bad or len(set(layers)) != len(layers) or layers != sorted(layers):
+        raise ValueError(f"layers must be distinct increasing indices below {config.num_layers}, got {layers}")
+    new_config = dataclasses.replace(
+        config, num_layers=len(layers), layer_types=tuple(config.layer_types[i] for i in layers)
+    )
+    new_params = dict(params, layers=[params["layers"][i] for i in layers])
+    return new_config, new_params
+
+
+def init_random_params(config: Gemma3Config, seed: int = 0, scale: float = 0.05) -> Params:
+    """Random float32 params (for tests and compile checks), norms near 1 + w = 1."""
+    rng = np.random.default_rng(seed)
+
+    def normal(shape):
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    params: Params = {
+        "embed": normal((config.vocab_size, config.hidden_size)) * 10,
+        "final_norm": normal((config.hidden_size,)),
+        "layers": [
+            {name: normal(shape_of(config)) for name, shape_of in LAYER_PARAM_SHAPES.items()}
+            for _ in range(config.num_layers)
+        ],
+    }
+    check_params(config, params)
+    return params
