@@ -17,6 +17,9 @@ __version__ = "0.1.0"
 # `import approxmlir as ar; ar.tune(...)`, without importing the tuner (and
 # its dependencies) for users of the compiler alone.
 _TUNER_EXPORTS = ("tune", "Driver", "reevaluate", "compare_search_spaces")
+# `ar.Knob(...)`, `ar.DecisionTree(...)` (paper, section 4.3), without
+# importing jax for users of the C path.
+_JAX_EXPORTS = ("Knob", "DecisionTree")
 
 
 def __getattr__(name: str):
@@ -24,4 +27,8 @@ def __getattr__(name: str):
         from approxmlir import tuner
 
         return getattr(tuner, name)
+    if name in _JAX_EXPORTS:
+        from approxmlir.frontends import jax as jax_frontend
+
+        return getattr(jax_frontend, name)
     raise AttributeError(f"module 'approxmlir' has no attribute {name!r}")

@@ -21,14 +21,24 @@ log = logging.getLogger(__name__)
 
 @contextlib.contextmanager
 def _fast_gguf_reader() -> Iterator[None]:
-    """transformers reads the file with `gguf.GGUFReader`; swap in the same
-    reader with faster metadata parsing (see gguf_loader) for the duration."""
+    """transformers reads the file with `gguf.GGUFReader`, twice (config, then
+    tensors). For the duration, swap in the same reader with faster metadata
+    parsing (see gguf_loader), parsing each file once."""
     import gguf
 
     from approxmlir.ml.gguf_loader import _fast_reader_class
 
+    reader_class = _fast_reader_class()
+    readers: dict[str, object] = {}
+
+    def open_once(path, mode="r"):
+        key = (os.path.realpath(path), mode)
+        if key not in readers:
+            readers[key] = reader_class(path, mode)
+        return readers[key]
+
     original = gguf.GGUFReader
-    gguf.GGUFReader = _fast_reader_class()
+    gguf.GGUFReader = open_once
     try:
         yield
     finally:

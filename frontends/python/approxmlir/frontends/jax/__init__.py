@@ -44,7 +44,7 @@ variant (`MissingVariantError`), a state that is not an integer or is out of
 range (`StateError`), an unsupported transform kind (`UnknownTransformError`).
 """
 
-from approxmlir.frontends.jax.bundle import BundledVariant, combined_module, describe, read_bundle
+from approxmlir.frontends.jax.bundle import BundledVariant, describe, read_bundle
 from approxmlir.frontends.jax.dispatch import CompiledKnob
 from approxmlir.frontends.jax.errors import (
     ExportError,
@@ -59,7 +59,7 @@ from approxmlir.frontends.jax.errors import (
     UnknownTransformError,
 )
 from approxmlir.frontends.jax.iree_backend import IreeOptions, VmfbArtifact, compile_vmfb
-from approxmlir.frontends.jax.knob import Knob, LoweredKnob, bundle
+from approxmlir.frontends.jax.knob import Knob, LoweredKnob, bundle_knobs
 from approxmlir.frontends.jax.spec import DecisionTree
 
 __all__ = [
@@ -80,8 +80,7 @@ __all__ = [
     "StateError",
     "UnknownTransformError",
     "VmfbArtifact",
-    "bundle",
-    "combined_module",
+    "bundle_knobs",
     "compile_vmfb",
     "describe",
     "read_bundle",

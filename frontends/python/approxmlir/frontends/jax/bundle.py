@@ -21,6 +21,8 @@ import pathlib
 import sys
 from typing import Mapping, Optional, Sequence
 
+from iree.compiler import ir
+
 from approxmlir.compiler import export_knobs, run_approx_opt
 from approxmlir.frontends.jax.errors import KnobDefinitionError
 from approxmlir.frontends.jax.selector import (
@@ -76,8 +78,6 @@ def read_bundle(mlir: str) -> dict[str, dict[int, BundledVariant]]:
     pipeline keeps the placeholder functions and their attributes); the
     attributes are read from the parsed ops, never from the text.
     """
-    from iree.compiler import ir
-
     upstream = run_approx_opt(mlir, ["--approx-pipeline"])
     module = ir.Module.parse(upstream, ir.Context())
     knobs: dict[str, dict[int, BundledVariant]] = {}

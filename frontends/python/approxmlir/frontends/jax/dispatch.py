@@ -29,13 +29,17 @@ import numpy as np
 
 from approxmlir import runtime
 from approxmlir.compiler import KnobParams
-from approxmlir.frontends.jax.errors import KnobArgumentError, SelectionError, StateError
+from approxmlir.frontends.jax.errors import KnobArgumentError, KnobError, SelectionError, StateError
 from approxmlir.frontends.jax.iree_backend import IreeFunction
 from approxmlir.frontends.jax.selector import SelectorSymbols
 from approxmlir.frontends.jax.spec import KnobSpec
 from approxmlir.frontends.jax.stablehlo import Signature, TensorSpec, function_name
 
 _PYTHON_SCALARS = (bool, int, float, complex)
+# Arguments that are pytree leaves for certain: a call made only of these
+# skips jax's tree flattening (a few microseconds) when the kernel takes
+# plain positional arrays.
+_LEAF_TYPES = (np.ndarray, np.generic, jax.Array, *_PYTHON_SCALARS)
 
 
 def _bind(library: runtime.NativeLibrary, name: str, argtypes: list, restype: Any) -> Callable:
@@ -62,15 +66,15 @@ def state_value(spec: KnobSpec, state_function: Callable, raw: Any) -> int:
         value = int(raw)  # a 0-d integer array (numpy or jax)
     else:
         value = None
-    name = function_name(state_function)
     if value is None:
         raise StateError(
-            spec.name, f"state function {name} returned {type(raw).__name__} {raw!r}, not an integer "
-            "(scale a floating-point state to an integer range, e.g. round(score * 100))")
+            spec.name, f"state function {function_name(state_function)} returned {raw!r} of type "
+            f"{type(raw).__name__}, not an integer (scale a floating-point state to an integer range, "
+            "e.g. round(score * 100))")
     lo, hi = spec.threshold_range
     if not lo <= value <= hi:
-        raise StateError(spec.name, f"state function {name} returned {value}, outside the thresholds_range "
-                                    f"[{lo}, {hi}]")
+        raise StateError(spec.name, f"state function {function_name(state_function)} returned {value}, "
+                                    f"outside the thresholds_range [{lo}, {hi}]")
     return value
 
 
@@ -121,9 +125,14 @@ class CompiledKnob:
         if spec.decision_tree is not None:
             self._set_state = _bind(selector, symbols.set_state, [ctypes.c_int64], None)
             self._state_function = spec.decision_tree.runtime_function
+            self._lo, self._hi = spec.threshold_range
         # set_state and select share the selector's global: one caller at a time.
         self._lock = threading.Lock()
         self._inputs = tuple(_InputCheck(i, s) for i, s in enumerate(signature.inputs))
+        arity = len(signature.inputs)
+        self._positional_arity = (
+            arity if signature.in_tree == jax.tree_util.tree_structure(((0,) * arity, {})) else None)
+        self._single_output = signature.out_tree == jax.tree_util.tree_structure(0)
 
     @property
     def name(self) -> str:
@@ -131,7 +140,12 @@ class CompiledKnob:
 
     def state(self, *args: Any) -> int:
         """The state function's checked value for these arguments."""
-        return state_value(self.spec, self._state_function, self._state_function(*args))
+        if self._state_function is None:
+            raise KnobError(self.name, "the knob is static (no decision tree): it has no state")
+        raw = self._state_function(*args)
+        if type(raw) is int and self._lo <= raw <= self._hi:  # the common case, without state_value's checks
+            return raw
+        return state_value(self.spec, self._state_function, raw)
 
     def select(self, *args: Any) -> int:
         """The decision value the compiled selector picks for these arguments."""
@@ -144,6 +158,8 @@ class CompiledKnob:
 
     def flat_inputs(self, args: tuple) -> list[np.ndarray]:
         """`args` flattened and checked against the kernel's signature."""
+        if len(args) == self._positional_arity and all(isinstance(a, _LEAF_TYPES) for a in args):
+            return [check(self.name, leaf) for check, leaf in zip(self._inputs, args)]
         leaves, tree = jax.tree_util.tree_flatten((args, {}))
         if tree != self.signature.in_tree:
             raise KnobArgumentError(self.name, f"arguments are structured as {tree}, the kernel takes "
@@ -157,6 +173,8 @@ class CompiledKnob:
             raise SelectionError(self.name, f"decision value {value} has no compiled variant "
                                             f"(compiled: {sorted(self.variants)})")
         outputs = function(*self.flat_inputs(args))
+        if self._single_output:
+            return outputs[0]
         return jax.tree_util.tree_unflatten(self.signature.out_tree, outputs)
 
     def __call__(self, *args: Any) -> Any:

@@ -24,6 +24,8 @@ import threading
 import time
 from typing import Any, Optional, Union
 
+import iree.compiler
+import iree.runtime
 import numpy as np
 
 _LOG = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ def default_cache_dir() -> pathlib.Path:
 
 @functools.lru_cache(maxsize=None)
 def compiler_version() -> str:
-    from iree.compiler import version
+    from iree.compiler import version  # a submodule the package does not import
 
     revisions = getattr(version, "REVISIONS", {})
     return f"{version.VERSION} {sorted(revisions.items())}"
@@ -148,8 +150,6 @@ def compile_vmfb(
     cache_dir: Optional[Union[str, os.PathLike]] = None,
 ) -> VmfbArtifact:
     """Returns the cached artifact of `stablehlo`, compiling it on a miss."""
-    import iree.compiler
-
     key = cache_key(stablehlo, options)
     root = pathlib.Path(cache_dir) if cache_dir is not None else default_cache_dir()
     final = root / f"{key}.vmfb"
@@ -185,17 +185,17 @@ def compile_vmfb(
 @functools.lru_cache(maxsize=None)
 def _runtime_config(driver: str) -> Any:
     """One IREE instance and device per driver, shared by every loaded variant."""
-    import iree.runtime
-
     return iree.runtime.Config(driver)
+
+
+def _to_numpy(result: Any) -> np.ndarray:
+    return result.to_host() if isinstance(result, iree.runtime.DeviceArray) else np.asarray(result)
 
 
 class IreeFunction:
     """The entry point of one loaded .vmfb: flat numpy inputs to flat numpy outputs."""
 
     def __init__(self, artifact: VmfbArtifact, driver: str, entry_point: str):
-        import iree.runtime
-
         self.artifact = artifact
         # Each variant gets its own context: jax names every exported module
         # `jit_<function name>`, so two variants may have the same module name.
@@ -208,8 +208,8 @@ class IreeFunction:
     def __call__(self, *args: np.ndarray) -> list[np.ndarray]:
         results = self._function(*args)
         if not isinstance(results, (tuple, list)):
-            results = (results,)
-        return [r.to_host() if hasattr(r, "to_host") else np.asarray(r) for r in results]
+            return [_to_numpy(results)]
+        return [_to_numpy(r) for r in results]
 
     def raw(self, *args: np.ndarray) -> Any:
         """The IREE call alone (device arrays, no copy to numpy), for measurements."""

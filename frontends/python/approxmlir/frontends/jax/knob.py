@@ -66,12 +66,25 @@ class LoweredKnob:
 
 
 def _caller_location(depth: int) -> Optional[SourceLocation]:
+    """Where the caller `depth` frames above the caller of this function is."""
     frame = inspect.currentframe()
     for _ in range(depth + 1):
         frame = frame.f_back if frame is not None else None
     if frame is None:
         return None
     return SourceLocation(os.path.abspath(frame.f_code.co_filename), frame.f_lineno)
+
+
+def knob_entries(config: Optional[Config]) -> Mapping[str, Any]:
+    """The entries by knob id of `config`, given as such or as approx-opt's
+    configuration file ({"knobs": {...}}); a knob named "knobs" is told apart
+    by its entry, which has "decisions"."""
+    if not config:
+        return {}
+    inner = config.get("knobs")
+    if len(config) == 1 and isinstance(inner, Mapping) and "decisions" not in inner:
+        return inner
+    return config
 
 
 def _params(spec: KnobSpec, entry: Union[KnobParams, Mapping[str, Any]]) -> KnobParams:
@@ -97,10 +110,11 @@ class Knob:
 
     Until configured, a knob runs the exact kernel. `config` (or
     `configure`) takes the tuner's configuration: {knob id: {"transform",
-    "thresholds", "decisions"}}; entries for other knobs are ignored, so one
-    configuration can serve a whole system. `cache_dir` holds the IREE
-    artifacts (default ~/.cache/approxmlir/iree), `native_cache_dir` the
-    selector libraries (build_native's default).
+    "thresholds", "decisions"}} (or approx-opt's file form {"knobs": {...}});
+    entries for other knobs are ignored, so one configuration can serve a
+    whole system. `cache_dir` holds the IREE artifacts (default
+    ~/.cache/approxmlir/iree), `native_cache_dir` the selector libraries
+    (build_native's default).
     """
 
     def __init__(
@@ -215,10 +229,11 @@ class Knob:
         """Builds the knob for `config` (None: exact): the selector with the
         native backend and every variant with IREE (both cached on disk)."""
         lowered = self.lower(example_args)
-        entry = (config or {}).get(self.name)
-        others = sorted(set(config or {}) - {self.name})
-        if others:
-            _LOG.debug("knob %s: configuration entries for %s belong to other knobs", self.name, others)
+        entries = knob_entries(config)
+        entry = entries.get(self.name)
+        if entries and entry is None:
+            _LOG.info("knob %s: the configuration has no entry for it (only %s): it runs exact",
+                      self.name, sorted(entries))
         # approx-opt validates the entry against the knob's space (CompilerError otherwise).
         configured = lowered.selector_mlir
         if entry is not None:
@@ -272,6 +287,6 @@ class Knob:
                 f"{list(self.spec.decision_values)}, dynamic={self.spec.is_dynamic})")
 
 
-def bundle(*knobs: Knob) -> str:
+def bundle_knobs(*knobs: Knob) -> str:
     """One combined module with the selectors and variants of all `knobs`."""
     return combined_module([(k.spec, k.lower().functions) for k in knobs])

@@ -47,6 +47,11 @@ class DecisionTree:
     thresholds_range: Sequence[int] = (0, 100)
     num_thresholds: int = 1
 
+    def __post_init__(self) -> None:
+        # The paper writes the range as a list; keep an immutable copy.
+        if isinstance(self.thresholds_range, (list, tuple)):
+            object.__setattr__(self, "thresholds_range", tuple(self.thresholds_range))
+
 
 @dataclasses.dataclass(frozen=True)
 class SourceLocation:

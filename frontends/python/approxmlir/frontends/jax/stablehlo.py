@@ -16,8 +16,9 @@ import threading
 from typing import Any, Callable, Optional, Sequence
 
 import jax
-from jax import export as jax_export
 import numpy as np
+from iree.compiler import ir
+from jax import export as jax_export
 
 # The entry point of every module jax.export writes.
 ENTRY_POINT = "main"
@@ -97,15 +98,15 @@ _CONTEXT_LOCK = threading.Lock()
 
 @functools.lru_cache(maxsize=None)
 def _iree_context():
-    from iree.compiler import ir
-
-    return ir.Context()
+    context = ir.Context()
+    # Attributes of dialects IREE does not register (e.g. Shardy's `sdy` on
+    # some custom calls) pass through: iree-compile decides what it supports.
+    context.allow_unregistered_dialects = True
+    return context
 
 
 def _canonical_text(module_text: str) -> tuple[str, str]:
     """(the module without debug locations, @main's function type)."""
-    from iree.compiler import ir
-
     with _CONTEXT_LOCK:
         context = _iree_context()
         module = ir.Module.parse(module_text, context)
@@ -121,7 +122,9 @@ def _canonical_text(module_text: str) -> tuple[str, str]:
 
 def export_function(fn: Callable, arg_specs: Sequence[Any]) -> ExportedFunction:
     """Exports `fn` applied to `arg_specs` (ShapeDtypeStructs) for the CPU."""
-    exported = jax_export.export(jax.jit(fn), platforms=("cpu",))(*arg_specs)
+    # keep_unused: @main must take every argument, since the dispatcher passes
+    # all of them (jit would drop the ones the function ignores).
+    exported = jax_export.export(jax.jit(fn, keep_unused=True), platforms=("cpu",))(*arg_specs)
     if exported.ordered_effects or exported.unordered_effects:
         raise ValueError("functions with side effects (tokens) are not supported")
     text, function_type = _canonical_text(exported.mlir_module())

@@ -1,0 +1,195 @@
+"""One process that owns the LLMs, shared by every evaluation of a tuning run.
+
+The tuner runs each evaluation in its own forked process; loading a model
+(and its IREE artifacts) in each of them would cost seconds per evaluation,
+and forking a process whose runtime already runs threads is unsafe. So the
+models live in a server process started with "spawn", and evaluations send
+it (variant, prompt) requests over a local socket.
+
+Answers are memoized by (variant, prompt) in SQLite next to the tuning
+results, with the seconds the generation took when it really ran: a
+configuration that produces a prompt seen before gets the same answer and is
+charged the same measured time, so tuning spends its time on what changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import pathlib
+import secrets
+import sqlite3
+import tempfile
+import threading
+import time
+from typing import Any, Callable, Mapping, Optional, Protocol
+
+_LOG = logging.getLogger(__name__)
+
+
+class Generator(Protocol):
+    """What a model variant offers: text in, text out."""
+
+    def generate(self, prompt: str) -> str:
+        ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    text: str
+    seconds: float  # of the generation when it really ran
+    cached: bool
+
+
+class AnswerCache:
+    """(variant, prompt) -> (answer, seconds), persistent and process-safe (SQLite, WAL)."""
+
+    def __init__(self, path: os.PathLike):
+        self.path = pathlib.Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), timeout=60.0, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, prompt TEXT, "
+                         "answer TEXT, seconds REAL)")
+        self._db.commit()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(variant: str, prompt: str) -> str:
+        return hashlib.sha256(f"{variant}\0{prompt}".encode("utf-8")).hexdigest()
+
+    def get(self, variant: str, prompt: str) -> Optional[Answer]:
+        with self._lock:
+            row = self._db.execute("SELECT answer, seconds FROM answers WHERE key = ?",
+                                   (self.key(variant, prompt),)).fetchone()
+        return Answer(row[0], row[1], True) if row else None
+
+    def put(self, variant: str, prompt: str, answer: str, seconds: float) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                             (self.key(variant, prompt), variant, prompt, answer, seconds))
+            self._db.commit()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+
+
+class LocalLLMs:
+    """The models in this process, memoized: for tests and single-process runs."""
+
+    def __init__(self, generators: Mapping[str, Generator], cache: AnswerCache):
+        self.generators = dict(generators)
+        self.cache = cache
+        self._lock = threading.Lock()
+
+    def answer(self, variant: str, prompt: str) -> Answer:
+        if variant not in self.generators:
+            raise ValueError(f"unknown model variant {variant!r} (have {sorted(self.generators)})")
+        found = self.cache.get(variant, prompt)
+        if found is not None:
+            return found
+        with self._lock:  # one generation at a time: timings stay single-job
+            start = time.perf_counter()
+            text = self.generators[variant].generate(prompt)
+            seconds = time.perf_counter() - start
+        self.cache.put(variant, prompt, text, seconds)
+        return Answer(text, seconds, False)
+
+
+def _load_factory(factory: str) -> Callable[..., Mapping[str, Generator]]:
+    module, _, name = factory.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _serve(address: str, authkey: bytes, factory: str, factory_kwargs: dict, cache_path: str,
+           ready: Any) -> None:
+    logging.basicConfig(level=logging.INFO)
+    try:
+        llms = LocalLLMs(_load_factory(factory)(**factory_kwargs), AnswerCache(cache_path))
+    except BaseException as error:  # report why the service cannot start, then stop
+        ready.send(f"{type(error).__name__}: {error}")
+        raise
+    with multiprocessing.connection.Listener(address, family="AF_UNIX", authkey=authkey) as listener:
+        ready.send("ok")
+        while True:
+            with listener.accept() as connection:
+                try:
+                    request = connection.recv()
+                except EOFError:
+                    continue
+                if request == "stop":
+                    return
+                variant, prompt = request
+                try:
+                    connection.send(llms.answer(variant, prompt))
+                except Exception as error:  # sent back: the evaluation reports it
+                    connection.send(error)
+
+
+class LLMService:
+    """Starts the server; `client()` objects may be used from forked evaluations.
+
+    `factory` is "module:function"; the function gets `factory_kwargs` and
+    returns {variant name: Generator}. It runs in the server only.
+    """
+
+    def __init__(self, factory: str, cache_path: os.PathLike, factory_kwargs: Optional[dict] = None,
+                 start_timeout: float = 1800.0):
+        self._dir = tempfile.TemporaryDirectory(prefix="approx-llm-")
+        self.address = os.path.join(self._dir.name, "socket")
+        self.authkey = secrets.token_bytes(16)
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(self.address, self.authkey, factory, dict(factory_kwargs or {}),
+                                 str(cache_path), child), daemon=True)
+        self._process.start()
+        if not parent.poll(start_timeout):
+            self.close()
+            raise TimeoutError(f"the LLM service did not start within {start_timeout:.0f} s")
+        status = parent.recv()
+        if status != "ok":
+            self.close()
+            raise RuntimeError(f"the LLM service could not load its models: {status}")
+
+    def client(self) -> "LLMClient":
+        return LLMClient(self.address, self.authkey)
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            try:
+                with multiprocessing.connection.Client(self.address, family="AF_UNIX",
+                                                       authkey=self.authkey) as connection:
+                    connection.send("stop")
+            except OSError:
+                pass
+            self._process.join(timeout=10)
+            if self._process.is_alive():
+                self._process.kill()
+        self._dir.cleanup()
+
+    def __enter__(self) -> "LLMService":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class LLMClient:
+    address: str
+    authkey: bytes
+
+    def answer(self, variant: str, prompt: str) -> Answer:
+        with multiprocessing.connection.Client(self.address, family="AF_UNIX", authkey=self.authkey) as connection:
+            connection.send((variant, prompt))
+            reply = connection.recv()
+        if isinstance(reply, Exception):
+            raise reply
+        return reply

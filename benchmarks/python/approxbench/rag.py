@@ -1,0 +1,188 @@
+"""LLM + RAG compound systems (paper, Appendix B.6 and B.7).
+
+A question goes through a retrieval kernel (bm25 or kb, native code from
+annotated C, with that kernel's knobs), the best documents become the
+context of a prompt, and an LLM answers. The QA model selection knob picks
+the "pro" or the "fast" model variant for each question from the retrieval
+score: its state is the retrieval's confidence, the margin of the best
+document over the second as a percentage of the best score (0..100).
+
+The knob is written in the `approx` dialect next to the retrieval kernel's
+knobs in ONE module (the selector emitted by `approxmlir.frontends.jax`), so
+the tuner sees every knob of the system, one native library holds the
+retrieval and the selection logic, and the runtime runs the chosen model
+for each question (paper, Figure 5). Models run in an LLM service
+(approxbench/llm_service.py) that memoizes (variant, prompt) answers with
+their measured generation time.
+
+QoS is equation 1: the share of questions whose normalized gold short
+answer occurs in the generated answer. Time is per question: the measured
+retrieval time plus the generation time of the chosen model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import time
+from typing import Mapping, Optional, Protocol, Sequence
+
+import numpy as np
+
+from approxmlir import runtime
+from approxmlir.compiler import NativeArtifact, build_native
+from approxmlir.frontends.jax.selector import SelectorSymbols, selector_ops
+from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
+from approxmlir.qos import qa_accuracy
+from approxbench import bm25, kb, qa_data
+from approxbench.harness import KernelBenchmark
+from approxbench.llm_service import Answer
+
+_LOG = logging.getLogger(__name__)
+
+QA_KNOB = "qa_model"
+# Decision values of the QA model selection knob -> model variants.
+QA_VARIANTS = {0: "pro", 1: "fast"}
+CONTEXT_DOCUMENTS = 1
+CONTEXT_CHARACTERS = 700
+EVAL_FACTOR = 5
+
+
+class Answerer(Protocol):
+    def answer(self, variant: str, prompt: str) -> Answer:
+        ...
+
+
+def build_prompt(passages: Sequence[str], question: str) -> str:
+    """A short few-shot extractive-QA prompt (the 270M model needs the format shown)."""
+    context = " ".join(p[:CONTEXT_CHARACTERS] for p in passages)
+    return ("Answer the question with a short phrase taken from the context.\n\n"
+            "Context: The Eiffel Tower is a wrought-iron lattice tower in Paris, France, completed in 1889.\n"
+            "Question: when was the eiffel tower completed\n"
+            "Answer: 1889\n\n"
+            "Context: Mount Everest is Earth's highest mountain above sea level, located in the Himalayas.\n"
+            "Question: what is the highest mountain on earth\n"
+            "Answer: Mount Everest\n\n"
+            f"Context: {context}\n"
+            f"Question: {question}\n"
+            "Answer:")
+
+
+def confidence_state(best: float, second: float) -> int:
+    """The QA knob's state: how far the best document leads, 0..100."""
+    if best <= 0.0:
+        return 0
+    return int(min(100.0, max(0.0, 100.0 * (best - max(second, 0.0)) / best)))
+
+
+def qa_knob_spec() -> KnobSpec:
+    # The state is computed by the system (confidence_state) and stored with
+    # <knob>_set_state before <knob>_select, so the runtime function is unused.
+    return KnobSpec(name=QA_KNOB, decision_values=tuple(QA_VARIANTS), transform_type="func_substitute",
+                    decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=(0, 100),
+                                               num_thresholds=1))
+
+
+def with_selector(kernel_mlir: str, spec: KnobSpec) -> str:
+    """The retrieval kernel's module with the knob's selector functions added."""
+    end = kernel_mlir.rstrip().rfind("}")
+    if end < 0:
+        raise ValueError("the retrieval kernel's MLIR is not a module")
+    return kernel_mlir[:end] + "\n".join(selector_ops(spec)) + "\n}\n"
+
+
+class Retriever(Protocol):
+    benchmark: KernelBenchmark
+
+    def scores(self, library: runtime.NativeLibrary, questions: Sequence[qa_data.Question]) -> tuple[np.ndarray, float]:
+        """(n_questions, n_docs) scores (higher is better) and the seconds the kernel took."""
+
+
+class BM25Retriever:
+    benchmark = bm25.BENCHMARK
+
+    def scores(self, library, questions):
+        corpus = bm25._corpus()
+        rows, seconds = [], 0.0
+        for question in questions:
+            query = np.frombuffer(question.question.encode("utf-8"), dtype=np.int8).copy()
+            start = time.perf_counter()
+            rows.append(self.benchmark.rank(library, corpus, query))
+            seconds += time.perf_counter() - start
+        return np.stack(rows), seconds
+
+
+class KBRetriever:
+    benchmark = kb.BENCHMARK
+
+    def scores(self, library, questions):
+        knowledge_base, vectors, dataset = kb._load(kb.knowledge_base_name())
+        index = {q.question: i for i, q in enumerate(dataset.questions)}
+        inputs = kb.KBInputs(knowledge_base, vectors[[index[q.question] for q in questions]].astype(np.float64))
+        start = time.perf_counter()
+        similarities = self.benchmark.similarities(library, inputs)
+        return similarities, time.perf_counter() - start
+
+
+RETRIEVERS = {"bm25": BM25Retriever, "kb": KBRetriever}
+
+
+@dataclasses.dataclass
+class RagSystem:
+    """evaluate_fn for the tuner: (config, split) -> (ms per question, accuracy)."""
+
+    retriever_name: str
+    answerer: Answerer
+    tune_questions: int = 20
+    cache_dir: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.retriever_name not in RETRIEVERS:
+            raise ValueError(f"unknown retriever {self.retriever_name!r} (have {sorted(RETRIEVERS)})")
+        self.retriever = RETRIEVERS[self.retriever_name]()
+
+    @functools.cached_property
+    def mlir(self) -> str:
+        return with_selector(self.retriever.benchmark.mlir, qa_knob_spec())
+
+    @functools.cached_property
+    def dataset(self) -> qa_data.QADataset:
+        return bm25._dataset()
+
+    def questions(self, split: str) -> list[qa_data.Question]:
+        count = self.tune_questions * (EVAL_FACTOR if split == "eval" else 1)
+        questions = self.dataset.split(split)
+        if count > len(questions):
+            raise ValueError(f"the {split} split has {len(questions)} questions, {count} asked for")
+        return questions[:count]
+
+    def build(self, config: Optional[Mapping]) -> NativeArtifact:
+        return build_native(self.mlir, config, cache_dir=self.cache_dir)
+
+    def answers(self, config: Optional[Mapping], split: str) -> tuple[list[str], list[int], float]:
+        """(answers, decision per question, seconds in all) of one configuration."""
+        library = self.build(config).load()
+        runtime.get_runtime().seed(12345)  # probabilistic knobs: the same draws for every evaluation
+        questions = self.questions(split)
+        scores, seconds = self.retriever.scores(library, questions)
+        symbols = SelectorSymbols(QA_KNOB)
+        answers, decisions = [], []
+        for question, row in zip(questions, scores):
+            start = time.perf_counter()
+            order = np.argsort(-row, kind="stable")[: max(2, CONTEXT_DOCUMENTS)]
+            library[symbols.set_state](confidence_state(float(row[order[0]]), float(row[order[1]])))
+            decision = int(library[symbols.select]())
+            prompt = build_prompt([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]], question.question)
+            seconds += time.perf_counter() - start
+            answer = self.answerer.answer(QA_VARIANTS[decision], prompt)
+            seconds += answer.seconds
+            answers.append(answer.text)
+            decisions.append(decision)
+        return answers, decisions, seconds
+
+    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
+        answers, _, seconds = self.answers(config, split)
+        questions = self.questions(split)
+        accuracy = qa_accuracy(answers, [list(q.answers) for q in questions])
+        return seconds * 1e3 / len(questions), accuracy

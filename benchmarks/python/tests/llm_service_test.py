@@ -1,0 +1,79 @@
+"""The LLM service: memoized answers with their measured time, across processes."""
+
+import os
+import time
+
+import pytest
+
+from approxbench.llm_service import AnswerCache, LLMService, LocalLLMs
+
+
+class Counting:
+    """A generator that records its calls and takes a known time."""
+
+    def __init__(self, delay: float, tag: str):
+        self.calls = []
+        self.delay, self.tag = delay, tag
+
+    def generate(self, prompt: str) -> str:
+        self.calls.append(prompt)
+        time.sleep(self.delay)
+        return f"{self.tag}:{prompt[::-1]}"
+
+
+def echo_variants(delay: float = 0.0):
+    """Factory for the service tests (runs in the server process)."""
+    return {"pro": Counting(delay, "pro"), "fast": Counting(delay / 4, "fast")}
+
+
+def test_answers_are_memoized_with_their_measured_time(tmp_path):
+    pro = Counting(0.05, "pro")
+    llms = LocalLLMs({"pro": pro}, AnswerCache(tmp_path / "answers.sqlite"))
+    first = llms.answer("pro", "abc")
+    assert (first.text, first.cached) == ("pro:cba", False)
+    assert 0.05 <= first.seconds < 1.0
+    again = llms.answer("pro", "abc")
+    assert (again.text, again.seconds, again.cached) == (first.text, first.seconds, True)
+    assert pro.calls == ["abc"]
+    # Persistent: a new cache object on the same file knows the answer.
+    reopened = LocalLLMs({"pro": pro}, AnswerCache(tmp_path / "answers.sqlite")).answer("pro", "abc")
+    assert reopened.cached and pro.calls == ["abc"]
+
+
+def test_variant_and_prompt_both_key_the_cache(tmp_path):
+    cache = AnswerCache(tmp_path / "answers.sqlite")
+    llms = LocalLLMs(echo_variants(), cache)
+    assert llms.answer("pro", "x").text == "pro:x"
+    assert llms.answer("fast", "x").text == "fast:x"
+    assert llms.answer("pro", "y").text == "pro:y"
+    assert len(cache) == 3
+    with pytest.raises(ValueError, match="unknown model variant 'huge'"):
+        llms.answer("huge", "x")
+
+
+def test_service_serves_forked_clients(tmp_path):
+    with LLMService(f"{__name__}:echo_variants", tmp_path / "answers.sqlite",
+                    factory_kwargs={"delay": 0.02}) as service:
+        client = service.client()
+        assert client.answer("fast", "hello").text == "fast:olleh"
+        pid = os.fork()
+        if pid == 0:  # a forked evaluation, as the tuner runs them
+            answer = client.answer("fast", "hello")
+            os._exit(0 if answer.cached and answer.text == "fast:olleh" else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0
+        with pytest.raises(ValueError, match="unknown model variant"):
+            client.answer("huge", "x")
+
+
+def failing_factory():
+    raise FileNotFoundError("no model file at /nowhere.gguf")
+
+
+def test_service_reports_why_it_cannot_start(tmp_path):
+    with pytest.raises(RuntimeError, match="could not load its models: FileNotFoundError: no model file"):
+        LLMService(f"{__name__}:failing_factory", tmp_path / "answers.sqlite")
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))

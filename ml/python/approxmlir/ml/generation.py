@@ -1,0 +1,107 @@
+"""Greedy generation over any backend with prefill/decode_step, and the plain-JAX backend."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any, Protocol, Sequence
+
+import jax
+import numpy as np
+
+from approxmlir.ml.config import Params
+from approxmlir.ml.gemma3 import Gemma3Model
+
+
+class Backend(Protocol):
+    model: Gemma3Model
+
+    def prefill(self, prompt_ids: Sequence[int]) -> tuple[np.ndarray, Any]: ...
+
+    def decode_step(self, token: int, position: int, cache: Any) -> tuple[np.ndarray, Any]: ...
+
+
+@dataclasses.dataclass
+class GenerationResult:
+    tokens: list[int]  # the new tokens, including the stop token if one ended generation
+    stop_reason: str  # "stop" (a stop id), "max_new_tokens" or "cache_full"
+    prompt_tokens: int
+    prefill_seconds: float
+    decode_seconds: float  # all decode steps
+    decode_steps: int
+
+
+def pick_bucket(length: int, buckets: Sequence[int], max_len: int) -> int:
+    """The smallest padded prompt length that holds `length` tokens."""
+    if length < 1:
+        raise ValueError("the prompt is empty")
+    if length > max_len:
+        raise ValueError(f"prompt of {length} tokens is longer than the {max_len}-position KV cache")
+    return min(b for b in (*buckets, max_len) if b >= length)
+
+
+def greedy_generate(
+    backend: Backend, prompt_ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = ()
+) -> GenerationResult:
+    """Prefill once, then one decode step per new token, feeding the cache back."""
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
+    prompt_ids = [int(t) for t in prompt_ids]
+    stop = frozenset(int(t) for t in stop_ids)
+    start = time.perf_counter()
+    logits, cache = backend.prefill(prompt_ids)
+    prefill_seconds = time.perf_counter() - start
+
+    tokens: list[int] = []
+    reason = "max_new_tokens"
+    start = time.perf_counter()
+    steps = 0
+    while True:
+        token = int(np.argmax(logits))
+        tokens.append(token)
+        if token in stop:
+            reason = "stop"
+            break
+        if len(tokens) == max_new_tokens:
+            break
+        position = len(prompt_ids) + len(tokens) - 1
+        if position >= backend.model.max_len:
+            reason = "cache_full"
+            break
+        logits, cache = backend.decode_step(token, position, cache)
+        steps += 1
+    return GenerationResult(
+        tokens=tokens,
+        stop_reason=reason,
+        prompt_tokens=len(prompt_ids),
+        prefill_seconds=prefill_seconds,
+        decode_seconds=time.perf_counter() - start,
+        decode_steps=steps,
+    )
+
+
+class JaxGemma3:
+    """The same interface as IreeGemma3, running the model with jax.jit (XLA:CPU)."""
+
+    def __init__(self, model: Gemma3Model, params: Params, prefill_buckets: Sequence[int] = (64, 128, 256, 512)):
+        self.model = model
+        self.prefill_buckets = tuple(sorted(b for b in prefill_buckets if b <= model.max_len))
+        self._params = jax.device_put(params)
+        self._prefill = jax.jit(model.prefill)
+        self._decode = jax.jit(model.decode_step)
+
+    def prefill(self, prompt_ids: Sequence[int]) -> tuple[np.ndarray, Any]:
+        bucket = pick_bucket(len(prompt_ids), self.prefill_buckets, self.model.max_len)
+        tokens = np.zeros((1, bucket), np.int32)
+        tokens[0, : len(prompt_ids)] = prompt_ids
+        logits, cache = self._prefill(self._params, tokens, np.int32(len(prompt_ids)))
+        return np.asarray(logits), cache
+
+    def decode_step(self, token: int, position: int, cache: Any) -> tuple[np.ndarray, Any]:
+        if not 0 <= position < self.model.max_len:
+            raise ValueError(f"position {position} is outside the {self.model.max_len}-position KV cache")
+        logits, cache = self._decode(self._params, np.array([token], np.int32), np.int32(position), cache)
+        return np.asarray(logits), cache
+
+    def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = ()) -> GenerationResult:
+        return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids)
