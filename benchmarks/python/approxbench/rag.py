@@ -34,6 +34,7 @@ from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact, build_native
 from approxmlir.frontends.jax.selector import SelectorSymbols, selector_ops
 from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
+from approxmlir.ml.qa import build_prompt
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, qa_data
 from approxbench.harness import KernelBenchmark
@@ -54,19 +55,9 @@ class Answerer(Protocol):
         ...
 
 
-def build_prompt(passages: Sequence[str], question: str) -> str:
-    """A short few-shot extractive-QA prompt (the 270M model needs the format shown)."""
-    context = " ".join(p[:CONTEXT_CHARACTERS] for p in passages)
-    return ("Answer the question with a short phrase taken from the context.\n\n"
-            "Context: The Eiffel Tower is a wrought-iron lattice tower in Paris, France, completed in 1889.\n"
-            "Question: when was the eiffel tower completed\n"
-            "Answer: 1889\n\n"
-            "Context: Mount Everest is Earth's highest mountain above sea level, located in the Himalayas.\n"
-            "Question: what is the highest mountain on earth\n"
-            "Answer: Mount Everest\n\n"
-            f"Context: {context}\n"
-            f"Question: {question}\n"
-            "Answer:")
+def passage(documents: Sequence[str]) -> str:
+    """The context of the prompt: the best documents, each cut to CONTEXT_CHARACTERS."""
+    return " ".join(d[:CONTEXT_CHARACTERS] for d in documents)
 
 
 def confidence_state(best: float, second: float) -> int:
@@ -173,7 +164,7 @@ class RagSystem:
             order = np.argsort(-row, kind="stable")[: max(2, CONTEXT_DOCUMENTS)]
             library[symbols.set_state](confidence_state(float(row[order[0]]), float(row[order[1]])))
             decision = int(library[symbols.select]())
-            prompt = build_prompt([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]], question.question)
+            prompt = build_prompt(question.question, passage([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]]))
             seconds += time.perf_counter() - start
             answer = self.answerer.answer(QA_VARIANTS[decision], prompt)
             seconds += answer.seconds

@@ -1,0 +1,97 @@
+"""LLM + RAG (bm25): one module for every knob, selection by retrieval confidence,
+and a real evaluation (Gemma 3 270M) on three questions."""
+
+import numpy as np
+import pytest
+
+from approxmlir import compiler
+from approxmlir.qos import qa_accuracy
+from approxbench import rag
+from approxbench.llm_service import AnswerCache, LocalLLMs
+
+F = "func_substitute"
+
+
+def by_confidence(threshold):
+    """Confident retrievals (state >= threshold) use the fast model."""
+    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [0, 1]}}
+
+
+class Recording:
+    """Stands in for a model where the test is about the system's plumbing, not the answers."""
+
+    def __init__(self, name):
+        self.name, self.prompts = name, []
+
+    def generate(self, prompt):
+        self.prompts.append(prompt)
+        return f"{self.name} answer"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rag")
+    models = {"pro": Recording("pro"), "fast": Recording("fast")}
+    system = rag.RagSystem("bm25", LocalLLMs(models, AnswerCache(tmp / "answers.sqlite")), tune_questions=4,
+                           cache_dir=str(tmp / "build"))
+    return system, models
+
+
+def test_one_module_holds_every_knob(recorded):
+    system, _ = recorded
+    knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
+    assert set(knobs) == {"preprocess", "select_documents", "score_term", "qa_model"}
+    assert knobs["qa_model"].decision_values == (0, 1)
+    assert knobs["qa_model"].threshold_range == (0, 100)
+    assert knobs["qa_model"].state_function == "qa_model_state"
+
+
+def test_confidence_state():
+    assert rag.confidence_state(10.0, 10.0) == 0
+    assert rag.confidence_state(10.0, 5.0) == 50
+    assert rag.confidence_state(10.0, 0.0) == 100
+    assert rag.confidence_state(0.0, 0.0) == 0
+    assert rag.confidence_state(10.0, -1.0) == 100  # a skipped document scores -1
+
+
+def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorded):
+    system, models = recorded
+    library = system.build(None).load()
+    scores, _ = system.retriever.scores(library, system.questions("tune"))
+    states = [rag.confidence_state(*np.sort(row)[::-1][:2]) for row in scores]
+    threshold = sorted(states)[len(states) // 2]  # the median: both models get questions
+    answers, decisions, _ = system.answers(by_confidence(threshold), "tune")
+    expected = [1 if state >= threshold else 0 for state in states]
+    assert decisions == expected and 0 < sum(decisions) < len(decisions), (decisions, expected)
+    assert answers == [f"{rag.QA_VARIANTS[d]} answer" for d in decisions]
+    for prompt, question in zip(models["pro"].prompts + models["fast"].prompts, system.questions("tune")):
+        assert "Question:" in prompt
+    calls = {name: len(model.prompts) for name, model in models.items()}
+    assert calls == {"pro": decisions.count(0), "fast": decisions.count(1)}
+
+    # The same configuration again: every answer comes from the memo.
+    system.answers(by_confidence(threshold), "tune")
+    assert {name: len(model.prompts) for name, model in models.items()} == calls
+    # Everything to the fast model: only the questions the pro model answered are new.
+    system.answers({"qa_model": {"transform": F, "decisions": [1]}}, "tune")
+    assert len(models["fast"].prompts) == len(decisions) and len(models["pro"].prompts) == calls["pro"]
+
+
+def test_real_model_on_three_questions(tmp_path):
+    """The whole system with Gemma 3 270M (JAX backend): answers, accuracy, time."""
+    from approxbench import llm_models
+
+    llms = LocalLLMs(llm_models.gemma3_variants(backend="jax", variants=("pro",)),
+                     AnswerCache(tmp_path / "answers.sqlite"))
+    system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
+    answers, decisions, seconds = system.answers({}, "tune")
+    assert decisions == [0, 0, 0] and all(isinstance(a, str) and a for a in answers)
+    ms_per_question, accuracy = system({}, "tune")
+    gold = [list(q.answers) for q in system.questions("tune")]
+    assert accuracy == qa_accuracy(answers, gold)
+    # The second evaluation replays the memoized answers and their measured time.
+    assert ms_per_question == pytest.approx(seconds * 1e3 / 3, rel=0.2)
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))
