@@ -4,12 +4,14 @@ The tuner runs each evaluation in its own forked process; loading a model
 (and its IREE artifacts) in each of them would cost seconds per evaluation,
 and forking a process whose runtime already runs threads is unsafe. So the
 models live in a server process started with "spawn", and evaluations send
-it (variant, prompt) requests over a local socket.
+it (variant, question, passage) requests over a local socket; each variant
+builds its own prompt from them.
 
-Answers are memoized by (variant, prompt) in SQLite next to the tuning
-results, with the seconds the generation took when it really ran: a
-configuration that produces a prompt seen before gets the same answer and is
-charged the same measured time, so tuning spends its time on what changed.
+Answers are memoized by (variant, question, passage) in SQLite next to the
+tuning results, with the seconds the generation took when it really ran: a
+configuration that retrieves a passage seen before for a question gets the
+same answer and is charged the same measured time, so tuning spends its
+time on what changed.
 """
 
 from __future__ import annotations
@@ -33,9 +35,9 @@ _LOG = logging.getLogger(__name__)
 
 
 class Generator(Protocol):
-    """What a model variant offers: text in, text out."""
+    """What a model variant offers: a short answer to a question about a passage."""
 
-    def generate(self, prompt: str) -> str:
+    def answer(self, question: str, passage: str) -> str:
         ...
 
 
@@ -47,32 +49,32 @@ class Answer:
 
 
 class AnswerCache:
-    """(variant, prompt) -> (answer, seconds), persistent and process-safe (SQLite, WAL)."""
+    """(variant, question, passage) -> (answer, seconds), persistent and process-safe (SQLite, WAL)."""
 
     def __init__(self, path: os.PathLike):
         self.path = pathlib.Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path), timeout=60.0, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, prompt TEXT, "
-                         "answer TEXT, seconds REAL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, question TEXT, "
+                         "passage TEXT, answer TEXT, seconds REAL)")
         self._db.commit()
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(variant: str, prompt: str) -> str:
-        return hashlib.sha256(f"{variant}\0{prompt}".encode("utf-8")).hexdigest()
+    def key(variant: str, question: str, passage: str) -> str:
+        return hashlib.sha256(f"{variant}\0{question}\0{passage}".encode("utf-8")).hexdigest()
 
-    def get(self, variant: str, prompt: str) -> Optional[Answer]:
+    def get(self, variant: str, question: str, passage: str) -> Optional[Answer]:
         with self._lock:
             row = self._db.execute("SELECT answer, seconds FROM answers WHERE key = ?",
-                                   (self.key(variant, prompt),)).fetchone()
+                                   (self.key(variant, question, passage),)).fetchone()
         return Answer(row[0], row[1], True) if row else None
 
-    def put(self, variant: str, prompt: str, answer: str, seconds: float) -> None:
+    def put(self, variant: str, question: str, passage: str, answer: str, seconds: float) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
-                             (self.key(variant, prompt), variant, prompt, answer, seconds))
+            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                             (self.key(variant, question, passage), variant, question, passage, answer, seconds))
             self._db.commit()
 
     def __len__(self) -> int:
@@ -88,17 +90,17 @@ class LocalLLMs:
         self.cache = cache
         self._lock = threading.Lock()
 
-    def answer(self, variant: str, prompt: str) -> Answer:
+    def answer(self, variant: str, question: str, passage: str) -> Answer:
         if variant not in self.generators:
             raise ValueError(f"unknown model variant {variant!r} (have {sorted(self.generators)})")
-        found = self.cache.get(variant, prompt)
+        found = self.cache.get(variant, question, passage)
         if found is not None:
             return found
         with self._lock:  # one generation at a time: timings stay single-job
             start = time.perf_counter()
-            text = self.generators[variant].generate(prompt)
+            text = self.generators[variant].answer(question, passage)
             seconds = time.perf_counter() - start
-        self.cache.put(variant, prompt, text, seconds)
+        self.cache.put(variant, question, passage, text, seconds)
         return Answer(text, seconds, False)
 
 
@@ -125,9 +127,8 @@ def _serve(address: str, authkey: bytes, factory: str, factory_kwargs: dict, cac
                     continue
                 if request == "stop":
                     return
-                variant, prompt = request
                 try:
-                    connection.send(llms.answer(variant, prompt))
+                    connection.send(llms.answer(*request))
                 except Exception as error:  # sent back: the evaluation reports it
                     connection.send(error)
 
@@ -186,9 +187,9 @@ class LLMClient:
     address: str
     authkey: bytes
 
-    def answer(self, variant: str, prompt: str) -> Answer:
+    def answer(self, variant: str, question: str, passage: str) -> Answer:
         with multiprocessing.connection.Client(self.address, family="AF_UNIX", authkey=self.authkey) as connection:
-            connection.send((variant, prompt))
+            connection.send((variant, question, passage))
             reply = connection.recv()
         if isinstance(reply, Exception):
             raise reply

@@ -34,7 +34,6 @@ from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact, build_native
 from approxmlir.frontends.jax.selector import SelectorSymbols, selector_ops
 from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
-from approxmlir.ml.qa import build_prompt
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, qa_data
 from approxbench.harness import KernelBenchmark
@@ -51,7 +50,7 @@ EVAL_FACTOR = 5
 
 
 class Answerer(Protocol):
-    def answer(self, variant: str, prompt: str) -> Answer:
+    def answer(self, variant: str, question: str, passage: str) -> Answer:
         ...
 
 
@@ -164,9 +163,9 @@ class RagSystem:
             order = np.argsort(-row, kind="stable")[: max(2, CONTEXT_DOCUMENTS)]
             library[symbols.set_state](confidence_state(float(row[order[0]]), float(row[order[1]])))
             decision = int(library[symbols.select]())
-            prompt = build_prompt(question.question, passage([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]]))
+            context = passage([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]])
             seconds += time.perf_counter() - start
-            answer = self.answerer.answer(QA_VARIANTS[decision], prompt)
+            answer = self.answerer.answer(QA_VARIANTS[decision], question.question, context)
             seconds += answer.seconds
             answers.append(answer.text)
             decisions.append(decision)

@@ -15,10 +15,10 @@ class Counting:
         self.calls = []
         self.delay, self.tag = delay, tag
 
-    def generate(self, prompt: str) -> str:
-        self.calls.append(prompt)
+    def answer(self, question: str, passage: str) -> str:
+        self.calls.append((question, passage))
         time.sleep(self.delay)
-        return f"{self.tag}:{prompt[::-1]}"
+        return f"{self.tag}:{question[::-1]}"
 
 
 def echo_variants(delay: float = 0.0):
@@ -29,41 +29,42 @@ def echo_variants(delay: float = 0.0):
 def test_answers_are_memoized_with_their_measured_time(tmp_path):
     pro = Counting(0.05, "pro")
     llms = LocalLLMs({"pro": pro}, AnswerCache(tmp_path / "answers.sqlite"))
-    first = llms.answer("pro", "abc")
+    first = llms.answer("pro", "abc", "p")
     assert (first.text, first.cached) == ("pro:cba", False)
     assert 0.05 <= first.seconds < 1.0
-    again = llms.answer("pro", "abc")
+    again = llms.answer("pro", "abc", "p")
     assert (again.text, again.seconds, again.cached) == (first.text, first.seconds, True)
-    assert pro.calls == ["abc"]
+    assert pro.calls == [("abc", "p")]
     # Persistent: a new cache object on the same file knows the answer.
-    reopened = LocalLLMs({"pro": pro}, AnswerCache(tmp_path / "answers.sqlite")).answer("pro", "abc")
-    assert reopened.cached and pro.calls == ["abc"]
+    reopened = LocalLLMs({"pro": pro}, AnswerCache(tmp_path / "answers.sqlite")).answer("pro", "abc", "p")
+    assert reopened.cached and pro.calls == [("abc", "p")]
 
 
 def test_variant_and_prompt_both_key_the_cache(tmp_path):
     cache = AnswerCache(tmp_path / "answers.sqlite")
     llms = LocalLLMs(echo_variants(), cache)
-    assert llms.answer("pro", "x").text == "pro:x"
-    assert llms.answer("fast", "x").text == "fast:x"
-    assert llms.answer("pro", "y").text == "pro:y"
-    assert len(cache) == 3
+    assert llms.answer("pro", "x", "p").text == "pro:x"
+    assert llms.answer("fast", "x", "p").text == "fast:x"
+    assert llms.answer("pro", "y", "p").text == "pro:y"
+    assert llms.answer("pro", "y", "another passage").text == "pro:y"
+    assert len(cache) == 4
     with pytest.raises(ValueError, match="unknown model variant 'huge'"):
-        llms.answer("huge", "x")
+        llms.answer("huge", "x", "p")
 
 
 def test_service_serves_forked_clients(tmp_path):
     with LLMService(f"{__name__}:echo_variants", tmp_path / "answers.sqlite",
                     factory_kwargs={"delay": 0.02}) as service:
         client = service.client()
-        assert client.answer("fast", "hello").text == "fast:olleh"
+        assert client.answer("fast", "hello", "p").text == "fast:olleh"
         pid = os.fork()
         if pid == 0:  # a forked evaluation, as the tuner runs them
-            answer = client.answer("fast", "hello")
+            answer = client.answer("fast", "hello", "p")
             os._exit(0 if answer.cached and answer.text == "fast:olleh" else 1)
         _, status = os.waitpid(pid, 0)
         assert os.WEXITSTATUS(status) == 0
         with pytest.raises(ValueError, match="unknown model variant"):
-            client.answer("huge", "x")
+            client.answer("huge", "x", "p")
 
 
 def failing_factory():

@@ -11,8 +11,9 @@ import numpy as np
 # jax arrays inside traced functions).
 #   {"embed": [vocab, hidden], "final_norm": [hidden],
 #    "layers": [ {per-layer dict, see LAYER_PARAM_NAMES}, ... ]}
-# Linear weights are stored [in, out] so the model computes `x @ w`; norm
-# weights follow the Hugging Face convention (the model multiplies by 1 + w).
+# Linear weights are stored [out, in], like torch and GGUF (and because IREE
+# runs `w @ x` faster than `x @ w^T`); norm weights follow the Hugging Face
+# convention (the model multiplies by 1 + w).
 Params = dict[str, Any]
 
 SLIDING = "sliding_attention"
@@ -21,17 +22,17 @@ FULL = "full_attention"
 # Per-layer parameter names, each with a function of the config giving its shape.
 LAYER_PARAM_SHAPES = {
     "attn_norm": lambda c: (c.hidden_size,),
-    "q": lambda c: (c.hidden_size, c.num_heads * c.head_dim),
-    "k": lambda c: (c.hidden_size, c.num_kv_heads * c.head_dim),
-    "v": lambda c: (c.hidden_size, c.num_kv_heads * c.head_dim),
-    "o": lambda c: (c.num_heads * c.head_dim, c.hidden_size),
+    "q": lambda c: (c.num_heads * c.head_dim, c.hidden_size),
+    "k": lambda c: (c.num_kv_heads * c.head_dim, c.hidden_size),
+    "v": lambda c: (c.num_kv_heads * c.head_dim, c.hidden_size),
+    "o": lambda c: (c.hidden_size, c.num_heads * c.head_dim),
     "q_norm": lambda c: (c.head_dim,),
     "k_norm": lambda c: (c.head_dim,),
     "post_attn_norm": lambda c: (c.hidden_size,),
     "pre_ffn_norm": lambda c: (c.hidden_size,),
-    "gate": lambda c: (c.hidden_size, c.intermediate_size),
-    "up": lambda c: (c.hidden_size, c.intermediate_size),
-    "down": lambda c: (c.intermediate_size, c.hidden_size),
+    "gate": lambda c: (c.intermediate_size, c.hidden_size),
+    "up": lambda c: (c.intermediate_size, c.hidden_size),
+    "down": lambda c: (c.hidden_size, c.intermediate_size),
     "post_ffn_norm": lambda c: (c.hidden_size,),
 }
 LAYER_PARAM_NAMES = tuple(LAYER_PARAM_SHAPES)

@@ -43,6 +43,16 @@ def rms_norm(x: jax.Array, weight: jax.Array, eps: float) -> jax.Array:
     return x * jax.lax.rsqrt(variance + eps) * (1.0 + weight)
 
 
+def linear(x: jax.Array, w: jax.Array) -> jax.Array:
+    """x[T, in] times w[out, in]^T -> [T, out].
+
+    Written as (w @ x^T)^T: IREE's llvm-cpu runs that 1.3-2.5x faster than
+    einsum("ti,oi->to") or `x @ w` with w stored [in, out] (measured at
+    640x2048 for 1 and 64 rows).
+    """
+    return (w @ x.T).T
+
+
 def rope(x: jax.Array, positions: jax.Array, base: float, scaling: float) -> jax.Array:
     """Rotary embedding of x[..., T, heads, head_dim] at positions[T] (rotate-half form)."""
     head_dim = x.shape[-1]
@@ -61,10 +71,18 @@ class Gemma3Model:
 
     config: Gemma3Config
     max_len: int = DEFAULT_MAX_LEN
+    # None: score the whole vocabulary. N: both functions take a
+    # `candidates` [N] int32 argument and score only those token ids
+    # (logits [N], in candidate order). The output projection over the tied
+    # 262k x 640 embedding is the largest matrix read per decode step; an
+    # extractive task can restrict it to the tokens of its prompt.
+    num_candidates: int | None = None
 
     def __post_init__(self) -> None:
         if self.max_len <= 0:
             raise ValueError(f"max_len must be positive, got {self.max_len}")
+        if self.num_candidates is not None and self.num_candidates <= 0:
+            raise ValueError(f"num_candidates must be positive, got {self.num_candidates}")
 
     # -- pieces ------------------------------------------------------------
 
@@ -77,9 +95,9 @@ class Gemma3Model:
     def _qkv(self, layer: int, p: Params, h: jax.Array, positions: jax.Array):
         c = self.config
         t = h.shape[0]
-        q = (h @ p["q"]).reshape(t, c.num_heads, c.head_dim)
-        k = (h @ p["k"]).reshape(t, c.num_kv_heads, c.head_dim)
-        v = (h @ p["v"]).reshape(t, c.num_kv_heads, c.head_dim)
+        q = linear(h, p["q"]).reshape(t, c.num_heads, c.head_dim)
+        k = linear(h, p["k"]).reshape(t, c.num_kv_heads, c.head_dim)
+        v = linear(h, p["v"]).reshape(t, c.num_kv_heads, c.head_dim)
         q = self._rope(layer, rms_norm(q, p["q_norm"], c.rms_norm_eps), positions)
         k = self._rope(layer, rms_norm(k, p["k_norm"], c.rms_norm_eps), positions)
         return q, k, v
@@ -106,20 +124,30 @@ class Gemma3Model:
     def _block_tail(self, p: Params, x: jax.Array, attn: jax.Array) -> jax.Array:
         """Output projection, residuals and the MLP, after attention."""
         eps = self.config.rms_norm_eps
-        x = x + rms_norm(attn @ p["o"], p["post_attn_norm"], eps)
+        x = x + rms_norm(linear(attn, p["o"]), p["post_attn_norm"], eps)
         h = rms_norm(x, p["pre_ffn_norm"], eps)
-        mlp = (jax.nn.gelu(h @ p["gate"], approximate=True) * (h @ p["up"])) @ p["down"]
+        mlp = linear(jax.nn.gelu(linear(h, p["gate"]), approximate=True) * linear(h, p["up"]), p["down"])
         return x + rms_norm(mlp, p["post_ffn_norm"], eps)
 
     def _embed(self, params: Params, tokens: jax.Array) -> jax.Array:
         scale = jnp.asarray(np.sqrt(self.config.hidden_size), jnp.float32)
         return jnp.take(params["embed"], tokens, axis=0) * scale
 
-    def _logits(self, params: Params, x: jax.Array) -> jax.Array:
+    def _logits(self, params: Params, x: jax.Array, candidates: jax.Array | None) -> jax.Array:
         x = rms_norm(x, params["final_norm"], self.config.rms_norm_eps)
+        if (candidates is None) != (self.num_candidates is None):
+            raise ValueError(
+                f"this model takes {self.num_candidates or 'no'} candidates, got "
+                f"{'none' if candidates is None else candidates.shape}"
+            )
+        embed = params["embed"]
+        if candidates is not None:
+            if candidates.shape != (self.num_candidates,):
+                raise ValueError(f"candidates must be [{self.num_candidates}], got {candidates.shape}")
+            embed = jnp.take(embed, candidates, axis=0)
         # embed @ x, not einsum("d,vd->v"): IREE runs the latter ~10x slower
         # (it transposes the 671 MB table on every call).
-        return params["embed"] @ x
+        return embed @ x
 
     # -- the two entry points -------------------------------------------------
 
@@ -128,8 +156,10 @@ class Gemma3Model:
         shape = (c.num_kv_heads, self.max_len, c.head_dim)
         return tuple((jnp.zeros(shape, jnp.float32), jnp.zeros(shape, jnp.float32)) for _ in range(c.num_layers))
 
-    def prefill(self, params: Params, tokens: jax.Array, length: jax.Array) -> tuple[jax.Array, KVCache]:
-        """Logits [vocab] after tokens[0, :length] and the cache of positions [0, T).
+    def prefill(
+        self, params: Params, tokens: jax.Array, length: jax.Array, candidates: jax.Array | None = None
+    ) -> tuple[jax.Array, KVCache]:
+        """Logits [vocab] (or [num_candidates]) after tokens[0, :length] and the cache of positions [0, T).
 
         `tokens` is [1, T] with T <= max_len, padded after `length`. The padding
         only ever sees itself and earlier tokens (causal mask), and decode
@@ -152,12 +182,17 @@ class Gemma3Model:
             pad = ((0, 0), (0, self.max_len - t), (0, 0))
             cache.append((jnp.pad(k, pad), jnp.pad(v, pad)))
         last = jax.lax.dynamic_index_in_dim(x, jnp.asarray(length, jnp.int32) - 1, axis=0, keepdims=False)
-        return self._logits(params, last), tuple(cache)
+        return self._logits(params, last, candidates), tuple(cache)
 
     def decode_step(
-        self, params: Params, token: jax.Array, position: jax.Array, cache: KVCache
+        self,
+        params: Params,
+        token: jax.Array,
+        position: jax.Array,
+        cache: KVCache,
+        candidates: jax.Array | None = None,
     ) -> tuple[jax.Array, KVCache]:
-        """Logits [vocab] after `token` ([1]) at `position`, and the updated cache."""
+        """Logits [vocab] (or [num_candidates]) after `token` ([1]) at `position`, and the updated cache."""
         c = self.config
         position = jnp.asarray(position, jnp.int32)
         positions = position[None]
@@ -171,7 +206,7 @@ class Gemma3Model:
             attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
             x = self._block_tail(p, x, attn)
             new_cache.append((k_cache, v_cache))
-        return self._logits(params, x[0]), tuple(new_cache)
+        return self._logits(params, x[0], candidates), tuple(new_cache)
 
 
 def select_layers(config: Gemma3Config, params: Params, layers: Sequence[int]) -> tuple[Gemma3Config, Params]:
@@ -203,14 +238,14 @@ def init_random_params(config: Gemma3Config, seed: int = 0) -> Params:
     rng = np.random.default_rng(seed)
 
     def draw(shape):
-        if len(shape) == 2:
-            return (rng.standard_normal(shape) / np.sqrt(shape[0])).astype(np.float32)
+        if len(shape) == 2:  # [out, in]
+            return (rng.standard_normal(shape) / np.sqrt(shape[1])).astype(np.float32)
         return (rng.standard_normal(shape) * 0.1).astype(np.float32)
 
     params: Params = {
         # RMS 0.25 after the sqrt(hidden) scaling, below each block's (normed)
         # O(1) update: larger embeddings make the model copy its input token.
-        "embed": draw((config.vocab_size, config.hidden_size)) * (0.25 * np.sqrt(config.vocab_size / config.hidden_size)),
+        "embed": (rng.standard_normal((config.vocab_size, config.hidden_size)) * 0.25 / np.sqrt(config.hidden_size)).astype(np.float32),
         "final_norm": draw((config.hidden_size,)),
         "layers": [
             {name: draw(shape_of(config)) for name, shape_of in LAYER_PARAM_SHAPES.items()}

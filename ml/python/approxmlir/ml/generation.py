@@ -16,9 +16,11 @@ from approxmlir.ml.gemma3 import Gemma3Model
 class Backend(Protocol):
     model: Gemma3Model
 
-    def prefill(self, prompt_ids: Sequence[int]) -> tuple[np.ndarray, Any]: ...
+    def prefill(self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None) -> tuple[np.ndarray, Any]: ...
 
-    def decode_step(self, token: int, position: int, cache: Any) -> tuple[np.ndarray, Any]: ...
+    def decode_step(
+        self, token: int, position: int, cache: Any, candidates: np.ndarray | None = None
+    ) -> tuple[np.ndarray, Any]: ...
 
 
 @dataclasses.dataclass
@@ -40,16 +42,42 @@ def pick_bucket(length: int, buckets: Sequence[int], max_len: int) -> int:
     return min(b for b in (*buckets, max_len) if b >= length)
 
 
+def pad_candidates(model: Gemma3Model, candidates: Sequence[int] | None) -> np.ndarray | None:
+    """`candidates` as the model's fixed-size int32 array (repeating the last id), or None."""
+    if model.num_candidates is None:
+        if candidates is not None:
+            raise ValueError("this model scores the whole vocabulary; build it with num_candidates")
+        return None
+    if candidates is None or len(candidates) == 0:
+        raise ValueError(f"this model needs 1 to {model.num_candidates} candidate token ids")
+    if len(candidates) > model.num_candidates:
+        raise ValueError(f"{len(candidates)} candidates; this model takes at most {model.num_candidates}")
+    ids = np.full(model.num_candidates, candidates[-1], np.int32)
+    ids[: len(candidates)] = candidates
+    if ids.min() < 0 or ids.max() >= model.config.vocab_size:
+        raise ValueError(f"candidate ids must be in [0, {model.config.vocab_size})")
+    return ids
+
+
 def greedy_generate(
-    backend: Backend, prompt_ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = ()
+    backend: Backend,
+    prompt_ids: Sequence[int],
+    max_new_tokens: int,
+    stop_ids: Sequence[int] = (),
+    candidates: Sequence[int] | None = None,
 ) -> GenerationResult:
-    """Prefill once, then one decode step per new token, feeding the cache back."""
+    """Prefill once, then one decode step per new token, feeding the cache back.
+
+    With `candidates` (for a model built with num_candidates), only those
+    token ids can be generated.
+    """
     if max_new_tokens < 1:
         raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
     prompt_ids = [int(t) for t in prompt_ids]
     stop = frozenset(int(t) for t in stop_ids)
+    ids = pad_candidates(backend.model, candidates)
     start = time.perf_counter()
-    logits, cache = backend.prefill(prompt_ids)
+    logits, cache = backend.prefill(prompt_ids, ids)
     prefill_seconds = time.perf_counter() - start
 
     tokens: list[int] = []
@@ -57,7 +85,7 @@ def greedy_generate(
     start = time.perf_counter()
     steps = 0
     while True:
-        token = int(np.argmax(logits))
+        token = int(np.argmax(logits)) if ids is None else int(ids[np.argmax(logits)])
         tokens.append(token)
         if token in stop:
             reason = "stop"
@@ -68,7 +96,7 @@ def greedy_generate(
         if position >= backend.model.max_len:
             reason = "cache_full"
             break
-        logits, cache = backend.decode_step(token, position, cache)
+        logits, cache = backend.decode_step(token, position, cache, ids)
         steps += 1
     return GenerationResult(
         tokens=tokens,
@@ -90,18 +118,27 @@ class JaxGemma3:
         self._prefill = jax.jit(model.prefill)
         self._decode = jax.jit(model.decode_step)
 
-    def prefill(self, prompt_ids: Sequence[int]) -> tuple[np.ndarray, Any]:
+    def prefill(self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
         bucket = pick_bucket(len(prompt_ids), self.prefill_buckets, self.model.max_len)
         tokens = np.zeros((1, bucket), np.int32)
         tokens[0, : len(prompt_ids)] = prompt_ids
-        logits, cache = self._prefill(self._params, tokens, np.int32(len(prompt_ids)))
+        logits, cache = self._prefill(self._params, tokens, np.int32(len(prompt_ids)), candidates)
         return np.asarray(logits), cache
 
-    def decode_step(self, token: int, position: int, cache: Any) -> tuple[np.ndarray, Any]:
+    def decode_step(
+        self, token: int, position: int, cache: Any, candidates: np.ndarray | None = None
+    ) -> tuple[np.ndarray, Any]:
         if not 0 <= position < self.model.max_len:
             raise ValueError(f"position {position} is outside the {self.model.max_len}-position KV cache")
-        logits, cache = self._decode(self._params, np.array([token], np.int32), np.int32(position), cache)
+        token_array = np.array([token], np.int32)
+        logits, cache = self._decode(self._params, token_array, np.int32(position), cache, candidates)
         return np.asarray(logits), cache
 
-    def generate(self, prompt_ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = ()) -> GenerationResult:
-        return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids)
+    def generate(
+        self,
+        prompt_ids: Sequence[int],
+        max_new_tokens: int,
+        stop_ids: Sequence[int] = (),
+        candidates: Sequence[int] | None = None,
+    ) -> GenerationResult:
+        return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids, candidates)

@@ -8,7 +8,7 @@ Two facts about llama.cpp's Gemma files that the mapping depends on (both
 checked by the transformers reference test):
 - ggml lists a tensor's dimensions fastest-first, so `[640, 1024]` in the file
   is a numpy/torch `[1024, 640]` ([out, in]) matrix; `dequantize` already
-  returns that order, and we transpose linear weights to [in, out].
+  returns that order, which is the one our params use.
 - llama.cpp's converter stores every Gemma `*norm.weight` as `1 + w` (Gemma
   multiplies by `1 + w`); we subtract 1 to get the Hugging Face convention.
 """
@@ -46,7 +46,6 @@ _LAYER_TENSORS = {
     "ffn_down": "down",
     "post_ffw_norm": "post_ffn_norm",
 }
-_LINEAR = {"q", "k", "v", "o", "gate", "up", "down"}
 
 
 def _fast_reader_class():
@@ -180,9 +179,7 @@ def load_gguf(path: str | os.PathLike[str]) -> tuple[Gemma3Config, Params]:
             if ours is None or not suffix.endswith(".weight"):
                 raise ValueError(f"{path}: unexpected tensor {name!r} for Gemma 3")
             weight = _dequantized(tensor)
-            if ours in _LINEAR:
-                weight = np.ascontiguousarray(weight.T)
-            elif ours.endswith("norm"):
+            if ours.endswith("norm"):
                 weight = weight - 1.0
             layers[int(index)][ours] = weight
         else:

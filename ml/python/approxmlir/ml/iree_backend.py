@@ -10,15 +10,19 @@ shapes. Prefill is compiled per padded prompt length ("bucket"); a prompt
 uses the smallest bucket that holds it.
 
 Compiled modules are cached on disk as `<sha256>.vmfb`, keyed by the
-StableHLO text, the compiler flags and the IREE compiler version.
+StableHLO text, the compiler flags, the IREE compiler version and (for
+`target-cpu=host`) the CPU, in `cache_dir` (default: $APPROXMLIR_IREE_CACHE_DIR,
+else ~/.cache/approxmlir/iree).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
+import platform
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +38,7 @@ from approxmlir.ml.generation import GenerationResult, greedy_generate, pick_buc
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CACHE_DIR = Path("~/.cache/approxmlir/iree")
+CACHE_ENV_VAR = "APPROXMLIR_IREE_CACHE_DIR"  # the same variable as approxmlir.frontends.jax
 DEFAULT_PREFILL_BUCKETS = (64, 128, 256, 512)
 
 
@@ -51,16 +55,45 @@ class IreeOptions:
         return [f"--iree-llvmcpu-target-cpu={self.target_cpu}", *self.extra_flags]
 
 
+def default_cache_dir() -> Path:
+    """$APPROXMLIR_IREE_CACHE_DIR, else $XDG_CACHE_HOME (or ~/.cache)/approxmlir/iree."""
+    explicit = os.environ.get(CACHE_ENV_VAR)
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "approxmlir" / "iree"
+
+
+@functools.lru_cache(maxsize=None)
 def iree_compiler_version() -> str:
     from iree.compiler import version
 
     return f"{version.VERSION} {sorted(version.REVISIONS.items())}"
 
 
+@functools.lru_cache(maxsize=None)
+def host_cpu_fingerprint() -> str:
+    """CPU model and flags: `target-cpu=host` artifacts must not be shared across CPUs."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        lines = []
+    wanted = ("model name", "flags", "Features", "CPU part")
+    seen = sorted({line.strip() for line in lines if line.split(":")[0].strip() in wanted})
+    return hashlib.sha256("\n".join(seen or [platform.processor(), platform.machine()]).encode()).hexdigest()
+
+
 def export_stablehlo(fn: Callable[..., Any], specs: Sequence[jax.ShapeDtypeStruct]) -> str:
-    """StableHLO text of `fn` over flat array arguments, through jax.export."""
+    """StableHLO text of `fn` over flat array arguments, through jax.export.
+
+    Printed without source locations: they vary with the Python call stack
+    that traced the function, and would make equal programs miss the cache.
+    """
+    from iree.compiler import ir
+
     exported = jax.export.export(jax.jit(fn))(*specs)
-    return str(exported.mlir_module())
+    with ir.Context():
+        module = ir.Module.parse(exported.mlir_module())
+        return module.operation.get_asm(enable_debug_info=False)
 
 
 def compile_cached(stablehlo: str, options: IreeOptions, cache_dir: Path) -> tuple[bytes, float]:
@@ -68,8 +101,9 @@ def compile_cached(stablehlo: str, options: IreeOptions, cache_dir: Path) -> tup
     import iree.compiler
 
     flags = options.compiler_flags()
+    cpu = host_cpu_fingerprint() if options.target_cpu == "host" else options.target_cpu
     key = hashlib.sha256(
-        "\0".join([stablehlo, "llvm-cpu", *flags, iree_compiler_version()]).encode()
+        "\0".join([stablehlo, "llvm-cpu", *flags, iree_compiler_version(), cpu]).encode()
     ).hexdigest()
     path = cache_dir / f"{key}.vmfb"
     if path.is_file():
@@ -81,10 +115,13 @@ def compile_cached(stablehlo: str, options: IreeOptions, cache_dir: Path) -> tup
     )
     seconds = time.perf_counter() - start
     log.info("compiled an IREE module in %.1f s", seconds)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
-        tmp.write(vmfb)
-    os.replace(tmp.name, path)  # atomic: readers never see a partial file
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
+            tmp.write(vmfb)
+        os.replace(tmp.name, path)  # atomic: readers never see a partial file
+    except OSError as error:  # e.g. a read-only home in a sandbox: run uncached
+        log.warning("cannot cache the IREE module in %s: %s", cache_dir, error)
     return vmfb, seconds
 
 
@@ -122,7 +159,7 @@ class IreeGemma3:
     ) -> None:
         self.model = model
         self.options = options
-        self.cache_dir = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR).expanduser()
+        self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.prefill_buckets = tuple(sorted({int(b) for b in prefill_buckets if b <= model.max_len}))
         # Seconds spent compiling, per function ("decode", "prefill_128", ...); 0 when cached.
         self.compile_seconds: dict[str, float] = {}
@@ -137,6 +174,7 @@ class IreeGemma3:
         self._num_cache = len(cache_leaves)
         self._decode = self._compile("decode", self._flat_decode, [
             jax.ShapeDtypeStruct((1,), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32), *self._cache_specs,
+            *self._candidate_specs(),
         ])
         self._prefill: dict[int, _IreeFunction] = {}
         # Upload the weights once; every call passes these device arrays.
@@ -149,15 +187,22 @@ class IreeGemma3:
         n = len(self._param_specs)
         return jax.tree_util.tree_unflatten(self._params_tree, flat[:n]), list(flat[n:])
 
+    # Flat signatures: params..., inputs..., [candidates] (when the model has them).
+
+    def _candidate_specs(self) -> list[jax.ShapeDtypeStruct]:
+        n = self.model.num_candidates
+        return [] if n is None else [jax.ShapeDtypeStruct((n,), jnp.int32)]
+
     def _flat_prefill(self, *flat):
-        params, (tokens, length) = self._split(flat)
-        logits, cache = self.model.prefill(params, tokens, length)
+        params, (tokens, length, *candidates) = self._split(flat)
+        logits, cache = self.model.prefill(params, tokens, length, *candidates)
         return (logits, *jax.tree_util.tree_leaves(cache))
 
     def _flat_decode(self, *flat):
-        params, (token, position, *cache_leaves) = self._split(flat)
+        params, (token, position, *rest) = self._split(flat)
+        cache_leaves, candidates = rest[: self._num_cache], rest[self._num_cache:]
         cache = jax.tree_util.tree_unflatten(self._cache_tree, cache_leaves)
-        logits, cache = self.model.decode_step(params, token, position, cache)
+        logits, cache = self.model.decode_step(params, token, position, cache, *candidates)
         return (logits, *jax.tree_util.tree_leaves(cache))
 
     def _compile(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> _IreeFunction:
@@ -170,7 +215,10 @@ class IreeGemma3:
 
     def _prefill_function(self, bucket: int) -> _IreeFunction:
         if bucket not in self._prefill:
-            specs = [jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32)]
+            specs = [
+                jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32),
+                *self._candidate_specs(),
+            ]
             self._prefill[bucket] = self._compile(f"prefill_{bucket}", self._flat_prefill, specs)
         return self._prefill[bucket]
 
@@ -184,21 +232,31 @@ class IreeGemma3:
     def bucket_for(self, length: int) -> int:
         return pick_bucket(length, self.prefill_buckets, self.model.max_len)
 
-    def prefill(self, prompt_ids: Sequence[int]) -> tuple[np.ndarray, list[Any]]:
+    def prefill(
+        self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[Any]]:
         bucket = self.bucket_for(len(prompt_ids))
         tokens = np.zeros((1, bucket), np.int32)
         tokens[0, : len(prompt_ids)] = prompt_ids
-        outputs = self._prefill_function(bucket)(*self._device_params, tokens, np.int32(len(prompt_ids)))
+        extra = () if candidates is None else (candidates,)
+        outputs = self._prefill_function(bucket)(*self._device_params, tokens, np.int32(len(prompt_ids)), *extra)
         return outputs[0].to_host(), list(outputs[1:])
 
-    def decode_step(self, token: int, position: int, cache: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    def decode_step(
+        self, token: int, position: int, cache: list[Any], candidates: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[Any]]:
         if not 0 <= position < self.model.max_len:
-            raise ValueError(f"position {position} is outside the {self.model.max_len}-position cache")
-        outputs = self._decode(*self._device_params, np.array([token], np.int32), np.int32(position), *cache)
+            raise ValueError(f"position {position} is outside the {self.model.max_len}-position KV cache")
+        extra = () if candidates is None else (candidates,)
+        outputs = self._decode(*self._device_params, np.array([token], np.int32), np.int32(position), *cache, *extra)
         return outputs[0].to_host(), list(outputs[1:])
 
     def generate(
-        self, prompt_ids: Sequence[int], max_new_tokens: int, stop_ids: Sequence[int] = ()
+        self,
+        prompt_ids: Sequence[int],
+        max_new_tokens: int,
+        stop_ids: Sequence[int] = (),
+        candidates: Sequence[int] | None = None,
     ) -> GenerationResult:
         """Greedy decoding: prefill once, then decode steps feeding the cache back."""
-        return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids)
+        return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids, candidates)

@@ -5,7 +5,7 @@ the multimodal 4B/12B/27B). The names follow transformers' Gemma3 modules,
 `model.layers.N.self_attn.q_proj.weight` etc.; the multimodal checkpoints put
 the text model under `language_model.model.` (older) or `model.language_model.`
 (transformers >= 4.52). Norm weights are stored as `w` (the model uses
-`1 + w`), linear weights as [out, in].
+`1 + w`), linear weights as [out, in], both as our params have them.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ _LAYER_TENSORS = {
     "mlp.down_proj": "down",
     "post_feedforward_layernorm": "post_ffn_norm",
 }
-_LINEAR = {"q", "k", "v", "o", "gate", "up", "down"}
 _REQUIRED = ("num_hidden_layers", "hidden_size", "num_attention_heads", "intermediate_size")
 
 
@@ -135,7 +134,7 @@ def load_safetensors_checkpoint(directory: str | os.PathLike[str]) -> tuple[Gemm
                     ours = _LAYER_TENSORS.get(rest.removesuffix(".weight"))
                     if ours is None:
                         raise ValueError(f"{file}: unexpected tensor {key!r} for Gemma 3")
-                    layers[int(index)][ours] = np.ascontiguousarray(weight.T) if ours in _LINEAR else weight
+                    layers[int(index)][ours] = weight
     check_params(config, params)
     log.info("loaded %s (%d layers)", directory, config.num_layers)
     return config, params

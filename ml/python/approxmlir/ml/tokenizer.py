@@ -3,9 +3,9 @@
 A GGUF carries the vocabulary but no `tokenizer.json`; transformers rebuilds
 the fast (Rust `tokenizers`) SentencePiece-BPE tokenizer from it,
 offline, with Gemma's special tokens. Rebuilding derives the merges of a
-262k vocabulary (~40 s), so the result is saved as a `tokenizer.json` under a
-cache directory keyed by the GGUF's sha256 and loaded from there (~1 s) next
-time.
+262k vocabulary (~55 s here), so the result is saved as a `tokenizer.json`
+under a cache directory keyed by the GGUF's sha256 and loaded from there
+(~2.5 s, without importing transformers) next time.
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ from typing import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CACHE_DIR = Path("~/.cache/approxmlir/tokenizers")
 _ARCHITECTURES = ("gemma3",)
 _TOKENIZER_FILE = "tokenizer.json"
 _SPECIAL_FILE = "special_tokens.json"  # written last: its presence marks a complete entry
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME (or ~/.cache)/approxmlir/tokenizers."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "approxmlir" / "tokenizers"
 
 
 def file_sha256(path: Path) -> str:
@@ -86,10 +90,12 @@ class GemmaTokenizer:
         path = Path(gguf_path)
         if not path.is_file():
             raise FileNotFoundError(f"GGUF file not found: {path}")
-        root = Path(cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR).expanduser()
+        root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         cached = root / file_sha256(path)[:32]
         if not (cached / _SPECIAL_FILE).is_file():
-            _build_into(path, root, cached)
+            backend, special = _build(path)
+            _store(backend, special, root, cached)
+            return cls(backend, special)
         special = json.loads((cached / _SPECIAL_FILE).read_text())
         return cls(Tokenizer.from_file(str(cached / _TOKENIZER_FILE)), special)
 
@@ -110,8 +116,8 @@ class GemmaTokenizer:
         return f"<start_of_turn>user\n{user_message}<end_of_turn>\n<start_of_turn>model\n"
 
 
-def _build_into(path: Path, root: Path, cached: Path) -> None:
-    """Converts the GGUF's tokenizer with transformers and stores it at `cached`."""
+def _build(path: Path):
+    """(tokenizers.Tokenizer, special token strings) converted from the GGUF by transformers."""
     from transformers import AutoTokenizer
 
     _check_gguf(path)
@@ -123,15 +129,24 @@ def _build_into(path: Path, root: Path, cached: Path) -> None:
         for role in ("bos_token", "eos_token", "pad_token", "unk_token")
         if getattr(tokenizer, role) is not None
     }
-    # Write, then rename: concurrent builders never see a half-written directory.
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+    return tokenizer.backend_tokenizer, special
+
+
+def _store(backend, special: dict[str, str], root: Path, cached: Path) -> None:
+    """Saves the tokenizer at `cached`; best effort (a read-only cache only costs time)."""
     try:
-        tokenizer.backend_tokenizer.save(str(staging / _TOKENIZER_FILE))
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+    except OSError as error:
+        log.warning("cannot cache the tokenizer in %s: %s", root, error)
+        return
+    # Write, then rename: concurrent builders never see a half-written directory.
+    try:
+        backend.save(str(staging / _TOKENIZER_FILE))
         (staging / _SPECIAL_FILE).write_text(json.dumps(special, indent=1))
         os.replace(staging, cached)
-    except OSError:
+    except OSError as error:
         if not (cached / _SPECIAL_FILE).is_file():  # not a lost race
-            raise
+            log.warning("cannot cache the tokenizer in %s: %s", cached, error)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""IREE against JAX on a tiny random Gemma 3: same logits, same greedy tokens, cached modules."""
+
+import numpy as np
+import pytest
+
+from approxmlir.ml import gemma3, testing
+from approxmlir.ml.generation import JaxGemma3
+from approxmlir.ml.iree_backend import IreeGemma3
+
+PROMPT = [2, 17, 45, 9, 250, 31, 77]
+BUCKETS = (8,)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    params = gemma3.init_random_params(testing.TINY_CONFIG, seed=0)
+    model = gemma3.Gemma3Model(testing.TINY_CONFIG, max_len=24)
+    cache_dir = tmp_path_factory.mktemp("iree")
+    iree = IreeGemma3(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
+    return model, params, cache_dir, iree, JaxGemma3(model, params, prefill_buckets=BUCKETS)
+
+
+def test_prefill_and_decode_logits_match_jax(setup):
+    _, _, _, iree, jax_engine = setup
+    ours, cache = iree.prefill(PROMPT)
+    theirs, jax_cache = jax_engine.prefill(PROMPT)
+    np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
+    for position, token in enumerate([5, 140, 66], start=len(PROMPT)):
+        ours, cache = iree.decode_step(token, position, cache)
+        theirs, jax_cache = jax_engine.decode_step(token, position, jax_cache)
+        np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
+
+
+def test_greedy_generation_matches_jax(setup):
+    _, _, _, iree, jax_engine = setup
+    ours = iree.generate(PROMPT, max_new_tokens=12)
+    theirs = jax_engine.generate(PROMPT, max_new_tokens=12)
+    assert ours.tokens == theirs.tokens
+    assert len(ours.tokens) == 12 and len(set(ours.tokens)) > 3  # not a degenerate repeat
+    assert ours.stop_reason == "max_new_tokens" and ours.decode_steps == 11
+
+
+def test_stop_ids_and_a_full_cache_end_generation(setup):
+    _, _, _, iree, _ = setup
+    full = iree.generate(PROMPT, max_new_tokens=12).tokens
+    stopped = iree.generate(PROMPT, max_new_tokens=12, stop_ids=[full[3]])
+    assert stopped.stop_reason == "stop"
+    assert stopped.tokens == full[: full.index(full[3]) + 1]
+    long = iree.generate(PROMPT, max_new_tokens=100)  # 7 + 100 > 24 positions
+    assert long.stop_reason == "cache_full" and len(long.tokens) == 24 - len(PROMPT) + 1
+
+
+def test_compiled_modules_are_cached_on_disk(setup):
+    model, params, cache_dir, iree, _ = setup
+    assert iree.compile_seconds["decode"] > 0
+    assert len(list(cache_dir.glob("*.vmfb"))) == 2  # decode, prefill_8
+    again = IreeGemma3(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
+    again.warm_up()
+    assert again.compile_seconds == {"decode": 0.0, "prefill_8": 0.0}
+    assert again.generate(PROMPT, 4).tokens == iree.generate(PROMPT, 4).tokens
+
+
+def test_candidates_restrict_the_output(tmp_path):
+    """The extractive mode: logits over given ids only (one layer, to compile fast)."""
+    config, params = gemma3.select_layers(testing.TINY_CONFIG, gemma3.init_random_params(testing.TINY_CONFIG), [5])
+    candidates = [1, 9, 17, 31, 45, 77, 140, 250]
+    restricted = gemma3.Gemma3Model(config, max_len=24, num_candidates=10)  # padded from 8
+    iree = IreeGemma3(restricted, params, cache_dir=tmp_path, prefill_buckets=BUCKETS)
+    full = JaxGemma3(gemma3.Gemma3Model(config, max_len=24), params, prefill_buckets=BUCKETS)
+    ids = np.array(candidates + [250, 250], np.int32)
+    ours, cache = iree.prefill(PROMPT, ids)
+    theirs, full_cache = full.prefill(PROMPT)
+    np.testing.assert_allclose(ours, theirs[ids], atol=1e-4, rtol=0)
+    ours, _ = iree.decode_step(9, len(PROMPT), cache, ids)
+    theirs, _ = full.decode_step(9, len(PROMPT), full_cache)
+    np.testing.assert_allclose(ours, theirs[ids], atol=1e-4, rtol=0)
+
+    generated = iree.generate(PROMPT, 8, candidates=candidates).tokens
+    assert set(generated) <= set(candidates)
+    assert generated == JaxGemma3(restricted, params, BUCKETS).generate(PROMPT, 8, candidates=candidates).tokens
+    with pytest.raises(ValueError, match="at most 10"):
+        iree.generate(PROMPT, 4, candidates=list(range(11)))
+    with pytest.raises(ValueError, match="needs 1 to 10 candidate"):
+        iree.generate(PROMPT, 4)
+
+
+def test_bad_requests_raise_value_error(setup):
+    _, _, _, iree, _ = setup
+    with pytest.raises(ValueError, match="longer than the 24-position KV cache"):
+        iree.generate(list(range(1, 30)), 4)
+    with pytest.raises(ValueError, match="prompt is empty"):
+        iree.generate([], 4)
+    _, cache = iree.prefill(PROMPT)
+    with pytest.raises(ValueError, match="outside the 24-position"):
+        iree.decode_step(5, 24, cache)
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))
