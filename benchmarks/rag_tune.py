@@ -20,7 +20,7 @@ from approxbench import rag
 from approxbench.llm_service import LLMService
 
 RETRIEVER = flags.DEFINE_enum("retriever", "bm25", sorted(rag.RETRIEVERS), "Retrieval kernel of the system.")
-BUDGET = flags.DEFINE_float("budget", 300.0, "Tuning time per search space (static, dynamic), in seconds.")
+BUDGET = flags.DEFINE_float("budget", 180.0, "Tuning time per search space (static, dynamic), in seconds.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
 QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
 PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel (the LLM runs one at a time).")
