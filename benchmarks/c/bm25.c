@@ -193,6 +193,19 @@ static int64_t table_slot(int64_t *table, int64_t key) {
 
 static int64_t table_key(int64_t hash) { return hash == 0 ? 1 : hash; }
 
+/* Adds the BM25 contribution of one term (idf, hash) to document d. */
+static void add_term_score(const int64_t *tokens, const int64_t *token_offsets, int64_t d, int64_t term, double idf,
+                           double avgdl, double *scores) {
+    int64_t tf = 0;
+    for (int64_t t = token_offsets[d]; t < token_offsets[d + 1]; t++)
+      tf += tokens[t] == term ? 1 : 0;
+    if (tf > 0) {
+      double length = (double)(token_offsets[d + 1] - token_offsets[d]);
+      double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl);
+      scores[d] += idf * ((double)tf * (BM25_K1 + 1.0)) / ((double)tf + norm);
+    }
+}
+
 /* Adds the BM25 contribution of one term (idf, hash) to every document
  * that takes part. */
 // @approx:decision_tree {
@@ -208,14 +221,7 @@ void score_term(const int64_t *tokens, const int64_t *token_offsets, const int64
   for (int64_t d = 0; d < n_docs; d++) {
     if (keep[d] == 0)
       continue;
-    int64_t tf = 0;
-    for (int64_t t = token_offsets[d]; t < token_offsets[d + 1]; t++)
-      tf += tokens[t] == term ? 1 : 0;
-    if (tf > 0) {
-      double length = (double)(token_offsets[d + 1] - token_offsets[d]);
-      double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl);
-      scores[d] += idf * ((double)tf * (BM25_K1 + 1.0)) / ((double)tf + norm);
-    }
+    add_term_score(tokens, token_offsets, d, term, idf, avgdl, scores);
   }
 }
 
@@ -225,14 +231,7 @@ static void score_term_skipping(const int64_t *tokens, const int64_t *token_offs
   for (int64_t d = 0; d < n_docs; d++) {
     if (keep[d] == 0 || approx_rt_uniform() < skip)
       continue;
-    int64_t tf = 0;
-    for (int64_t t = token_offsets[d]; t < token_offsets[d + 1]; t++)
-      tf += tokens[t] == term ? 1 : 0;
-    if (tf > 0) {
-      double length = (double)(token_offsets[d + 1] - token_offsets[d]);
-      double norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / avgdl);
-      scores[d] += idf * ((double)tf * (BM25_K1 + 1.0)) / ((double)tf + norm);
-    }
+    add_term_score(tokens, token_offsets, d, term, idf, avgdl, scores);
   }
 }
 

@@ -152,7 +152,15 @@ int64_t approx_parse_embedding_2(const uint8_t *text, int64_t begin, int64_t end
   return parse_numbers(text, begin, end, out, first, dim, 2);
 }
 
-/* Similarities of one question (query[0 .. dim)) to every document. */
+/* Embedding d times question q. */
+static double dot(const double *embeddings, int64_t d, const double *queries, int64_t q, int64_t dim) {
+  double sum = 0.0;
+  for (int64_t k = 0; k < dim; k++)
+    sum += embeddings[d * dim + k] * queries[q * dim + k];
+  return sum;
+}
+
+/* Similarities of question q to every document. */
 // @approx:decision_tree {
 //   id: similarity
 //   state_function: approx_rt_random_state
@@ -164,10 +172,7 @@ int64_t approx_parse_embedding_2(const uint8_t *text, int64_t begin, int64_t end
 void similarity(const double *embeddings, int64_t n_docs, int64_t dim, const double *queries, int64_t q,
                 double *scores) {
   for (int64_t d = 0; d < n_docs; d++) {
-    double dot = 0.0;
-    for (int64_t k = 0; k < dim; k++)
-      dot += embeddings[d * dim + k] * queries[q * dim + k];
-    scores[q * n_docs + d] = dot;
+    scores[q * n_docs + d] = dot(embeddings, d, queries, q, dim);
   }
 }
 
@@ -178,10 +183,7 @@ static void similarity_skipping(const double *embeddings, int64_t n_docs, int64_
       scores[q * n_docs + d] = -2.0;
       continue;
     }
-    double dot = 0.0;
-    for (int64_t k = 0; k < dim; k++)
-      dot += embeddings[d * dim + k] * queries[q * dim + k];
-    scores[q * n_docs + d] = dot;
+    scores[q * n_docs + d] = dot(embeddings, d, queries, q, dim);
   }
 }
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from approxmlir import runtime
 from approxbench import qa_data
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+from approxbench.harness import KernelBenchmark, split_size
 from approxbench.ranking import mean_rbo, top_k
 
 TUNE_QUERIES = 20
@@ -50,19 +50,19 @@ class BM25Inputs:
     queries: tuple[np.ndarray, ...]  # UTF-8 bytes of each query, int8
 
 
+def encode_query(question: str) -> np.ndarray:
+    return np.frombuffer(question.encode("utf-8"), dtype=np.int8).copy()
+
+
 def top_documents(scores: np.ndarray, k: int = TOP_K) -> np.ndarray:
     """Indices of the k best-scoring documents with a positive score, best first, ties by index."""
     return top_k(scores, k, above=0.0)
 
 
 @functools.lru_cache(maxsize=1)
-def _dataset() -> qa_data.QADataset:
-    return qa_data.load_dataset(qa_data.find_data_file("qa_dataset.json"))
-
-
-@functools.lru_cache(maxsize=1)
-def _corpus() -> Corpus:
-    return Corpus.from_documents(_dataset().documents)
+def default_corpus() -> Corpus:
+    """The corpus of `qa_dataset.json` as the kernel takes it, built once per process."""
+    return Corpus.from_documents(qa_data.default_dataset().documents)
 
 
 class BM25(KernelBenchmark):
@@ -70,15 +70,8 @@ class BM25(KernelBenchmark):
     entry = "bm25"
 
     def make_inputs(self, split: str, scale: float) -> BM25Inputs:
-        if scale <= 0:
-            raise ValueError(f"scale must be positive, got {scale}")
-        count = max(1, round(TUNE_QUERIES * scale)) * (EVAL_FACTOR if split == "eval" else 1)
-        questions = _dataset().split(split)
-        if count > len(questions):
-            raise ValueError(f"the {split} split has {len(questions)} questions, {count} asked for")
-        queries = tuple(np.frombuffer(q.question.encode("utf-8"), dtype=np.int8).copy()
-                        for q in questions[:count])
-        return BM25Inputs(_corpus(), queries)
+        questions = qa_data.default_dataset().take(split, split_size(TUNE_QUERIES, split, scale))
+        return BM25Inputs(default_corpus(), tuple(encode_query(q.question) for q in questions))
 
     def rank(self, library: runtime.NativeLibrary, corpus: Corpus, query: np.ndarray) -> np.ndarray:
         """The scores of every document for one query (-1 where the kernel skipped it)."""

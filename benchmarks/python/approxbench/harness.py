@@ -27,6 +27,13 @@ SPLITS = ("tune", "eval")
 EVAL_FACTOR = 5
 
 
+def split_size(tune_size: int, split: str, scale: float) -> int:
+    """How many inputs a split has: `tune_size` scaled, EVAL_FACTOR times more for "eval"."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    return max(1, round(tune_size * scale)) * (EVAL_FACTOR if split == "eval" else 1)
+
+
 class KernelBenchmark(abc.ABC):
     """A kernel, its inputs and its QoS metric."""
 

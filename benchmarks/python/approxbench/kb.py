@@ -24,7 +24,7 @@ import numpy as np
 
 from approxmlir import runtime
 from approxbench import embeddings, qa_data
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+from approxbench.harness import KernelBenchmark, split_size
 from approxbench.ranking import mean_rbo, top_k
 
 TUNE_QUERIES = 10
@@ -54,14 +54,21 @@ class KBInputs:
 
 
 @functools.lru_cache(maxsize=2)
-def _load(name: str) -> tuple[KnowledgeBase, np.ndarray, qa_data.QADataset]:
+def load_knowledge_base(name: str) -> tuple[KnowledgeBase, np.ndarray]:
+    """The knowledge base `name` and its questions' embeddings (in dataset order), loaded once."""
     text, offsets = embeddings.read_text_embeddings(qa_data.find_data_file(f"{name}.txt"))
     questions = np.load(qa_data.find_data_file(f"{name}_questions.npy"))
-    dataset = qa_data.load_dataset(qa_data.find_data_file("qa_dataset.json"))
-    if questions.shape != (len(dataset.questions), embeddings.DIM):
+    count = len(qa_data.default_dataset().questions)
+    if questions.shape != (count, embeddings.DIM):
         raise ValueError(f"{name}_questions.npy has shape {questions.shape}, expected "
-                         f"({len(dataset.questions)}, {embeddings.DIM}): rebuild //benchmarks:{name}")
-    return KnowledgeBase(text, offsets), questions, dataset
+                         f"({count}, {embeddings.DIM}): rebuild //benchmarks:{name}")
+    return KnowledgeBase(text, offsets), questions
+
+
+def question_embeddings(vectors: np.ndarray, questions) -> np.ndarray:
+    """The rows of `vectors` (dataset order) for `questions`, as float64 for the kernel."""
+    index = {q.question: i for i, q in enumerate(qa_data.default_dataset().questions)}
+    return vectors[[index[q.question] for q in questions]].astype(np.float64)
 
 
 def top_documents(scores: np.ndarray, k: int = TOP_K) -> np.ndarray:
@@ -74,16 +81,10 @@ class KB(KernelBenchmark):
     entry = "kb"
 
     def make_inputs(self, split: str, scale: float) -> KBInputs:
-        if scale <= 0:
-            raise ValueError(f"scale must be positive, got {scale}")
-        knowledge_base, question_vectors, dataset = _load(knowledge_base_name())
-        count = max(1, round(TUNE_QUERIES * scale)) * (EVAL_FACTOR if split == "eval" else 1)
-        wanted = dataset.split(split)
-        if count > len(wanted):
-            raise ValueError(f"the {split} split has {len(wanted)} questions, {count} asked for")
-        index = {q.question: i for i, q in enumerate(dataset.questions)}
-        rows = [index[q.question] for q in wanted[:count]]
-        return KBInputs(knowledge_base, question_vectors[rows].astype(np.float64))
+        count = split_size(TUNE_QUERIES, split, scale)
+        knowledge_base, vectors = load_knowledge_base(knowledge_base_name())
+        questions = qa_data.default_dataset().take(split, count)
+        return KBInputs(knowledge_base, question_embeddings(vectors, questions))
 
     def similarities(self, library: runtime.NativeLibrary, inputs: KBInputs) -> np.ndarray:
         """(n_queries, n_docs) scores; SKIPPED where the kernel skipped a document."""

@@ -24,6 +24,7 @@ import ast
 import collections
 import csv
 import dataclasses
+import functools
 import json
 import os
 import pathlib
@@ -60,6 +61,13 @@ class QADataset:
             raise ValueError(f"unknown split {name!r} (expected 'tune' or 'eval')")
         selected = [q for q in self.questions if q.split == name]
         return selected if limit is None else selected[:limit]
+
+    def take(self, name: str, count: int) -> list[Question]:
+        """The first `count` questions of a split; ValueError when it has fewer."""
+        selected = self.split(name)
+        if count > len(selected):
+            raise ValueError(f"the {name} split has {len(selected)} questions, {count} asked for")
+        return selected[:count]
 
 
 def load_corpus(summaries_json: os.PathLike) -> tuple[list[str], list[str]]:
@@ -161,6 +169,12 @@ def load_dataset(path: os.PathLike) -> QADataset:
     data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
     questions = tuple(Question(q["question"], tuple(q["answers"]), q["split"]) for q in data["questions"])
     return QADataset(tuple(data["documents"]), tuple(data["titles"]), questions)
+
+
+@functools.lru_cache(maxsize=1)
+def default_dataset() -> QADataset:
+    """`qa_dataset.json` of this build, loaded once per process."""
+    return load_dataset(find_data_file("qa_dataset.json"))
 
 
 def find_data_file(name: str) -> pathlib.Path:

@@ -36,7 +36,7 @@ from approxmlir.frontends.jax.selector import SelectorSymbols, selector_ops
 from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, qa_data
-from approxbench.harness import KernelBenchmark
+from approxbench.harness import KernelBenchmark, split_size
 from approxbench.llm_service import Answer
 
 _LOG = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ QA_KNOB = "qa_model"
 QA_VARIANTS = {0: "pro", 1: "fast"}
 CONTEXT_DOCUMENTS = 1
 CONTEXT_CHARACTERS = 700
-EVAL_FACTOR = 5
 
 
 class Answerer(Protocol):
@@ -93,10 +92,10 @@ class BM25Retriever:
     benchmark = bm25.BENCHMARK
 
     def scores(self, library, questions):
-        corpus = bm25._corpus()
+        corpus = bm25.default_corpus()
         rows, seconds = [], 0.0
         for question in questions:
-            query = np.frombuffer(question.question.encode("utf-8"), dtype=np.int8).copy()
+            query = bm25.encode_query(question.question)
             start = time.perf_counter()
             rows.append(self.benchmark.rank(library, corpus, query))
             seconds += time.perf_counter() - start
@@ -107,9 +106,8 @@ class KBRetriever:
     benchmark = kb.BENCHMARK
 
     def scores(self, library, questions):
-        knowledge_base, vectors, dataset = kb._load(kb.knowledge_base_name())
-        index = {q.question: i for i, q in enumerate(dataset.questions)}
-        inputs = kb.KBInputs(knowledge_base, vectors[[index[q.question] for q in questions]].astype(np.float64))
+        knowledge_base, vectors = kb.load_knowledge_base(kb.knowledge_base_name())
+        inputs = kb.KBInputs(knowledge_base, kb.question_embeddings(vectors, questions))
         start = time.perf_counter()
         similarities = self.benchmark.similarities(library, inputs)
         return similarities, time.perf_counter() - start
@@ -138,14 +136,10 @@ class RagSystem:
 
     @functools.cached_property
     def dataset(self) -> qa_data.QADataset:
-        return bm25._dataset()
+        return qa_data.default_dataset()
 
     def questions(self, split: str) -> list[qa_data.Question]:
-        count = self.tune_questions * (EVAL_FACTOR if split == "eval" else 1)
-        questions = self.dataset.split(split)
-        if count > len(questions):
-            raise ValueError(f"the {split} split has {len(questions)} questions, {count} asked for")
-        return questions[:count]
+        return self.dataset.take(split, split_size(self.tune_questions, split, 1.0))
 
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
         return build_native(self.mlir, config, cache_dir=self.cache_dir)
