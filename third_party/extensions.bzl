@@ -2,6 +2,7 @@
 
 load("//third_party/data:repositories.bzl", "approx_data_repositories")
 load("//third_party/llvm:llvm_configure.bzl", "llvm_configure")
+load("//third_party/native:native_libraries.bzl", "hdf5_configure", "libtorch_configure")
 load("//third_party/python:python_venv.bzl", "python_venv")
 
 def _approx_deps_impl(_module_ctx):
@@ -12,5 +13,7 @@ def _approx_deps_impl(_module_ctx):
         requirements_lock = "//third_party/python:requirements_lock.txt",
         wheelhouse = ["absl-py", "libclang", "numpy"],
     )
+    libtorch_configure(name = "libtorch")
+    hdf5_configure(name = "hdf5")
 
 approx_deps = module_extension(implementation = _approx_deps_impl)

@@ -140,9 +140,9 @@ func.func @skip_affine_if(%i: index) {
 
 // -----
 
-func.func @ml_surrogate_not_lowered() {
+func.func @ml_surrogate_without_region() {
   approx.knob "ml"() : () -> () transforms [ml_surrogate] decisions [0, 1] {
-    // expected-error @+1 {{'approx.transform' op ml_surrogate is applied by the HPAC-ML lowering, which is not part of this pipeline}}
+    // expected-error @+1 {{'approx.transform' op ml_surrogate found no approx.ml_region in its region}}
     approx.transform ml_surrogate 1
     approx.yield
   }
@@ -156,7 +156,7 @@ func.func @several_errors(%f: (f64) -> f64, %x: f64) -> f64 {
   %y = func.call_indirect %f(%x) : (f64) -> f64
   // expected-error @+1 {{'approx.transform' op func_substitute found no func.call in its region}}
   approx.transform func_substitute 1
-  // expected-error @+1 {{'approx.transform' op ml_surrogate is applied by the HPAC-ML lowering}}
+  // expected-error @+1 {{'approx.transform' op ml_surrogate found no approx.ml_region in its region}}
   approx.transform ml_surrogate 2
   return %y : f64
 }

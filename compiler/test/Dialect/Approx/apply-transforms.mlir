@@ -637,3 +637,29 @@ func.func @internal_prefix(%x: f64) -> f64 {
   %r = func.call @__internal_score(%x) : (f64) -> f64
   return %r : f64
 }
+
+// ml_surrogate picks the model of the region's approx.ml_region; value 0
+// (exact) is kept as model_choice -1 instead of being dropped.
+// CHECK-LABEL: func.func @ml_surrogate_model
+// CHECK-NOT: approx.transform
+// CHECK: approx.ml_region infer arrays(%{{.*}} : memref<?xf64>) bounds() spec "region a f.c:1\0A" {
+// CHECK: } {model_choice = 2 : i64}
+// CHECK: approx.ml_region infer arrays(%{{.*}} : memref<?xf64>) bounds() spec "region b f.c:2\0A" {
+// CHECK: } {model_choice = -1 : i64}
+func.func @ml_surrogate_model(%x: memref<?xf64>) {
+  approx.knob "surrogate_a"(%x) : (memref<?xf64>) -> () transforms [ml_surrogate] decisions [0, 1, 2] {
+  ^bb0(%a: memref<?xf64>):
+    approx.transform ml_surrogate 2
+    approx.ml_region infer arrays(%a : memref<?xf64>) bounds() spec "region a f.c:1\n" {
+    }
+    approx.yield
+  }
+  approx.knob "surrogate_b"(%x) : (memref<?xf64>) -> () transforms [ml_surrogate] decisions [0, 1] {
+  ^bb0(%b: memref<?xf64>):
+    approx.transform ml_surrogate 0
+    approx.ml_region infer arrays(%b : memref<?xf64>) bounds() spec "region b f.c:2\n" {
+    }
+    approx.yield
+  }
+  return
+}

@@ -936,3 +936,90 @@ func.func @knob_state_function_operand_prefix(%x: f64, %n: index) {
   }
   return
 }
+
+//===----------------------------------------------------------------------===//
+// approx.ml_region
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @ml_predicated_without_predicate(%x: memref<?xf64>) {
+  // expected-error @+1 {{'approx.ml_region' op in predicated mode needs a predicate operand}}
+  approx.ml_region predicated arrays(%x : memref<?xf64>) bounds() spec "region r f.c:1\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_infer_with_predicate(%x: memref<?xf64>, %p: i1) {
+  // expected-error @+1 {{'approx.ml_region' op has a predicate operand but its mode is 'infer'}}
+  approx.ml_region infer(%p) arrays(%x : memref<?xf64>) bounds() spec "region r f.c:1\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_spec_without_region_line(%x: memref<?xf64>) {
+  // expected-error @+1 {{'approx.ml_region' op spec must start with a 'region <name> <file>:<line>' line}}
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds() spec "map to f 1 0,-1\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_unsupported_element(%x: memref<?xi8>) {
+  // expected-error @+1 {{'approx.ml_region' op array #0 has element type 'i8'; the data bridge handles f32, f64, i32 and i64}}
+  approx.ml_region collect arrays(%x : memref<?xi8>) bounds() spec "region r f.c:1\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_spec_array_out_of_range(%x: memref<?xf64>, %n: i64) {
+  // expected-error @+1 {{'approx.ml_region' op spec maps array #1 but the op has 1 arrays}}
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds(%n) spec "region r f.c:1\nmap to f 1 1,-1,0,0,0\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_spec_bound_out_of_range(%x: memref<?xf64>, %n: i64) {
+  // expected-error @+1 {{'approx.ml_region' op spec refers to bound #3 but the op has 1 bounds}}
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds(%n) spec "region r f.c:1\nmap to f 1 0,-1,0,3,0\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_spec_malformed_target(%x: memref<?xf64>, %n: i64) {
+  // expected-error @+1 {{'approx.ml_region' op spec has a malformed map target '0,-1,0'}}
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds(%n) spec "region r f.c:1\nmap to f 1 0,-1,0\n" {
+  }
+  return
+}
+
+// -----
+
+func.func @ml_bad_model_choice(%x: memref<?xf64>) {
+  // expected-error @+1 {{'approx.ml_region' op model_choice must be -1 (exact code), 0 (the model clause) or a model number, got -2}}
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds() spec "region r f.c:1\n" {
+  } {model_choice = -2 : i64}
+  return
+}
+
+// -----
+
+func.func @ml_region_yields_value(%x: memref<?xf64>) {
+  approx.ml_region infer arrays(%x : memref<?xf64>) bounds() spec "region r f.c:1\n" {
+    %c = arith.constant 1.0 : f64
+    // expected-error @+1 {{'approx.yield' op types must match the results of the parent 'approx.ml_region' (yielded 1 values, parent has 0 results)}}
+    approx.yield %c : f64
+  }
+  return
+}

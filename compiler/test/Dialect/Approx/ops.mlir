@@ -399,3 +399,20 @@ func.func @knob_safety_contract_empty() {
   }
   return
 }
+
+// CHECK-LABEL: func.func @ml_region
+// CHECK: approx.ml_region predicated(%{{.*}}) if(%{{.*}}) arrays(%{{.*}}, %{{.*}} : memref<?x?xf64>, memref<?xf32>) bounds(%{{.*}}, %{{.*}}) spec "region r f.c:3\0Amap to ifn 1 0,-1,0,1,0\0A" {
+// CHECK-NEXT: arith.constant 0 : index
+// CHECK-NEXT: memref.load
+// CHECK-NEXT: }
+// CHECK-NEXT: approx.ml_region collect arrays() bounds() spec "region empty f.c:9\0A" {
+// CHECK-NEXT: } {model_choice = 2 : i64}
+func.func @ml_region(%t: memref<?x?xf64>, %y: memref<?xf32>, %a: i64, %b: i64, %p: i1, %e: i1) {
+  approx.ml_region predicated(%p) if(%e) arrays(%t, %y : memref<?x?xf64>, memref<?xf32>) bounds(%a, %b) spec "region r f.c:3\nmap to ifn 1 0,-1,0,1,0\n" {
+    %c0 = arith.constant 0 : index
+    %v = memref.load %t[%c0, %c0] : memref<?x?xf64>
+  }
+  approx.ml_region collect arrays() bounds() spec "region empty f.c:9\n" {
+  } {model_choice = 2 : i64}
+  return
+}

@@ -408,6 +408,74 @@ LogicalResult TransformOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// MLRegionOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that the `map` lines of an ml_region spec name arrays and bounds
+/// the op has (runtime/ml/README.md: `map <dir> <functor> <n> <target>...`,
+/// a target being `array,offset_bound,lo,hi,step,...`).
+static LogicalResult verifySpecReferences(MLRegionOp op) {
+  SmallVector<StringRef> lines;
+  op.getSpec().split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  int64_t numArrays = op.getArrays().size();
+  int64_t numBounds = op.getBounds().size();
+  for (StringRef line : lines) {
+    if (!line.starts_with("map "))
+      continue;
+    SmallVector<StringRef> tokens;
+    line.split(tokens, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+    for (StringRef target : llvm::drop_begin(tokens, 4)) {
+      SmallVector<StringRef> fields;
+      target.split(fields, ',');
+      int64_t array, offset;
+      if (fields.size() < 2 || (fields.size() - 2) % 3 != 0 ||
+          fields[0].getAsInteger(10, array) ||
+          fields[1].getAsInteger(10, offset))
+        return op.emitOpError("spec has a malformed map target '")
+               << target << "'";
+      if (array < 0 || array >= numArrays)
+        return op.emitOpError("spec maps array #")
+               << array << " but the op has " << numArrays << " arrays";
+      for (StringRef field : llvm::drop_begin(fields, 1)) {
+        int64_t bound;
+        if (field.getAsInteger(10, bound) || bound < -1 || bound >= numBounds)
+          return op.emitOpError("spec refers to bound #")
+                 << field << " but the op has " << numBounds << " bounds";
+      }
+    }
+  }
+  return success();
+}
+
+LogicalResult MLRegionOp::verify() {
+  bool predicated = getMode() == MLMode::Predicated;
+  if (predicated && !getPredicate())
+    return emitOpError("in predicated mode needs a predicate operand");
+  if (!predicated && getPredicate())
+    return emitOpError("has a predicate operand but its mode is '")
+           << stringifyMLMode(getMode()) << "'";
+  if (!getSpec().starts_with("region "))
+    return emitOpError(
+        "spec must start with a 'region <name> <file>:<line>' line");
+  for (auto [i, array] : llvm::enumerate(getArrays())) {
+    auto type = cast<MemRefType>(array.getType());
+    Type element = type.getElementType();
+    if (!element.isF32() && !element.isF64() && !element.isInteger(32) &&
+        !element.isInteger(64))
+      return emitOpError("array #")
+             << i << " has element type " << element
+             << "; the data bridge handles f32, f64, i32 and i64";
+    if (type.getRank() == 0)
+      return emitOpError("array #") << i << " has rank 0";
+  }
+  if (IntegerAttr choice = getModelChoiceAttr(); choice && choice.getInt() < -1)
+    return emitOpError("model_choice must be -1 (exact code), 0 (the model "
+                       "clause) or a model number, got ")
+           << choice.getInt();
+  return verifySpecReferences(*this);
+}
+
+//===----------------------------------------------------------------------===//
 // YieldOp
 //===----------------------------------------------------------------------===//
 

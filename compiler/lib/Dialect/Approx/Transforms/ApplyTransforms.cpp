@@ -268,6 +268,35 @@ struct TaskSkipping : TransformPattern<TransformKind::TaskSkipping> {
   }
 };
 
+/// ml_surrogate picks the model of the region's approx.ml_region for every
+/// value, 0 included: 0 runs the exact code, v > 0 the v-th trained model.
+struct MLSurrogate : OpRewritePattern<TransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static MLRegionOp check(TransformOp transform, Diagnose diag) {
+    auto region = cast_or_null<MLRegionOp>(findTarget<MLRegionOp>(transform));
+    if (!region)
+      diag("ml_surrogate found no approx.ml_region in its region");
+    return region;
+  }
+
+  LogicalResult matchAndRewrite(TransformOp transform,
+                                PatternRewriter &rewriter) const override {
+    if (transform.getTransformType() != TransformKind::MlSurrogate)
+      return failure();
+    MLRegionOp region = check(transform, [](const Twine &) {});
+    if (!region)
+      return failure();
+    int64_t value = valueOf(transform);
+    rewriter.modifyOpInPlace(region, [&] {
+      region.setModelChoiceAttr(
+          rewriter.getI64IntegerAttr(value == 0 ? -1 : value));
+    });
+    rewriter.eraseOp(transform);
+    return success();
+  }
+};
+
 /// Explains why `transform` cannot be applied.
 void diagnose(TransformOp transform) {
   auto emit = [&](const Twine &why) { transform.emitOpError(why); };
@@ -282,8 +311,7 @@ void diagnose(TransformOp transform) {
     TaskSkipping(transform.getContext()).check(transform, emit);
     break;
   case TransformKind::MlSurrogate:
-    emit("ml_surrogate is applied by the HPAC-ML lowering, which is not "
-         "part of this pipeline");
+    MLSurrogate::check(transform, emit);
     break;
   }
 }
@@ -315,8 +343,9 @@ struct ApproxApplyTransformsPass
         order, [](const auto &a, const auto &b) { return a.first > b.first; });
 
     RewritePatternSet patterns(&getContext());
-    patterns.add<DropExactTransform, LoopPerforation, FunctionSubstitution,
-                 TaskSkipping>(&getContext());
+    // MLSurrogate first: its value 0 is not dropped.
+    patterns.add<MLSurrogate, DropExactTransform, LoopPerforation,
+                 FunctionSubstitution, TaskSkipping>(&getContext());
     ErasureTracker tracker;
     PatternRewriter rewriter(&getContext());
     rewriter.setListener(&tracker);

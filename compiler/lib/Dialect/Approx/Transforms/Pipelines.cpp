@@ -28,12 +28,14 @@ void mlir::approx::registerApproxPipelines() {
   PassPipelineRegistration<ApproxPipelineOptions>(
       "approx-pipeline",
       "Lower every approx op: emit management ops from knob params, lower "
-      "decision trees and try, apply transforms, inline knobs, canonicalize",
+      "decision trees and try, apply transforms, lower HPAC-ML regions, inline "
+      "knobs, canonicalize",
       [](OpPassManager &pm, const ApproxPipelineOptions &options) {
         pm.addPass(createApproxEmitManagement());
         pm.addPass(createApproxLowerDecisionTree());
         pm.addPass(createApproxLowerTry());
         pm.addPass(createApproxApplyTransforms());
+        pm.addPass(createApproxLowerMLRegions());
         pm.addPass(createApproxFinalize(
             ApproxFinalizeOptions{options.emitCInterface}));
         pm.addPass(createCanonicalizerPass());

@@ -22,6 +22,15 @@ def Approx_TransformKind : I32EnumAttr<"TransformKind",
   let genSpecializedAttr = 0;
 }
 
+def Approx_MLMode : I32EnumAttr<"MLMode",
+    "execution control of an HPAC-ML region", [
+      I32EnumAttrCase<"Infer", 0, "infer">,
+      I32EnumAttrCase<"Collect", 1, "collect">,
+      I32EnumAttrCase<"Predicated", 2, "predicated">
+    ]> {
+  let cppNamespace = "::mlir::approx";
+}
+
 def Approx_TransformKindAttr
     : EnumAttr<Approx_Dialect, Approx_TransformKind, "transform"> {
   let assemblyFormat = "`<` $value `>`";

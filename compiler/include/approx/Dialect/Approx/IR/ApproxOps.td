@@ -220,16 +220,70 @@ def Approx_TransformOp : Approx_Op<"transform"> {
 }
 
 //===----------------------------------------------------------------------===//
+// MLRegionOp
+//===----------------------------------------------------------------------===//
+
+def Approx_MLRegionOp : Approx_Op<"ml_region", [
+    RecursiveMemoryEffects, AttrSizedOperandSegments,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "An HPAC-ML region: NN surrogate inference or data collection";
+  let description = [{
+    The structured block of a `#pragma approx ml(...)` directive. Its body is
+    the exact code; `spec` is the data bridge (tensor functors and maps,
+    in/out lists, model and database paths) in the text format of
+    `runtime/ml/README.md`, whose concrete slice expressions refer to `bounds`
+    by position and whose map targets refer to `arrays` by position.
+
+    `mode` is the `ml(...)` clause: `infer`, `collect`, or `predicated` with
+    its `predicate` operand (true: infer, false: collect). `enabled` is the
+    `if(...)` clause: when false the exact code runs and nothing is
+    collected. `model_choice`, written by the `ml_surrogate` transform,
+    overrides the model: -1 runs the exact code, k > 0 loads
+    `<model stem>.<k>.pt`.
+
+    `approx-lower-ml-regions` turns the op into `approx_ml_enter` /
+    `approx_ml_exit` runtime calls around the exact code.
+
+    ```mlir
+    approx.ml_region predicated(%use_model) arrays(%x, %y : memref<?xf64>, memref<?xf64>)
+        bounds(%c0, %n) spec "region r f.c:3\n..." {
+      ...
+    }
+    ```
+  }];
+
+  let arguments = (ins
+    Approx_MLMode:$mode,
+    StrAttr:$spec,
+    Variadic<AnyMemRef>:$arrays,
+    Variadic<I64>:$bounds,
+    Optional<I1>:$predicate,
+    Optional<I1>:$enabled,
+    OptionalAttr<I64Attr>:$model_choice
+  );
+  let regions = (region SizedRegion<1>:$body);
+
+  let assemblyFormat = [{
+    $mode (`(` $predicate^ `)`)? (`if` `(` $enabled^ `)`)?
+    `arrays` `(` ($arrays^ `:` type($arrays))? `)`
+    `bounds` `(` $bounds `)` `spec` $spec $body attr-dict
+  }];
+
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // YieldOp
 //===----------------------------------------------------------------------===//
 
 def Approx_YieldOp : Approx_Op<"yield", [
     Pure, Terminator,
-    ParentOneOf<["KnobOp", "DecisionTreeOp", "TryOp"]>]> {
+    ParentOneOf<["KnobOp", "DecisionTreeOp", "TryOp", "MLRegionOp"]>]> {
   let summary = "Terminator of the approx regions";
   let description = [{
     Yields the live-out values of an `approx.knob`, `approx.decision_tree` or
-    the body of an `approx.try` (types must match the parent's results), or
+    the body of an `approx.try` (types must match the parent's results;
+    nothing for an `approx.ml_region`), or
     the `i1` verdict of an `approx.try` check region.
   }];
 

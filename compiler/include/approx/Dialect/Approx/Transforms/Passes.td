@@ -108,11 +108,40 @@ def ApproxApplyTransforms
       else-if chain or of the `scf.index_switch` (cases in order, then the
       default), dropping the conditions.
     A transform that cannot apply is an error at the transform.
-    `ml_surrogate` is left to the HPAC-ML lowering.
+    - `ml_surrogate`: set the `model_choice` of the first `approx.ml_region`
+      of the region: value 0 runs its exact code, v > 0 its v-th model
+      (applied for every value, 0 included).
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def ApproxLowerMLRegions
+    : Pass<"approx-lower-ml-regions", "::mlir::ModuleOp"> {
+  let summary = "Lower approx.ml_region to HPAC-ML runtime calls";
+  let description = [{
+    Replaces every `approx.ml_region` by
+
+    ```mlir
+    %code = func.call @approx_ml_enter(%spec, %args)
+        : (memref<?xi8>, memref<?xi64>) -> i32
+    scf.if (%code == 0) { <exact code>; func.call @approx_ml_exit(%spec, %args) }
+    ```
+
+    where `%spec` is a private constant global holding the op's spec text and
+    `%args` a stack buffer of i64 words: mode, predicate, enabled,
+    model_choice, then each array's address, element kind, rank, sizes and
+    strides (from `memref.extract_strided_metadata`), then the bound values
+    (layout in `runtime/ml/README.md`). The runtime functions are declared
+    when missing; an existing declaration of another type is an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
   ];
 }
