@@ -160,13 +160,16 @@ def _build(
         "mlir-translate", [find_llvm_tool("mlir-translate"), "--mlir-to-llvmir", llvm_dialect, "-o", llvm_ir],
         timeout))
 
-    runtime_library = runtime.runtime_library_path()
+    runtime_libraries = [runtime.runtime_library_path()]
+    if "@approx_ml_enter" in upstream.read_text():  # HPAC-ML regions: libtorch behind libapprox_ml.so
+        runtime_libraries.append(runtime.ml_runtime_library_path())
+    links = [arg for lib in runtime_libraries for arg in (lib, f"-Wl,-rpath,{lib.parent}")]
     clang = [
         # -z defs: a symbol nobody defines (a missing variant or state
         # function) fails the build here, not the load later.
         find_llvm_tool("clang"), "-O2", "-fPIC", "-shared", "-Wl,-z,defs", "-Wno-override-module", *cflags,
         f"-I{runtime.include_dir()}", llvm_ir, *c_sources,
-        runtime_library, f"-Wl,-rpath,{runtime_library.parent}", "-lm", "-o", workdir / LIBRARY_NAME,
+        *links, "-lm", "-o", workdir / LIBRARY_NAME,
     ]
     timed("clang", lambda: _run("clang", clang, timeout))
     return seconds

@@ -6,7 +6,8 @@
 - `get_runtime()` -> `Runtime`: the approx-runtime C API (seeded per-thread
   random numbers, the iteration state, a monotonic clock) through ctypes
   (`approxmlir.runtime.capi`).
-- `runtime_library_path()`, `include_dir()`: libapprox_runtime.so and the
+- `runtime_library_path()`, `ml_runtime_library_path()`, `include_dir()`:
+  libapprox_runtime.so, libapprox_ml.so (HPAC-ML surrogates) and the
   directory holding `approx/runtime.h`, to link or compile against
   (`approxmlir.runtime.paths`).
 """
@@ -14,7 +15,7 @@
 from approxmlir.runtime.capi import Runtime, get_runtime
 from approxmlir.runtime.marshal import ArgumentError
 from approxmlir.runtime.native import NativeFunction, NativeLibrary, NativeLoadError, load_library
-from approxmlir.runtime.paths import RuntimeNotFoundError, include_dir, runtime_library_path
+from approxmlir.runtime.paths import RuntimeNotFoundError, include_dir, ml_runtime_library_path, runtime_library_path
 from approxmlir.runtime.signatures import (
     FunctionSignature,
     MemRefSpec,
@@ -40,5 +41,6 @@ __all__ = [
     "load_library",
     "load_signatures",
     "parse_signatures",
+    "ml_runtime_library_path",
     "runtime_library_path",
 ]

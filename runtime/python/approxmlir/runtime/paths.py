@@ -1,4 +1,4 @@
-"""Locates libapprox_runtime.so and the directory holding approx/runtime.h.
+"""Locates libapprox_runtime.so, libapprox_ml.so and the directory holding approx/runtime.h.
 
 Both are bundled beside this package (`approxmlir/runtime/_lib/` and
 `approxmlir/runtime/_include/`) in the wheel and in Bazel's runfiles.
@@ -16,6 +16,8 @@ from typing import Optional
 LIB_ENV_VAR = "APPROXMLIR_RUNTIME_LIB"
 INCLUDE_ENV_VAR = "APPROXMLIR_RUNTIME_INCLUDE"
 LIBRARY_NAME = "libapprox_runtime.so"
+ML_LIB_ENV_VAR = "APPROXMLIR_ML_RUNTIME_LIB"
+ML_LIBRARY_NAME = "libapprox_ml.so"
 HEADER = pathlib.PurePosixPath("approx/runtime.h")
 
 # Not resolved: under Bazel the module is a symlink into the source tree, and
@@ -41,10 +43,23 @@ def runtime_library_path() -> pathlib.Path:
     `$APPROXMLIR_RUNTIME_LIB`, then `bazel-bin/runtime/libapprox_runtime.so`
     of a source checkout.
     """
+    return _find_library(LIBRARY_NAME, LIB_ENV_VAR, "runtime", "//runtime")
+
+
+def ml_runtime_library_path() -> pathlib.Path:
+    """Returns the path of libapprox_ml.so, the HPAC-ML runtime (libtorch, HDF5).
+
+    Lookup order: the bundled `approxmlir/runtime/_lib/libapprox_ml.so`,
+    `$APPROXMLIR_ML_RUNTIME_LIB`, then `bazel-bin/runtime/ml/libapprox_ml.so`.
+    """
+    return _find_library(ML_LIBRARY_NAME, ML_LIB_ENV_VAR, "runtime/ml", "//runtime/ml")
+
+
+def _find_library(name: str, env_var: str, bazel_dir: str, package: str) -> pathlib.Path:
     candidates = [
-        ("bundled", _PACKAGE_DIR / "_lib" / LIBRARY_NAME),
-        (f"${LIB_ENV_VAR}", _from_env(LIB_ENV_VAR)),
-        ("bazel-bin", _SOURCE_RUNTIME_DIR.parent / "bazel-bin" / "runtime" / LIBRARY_NAME),
+        ("bundled", _PACKAGE_DIR / "_lib" / name),
+        (f"${env_var}", _from_env(env_var)),
+        ("bazel-bin", _SOURCE_RUNTIME_DIR.parent / "bazel-bin" / bazel_dir / name),
     ]
     tried = []
     for origin, path in candidates:
@@ -53,11 +68,11 @@ def runtime_library_path() -> pathlib.Path:
         if path.is_file():
             return path
         if origin.startswith("$"):
-            raise RuntimeNotFoundError(f"{LIB_ENV_VAR} points to {path}, which is not a file")
+            raise RuntimeNotFoundError(f"{env_var} points to {path}, which is not a file")
         tried.append(f"{origin}: {path}")
     raise RuntimeNotFoundError(
-        f"{LIBRARY_NAME} not found (tried {', '.join(tried)}; {LIB_ENV_VAR} is not set). Install the "
-        f"approxmlir wheel, run `bazel build //runtime:{LIBRARY_NAME}`, or set {LIB_ENV_VAR}."
+        f"{name} not found (tried {', '.join(tried)}; {env_var} is not set). Install the "
+        f"approxmlir wheel, run `bazel build {package}:{name}`, or set {env_var}."
     )
 
 

@@ -43,7 +43,8 @@ splices anywhere, comments inside directives (a `#pragma approx` may carry a
 trailing `//` comment), but no preprocessing: `#if 0` is not evaluated and
 `_Pragma("approx ...")` is not recognized. A backslash continuation inside an
 `@approx:` comment is an error. HPAC-ML pragmas (`#pragma approx ml(...)`,
-`tensor`, `declare`) are rejected as not supported yet.
+`#pragma approx tensor ...`) are not knob annotations: `parse_hpacml_directives`
+hands them to hpacml.py.
 
 Kinds and fields (anything else is an error):
 
@@ -84,6 +85,7 @@ import dataclasses
 import re
 from typing import NamedTuple, Optional, Union
 
+from approxmlir.frontends.c import hpacml
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 
 __all__ = [
@@ -97,9 +99,9 @@ __all__ = [
 ]
 
 KINDS = ("decision_tree", "transform", "safety")
-TRANSFORM_TYPES = ("loop_perforate", "func_substitute", "task_skipping")
+TRANSFORM_TYPES = ("loop_perforate", "func_substitute", "task_skipping", "ml_surrogate")
 TRANSFORM_ALIASES = {"function_substitute": "func_substitute"}
-_HPAC_ML_KINDS = ("ml", "tensor", "declare")
+_HPAC_ML_KINDS = ("ml", "tensor")  # parsed by hpacml.py
 
 _I64_MIN = -(2**63)
 _I64_MAX = 2**63 - 1
@@ -178,9 +180,33 @@ def parse_annotations(source: str, filename: str) -> list[Annotation]:
     src = _Source(source, filename)
     scan = _scan(src)
     annotations = [_parse_comment_block(src, scan, c) for c in scan.annotation_comments()]
-    annotations += [_parse_pragma(src, d) for d in scan.directives if d.approx_start is not None]
+    annotations += [_parse_pragma(src, d) for d in scan.directives
+                    if d.approx_start is not None and _hpacml_kind(d) is None]
     annotations.sort(key=lambda a: a.start)
     return _group(src, scan, annotations)
+
+
+def parse_hpacml_directives(source: str, filename: str) -> list[hpacml.Directive]:
+    """The HPAC-ML pragmas (`#pragma approx tensor ...`, `#pragma approx ml ...`),
+    in source order."""
+    src = _Source(source, filename)
+    directives = []
+    for d in _scan(src).directives:
+        if d.approx_start is None or _hpacml_kind(d) is None:
+            continue
+        if d.dangling is not None:
+            raise src.error(d.dangling, "backslash line continuation at the end of the file")
+        chars = d.chars[d.approx_start :]
+        content = [o for c, o in chars if c not in _SPACE]
+        end_offset = content[-1] + 1 if content else d.end
+        directives.append(hpacml.parse_directive(chars, end_offset, src.line_of(d.end), src.error, src.location))
+    return directives
+
+
+def _hpacml_kind(d: "_Directive") -> Optional[str]:
+    """'ml' or 'tensor' when `d` is an HPAC-ML pragma."""
+    word = re.match(r"[ \t\r\f\v]*([A-Za-z_][A-Za-z0-9_]*)", "".join(c for c, _ in d.chars[d.approx_start :]))
+    return word.group(1) if word and word.group(1) in _HPAC_ML_KINDS else None
 
 
 # ---------------------------------------------------------------------------
@@ -676,11 +702,6 @@ def _parse_pragma(src: _Source, d: _Directive) -> _Raw:
     approx_end = d.chars[d.approx_start - 1][1] + 1
     content = [o for c, o in chars if c not in _SPACE]
     end_offset = content[-1] + 1 if content else approx_end
-    word = re.match(r"[ \t\r\f\v]*([A-Za-z_][A-Za-z0-9_]*)", "".join(c for c, _ in chars))
-    if word and word.group(1) in _HPAC_ML_KINDS:
-        raise src.error(
-            chars[word.start(1)][1], "HPAC-ML pragmas (#pragma approx ml/tensor) are not supported yet"
-        )
     lex = _Lexer(src, chars, end_offset, "end of pragma")
     kind = _expect_kind(src, lex, "#pragma approx")
     fields: list[_Field] = []
@@ -712,16 +733,12 @@ def _transform_types(src: _Source, field: _Field) -> tuple[str, ...]:
     items = v.value if v.kind == "list" else [v]
     if v.kind == "list" and not items:
         raise src.error(v.offset, "transform_type must not be an empty list")
-    expected = "loop_perforate, func_substitute (or function_substitute) or task_skipping"
+    expected = "loop_perforate, func_substitute (or function_substitute), task_skipping or ml_surrogate"
     result: list[str] = []
     for item in items:
         if item.kind != "ident":
             raise src.error(item.offset, f"expected a transform type ({expected}), got {item.describe()}")
         name = TRANSFORM_ALIASES.get(item.value, item.value)
-        if name == "ml_surrogate":
-            raise src.error(
-                item.offset, f"transform type 'ml_surrogate' is not available in C annotations: expected {expected}"
-            )
         if name not in TRANSFORM_TYPES:
             raise src.error(item.offset, f"unknown transform type '{item.value}': expected {expected}")
         if name in result:

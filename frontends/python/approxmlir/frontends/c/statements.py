@@ -102,6 +102,10 @@ class StatementTranslator(ExpressionTranslator):
         if knob is not None:
             self.knob_statement(stmt, knob)
             return
+        ml = self.module.ml_directive_for(stmt)
+        if ml is not None:
+            self.ml_region(stmt, ml)
+            return
         kind = stmt.kind
         if kind == CursorKind.COMPOUND_STMT:
             self.statements(children(stmt))

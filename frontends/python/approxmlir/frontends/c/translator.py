@@ -15,11 +15,14 @@ from typing import Optional, Union
 from clang.cindex import Cursor, CursorKind, TranslationUnit
 
 from approxmlir.frontends.c import analysis, c_types
-from approxmlir.frontends.c.annotations import Annotation, KnobSpec, knob_attributes, parse_annotations
+from approxmlir.frontends.c import hpacml
+from approxmlir.frontends.c.annotations import (Annotation, KnobSpec, knob_attributes, parse_annotations,
+                                                 parse_hpacml_directives)
 from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Void
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
 from approxmlir.frontends.c.expressions import evaluate_constant, float_literal, unary_kind
+from approxmlir.frontends.c.ml_regions import MLRegionTranslator, find_tensor_map
 from approxmlir.frontends.c.statements import StatementTranslator
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, PointerVar, ScalarVar, Variable
 
@@ -43,7 +46,7 @@ class Signature:
         return f"func.func {'private ' if private else ''}@{name}({params}){result}"
 
 
-class FunctionTranslator(StatementTranslator):
+class FunctionTranslator(MLRegionTranslator, StatementTranslator):
     def __init__(self, module: "ModuleTranslator", function: Cursor, emitter: Emitter):
         self.module = module
         self.function = function
@@ -279,6 +282,19 @@ class ModuleTranslator:
         self.emitter = Emitter()
         self.annotations = parse_annotations(source, filename)
         self.pending = sorted(self.annotations, key=lambda a: a.end_line)
+        self.functors: dict[str, hpacml.Functor] = {}
+        self.tensor_maps: list[hpacml.TensorMap] = []
+        self.pending_ml: list[hpacml.MLDirective] = []
+        for directive in parse_hpacml_directives(source, filename):
+            if isinstance(directive, hpacml.Functor):
+                if directive.name in self.functors:
+                    raise FrontendError(directive.location, f"annotation: functor '{directive.name}' is already "
+                                        f"declared at {self.functors[directive.name].location}")
+                self.functors[directive.name] = directive
+            elif isinstance(directive, hpacml.TensorMap):
+                self.tensor_maps.append(directive)
+            else:
+                self.pending_ml.append(directive)
         self.globals: dict[Cursor, GlobalVar] = {}
         self.global_lines: list[str] = []
         self.declarations: dict[str, str] = {}
@@ -298,9 +314,42 @@ class ModuleTranslator:
         return None
 
     def _only_trivia_between(self, first: int, last: int) -> bool:
-        """Blank or comment-only lines between lines `first` and `last`."""
-        lines = (line.strip() for line in self.source_lines[first:last - 1])
-        return all(not line or line.startswith(("//", "/*", "*")) for line in lines)
+        """Blank, comment-only or HPAC-ML pragma lines between lines `first` and
+        `last` (so that a knob can hold an ml region)."""
+        lines = self.source_lines[first:last - 1]
+        continued = False
+        for line in lines:
+            text = line.strip()
+            words = text.lstrip("#").split()
+            hpacml_pragma = (text.startswith("#") and words[:2] == ["pragma", "approx"] and len(words) > 2
+                             and words[2].split("(")[0] in ("ml", "tensor"))
+            if text and not continued and not hpacml_pragma and not text.startswith(("//", "/*", "*")):
+                return False
+            continued = text.endswith("\\") and (continued or hpacml_pragma)
+        return True
+
+    def ml_directive_for(self, cursor: Cursor) -> Optional[hpacml.MLDirective]:
+        """The `#pragma approx ml` right before `cursor`, if any."""
+        line = cursor.extent.start.line
+        for directive in self.pending_ml:
+            if directive.end_line < line and self._only_trivia_between(directive.end_line, line):
+                return directive
+        return None
+
+    def consume_ml_directive(self, directive: hpacml.MLDirective) -> None:
+        self.pending_ml.remove(directive)
+
+    def tensor_map_for(self, array: str, direction: str, directive: hpacml.MLDirective,
+                       function: Cursor) -> Optional[hpacml.TensorMap]:
+        return find_tensor_map(self.tensor_maps, array, direction, directive.location.line,
+                               function.extent.start.line)
+
+    def functor_for(self, application: hpacml.Application) -> hpacml.Functor:
+        functor = self.functors.get(application.functor)
+        if functor is None or functor.location.line > application.location.line:
+            raise FrontendError(application.location, f"annotation: unknown functor '{application.functor}' "
+                                "(declare it with '#pragma approx tensor functor' before its use)")
+        return functor
 
     def consume_annotation(self, annotation: Annotation) -> None:
         self.pending.remove(annotation)
@@ -460,6 +509,9 @@ class ModuleTranslator:
                 self.global_variable(cursor)
             elif cursor.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL) and cursor.is_definition():
                 raise _unsupported(cursor, "struct and union types")
+        if self.pending_ml:
+            raise FrontendError(self.pending_ml[0].location, "annotation: '#pragma approx ml' is not followed by a "
+                                "statement in a function body")
         if self.pending:
             annotation = self.pending[0]
             raise FrontendError(annotation.location, "annotation: not followed by a function definition or a "
