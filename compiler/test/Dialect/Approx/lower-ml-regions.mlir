@@ -10,28 +10,31 @@
 
 // CHECK-LABEL: func.func @predicated
 // CHECK-SAME: (%[[X:.*]]: memref<?x?xf64>, %[[N:.*]]: i64, %[[P:.*]]: i1)
-// CHECK: memref.alloca_scope {
 // CHECK-DAG: %[[MODE:.*]] = arith.constant 2 : i64
 // CHECK-DAG: %[[PRED:.*]] = arith.extui %[[P]] : i1 to i64
 // CHECK: %[[BASE:.*]], %[[OFF:.*]], %[[SIZES:.*]]:2, %[[STRIDES:.*]]:2 = memref.extract_strided_metadata %[[X]]
 // CHECK: %[[PTR:.*]] = memref.extract_aligned_pointer_as_index %[[X]]
 // CHECK: %[[BYTES:.*]] = arith.muli %[[OFF]], %{{.*}} : index
 // CHECK: %[[ADDR:.*]] = arith.addi %[[PTR]], %[[BYTES]] : index
+// CHECK: %[[G:.*]] = memref.get_global @__approx_ml_spec{{.*}} : memref<{{[0-9]+}}xi8>
+// CHECK: %[[SPEC:.*]] = memref.cast %[[G]]
+// The argument buffer lives in an alloca scope (one block) per call.
+// CHECK: %[[CODE:.*]] = memref.alloca_scope -> (i32) {
 // CHECK: %[[BUF:.*]] = memref.alloca() : memref<14xi64>
 // CHECK: memref.store %[[MODE]], %[[BUF]][%{{.*}}] : memref<14xi64>
 // CHECK: memref.store %[[PRED]], %[[BUF]][%{{.*}}] : memref<14xi64>
 // CHECK: memref.store %[[N]], %[[BUF]][%{{.*}}] : memref<14xi64>
 // CHECK: %[[ARGS:.*]] = memref.cast %[[BUF]] : memref<14xi64> to memref<?xi64>
-// CHECK: %[[G:.*]] = memref.get_global @__approx_ml_spec{{.*}} : memref<{{[0-9]+}}xi8>
-// CHECK: %[[SPEC:.*]] = memref.cast %[[G]]
-// CHECK: %[[CODE:.*]] = func.call @approx_ml_enter(%[[SPEC]], %[[ARGS]])
+// CHECK: %[[R:.*]] = func.call @approx_ml_enter(%[[SPEC]], %[[ARGS]])
+// CHECK: memref.alloca_scope.return %[[R]] : i32
 // CHECK: %[[RUN:.*]] = arith.cmpi eq, %[[CODE]], %{{.*}} : i32
 // CHECK: scf.if %[[RUN]] {
 // CHECK-NEXT: %[[V:.*]] = arith.constant 1.0
 // CHECK-NEXT: %[[I:.*]] = arith.constant 0 : index
 // CHECK-NEXT: memref.store %[[V]], %[[X]][%[[I]], %[[I]]]
-// CHECK-NEXT: func.call @approx_ml_exit(%[[SPEC]], %[[ARGS]])
-// CHECK-NEXT: }
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK: memref.store %[[N]]
+// CHECK: func.call @approx_ml_exit(%[[SPEC]], %{{.*}})
 // CHECK-NOT: approx.ml_region
 func.func @predicated(%x: memref<?x?xf64>, %n: i64, %p: i1) {
   approx.ml_region predicated(%p) arrays(%x : memref<?x?xf64>) bounds(%n) spec "region two f.c:8\nmap to f 1 0,-1,0,0,0,0,0,0\n" {

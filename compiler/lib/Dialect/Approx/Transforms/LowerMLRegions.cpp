@@ -139,17 +139,27 @@ public:
   Location loc;
 };
 
+/// `callee(spec, buffer of words)` inside a `memref.alloca_scope`, so that a
+/// region inside a loop does not grow the stack on every iteration. The scope
+/// holds a single block (the verifier requires it once scf is lowered to cf),
+/// so enter and exit each get their own.
+Value callWithWords(Lowering &l, func::FuncOp callee, Value spec,
+                    ArrayRef<Value> words) {
+  IRRewriter &b = l.b;
+  auto scope = memref::AllocaScopeOp::create(b, l.loc, callee.getResultTypes());
+  OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&scope.getBodyRegion());
+  auto call =
+      func::CallOp::create(b, l.loc, callee, ValueRange{spec, l.buffer(words)});
+  memref::AllocaScopeReturnOp::create(b, l.loc, call.getResults());
+  return scope.getNumResults() ? scope.getResult(0) : Value();
+}
+
 LogicalResult lowerRegion(IRRewriter &rewriter, MLRegionOp op,
                           memref::GlobalOp spec, func::FuncOp enter,
                           func::FuncOp exit) {
   Location loc = op.getLoc();
-  // The argument buffer lives in an alloca scope so that a region inside a
-  // loop does not grow the stack on every iteration.
   rewriter.setInsertionPoint(op);
-  auto scope = memref::AllocaScopeOp::create(rewriter, loc, TypeRange{});
-  Block *scopeBlock = rewriter.createBlock(&scope.getBodyRegion());
-  memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange{});
-  rewriter.setInsertionPointToStart(scopeBlock);
   Lowering l(rewriter, loc);
 
   SmallVector<Value> words;
@@ -167,7 +177,6 @@ LogicalResult lowerRegion(IRRewriter &rewriter, MLRegionOp op,
   }
   words.push_back(l.i64(op.getBounds().size()));
   llvm::append_range(words, op.getBounds());
-  Value args = l.buffer(words);
 
   Value specBytes = memref::GetGlobalOp::create(rewriter, loc, spec.getType(),
                                                 spec.getSymName());
@@ -175,10 +184,9 @@ LogicalResult lowerRegion(IRRewriter &rewriter, MLRegionOp op,
       rewriter, loc,
       MemRefType::get({ShapedType::kDynamic}, rewriter.getI8Type()), specBytes);
 
-  auto code =
-      func::CallOp::create(rewriter, loc, enter, ValueRange{specArg, args});
+  Value code = callWithWords(l, enter, specArg, words);
   Value runExact = arith::CmpIOp::create(
-      rewriter, loc, arith::CmpIPredicate::eq, code.getResult(0),
+      rewriter, loc, arith::CmpIPredicate::eq, code,
       arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0)));
   auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{}, runExact,
                                 /*withElseRegion=*/false);
@@ -189,7 +197,7 @@ LogicalResult lowerRegion(IRRewriter &rewriter, MLRegionOp op,
   Operation *thenYield = ifOp.thenBlock()->getTerminator();
   rewriter.inlineBlockBefore(&body, thenYield);
   rewriter.setInsertionPoint(thenYield);
-  func::CallOp::create(rewriter, loc, exit, ValueRange{specArg, args});
+  callWithWords(l, exit, specArg, words);
   rewriter.eraseOp(op);
   return success();
 }
