@@ -1,0 +1,73 @@
+"""Collect -> train -> infer for Binomial Options through the whole toolchain.
+
+The C frontend lowers the pragmas, libapprox_ml.so collects into HDF5, the
+surrogate search trains from it, and inference writes the model's outputs
+back into the application's array. Small inputs and a tiny search: this
+checks data, not model quality.
+"""
+
+import sys
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+from approxmlir.ml import surrogates
+from approxbench.hpacml import APPS
+from approxbench.hpacml.phases import run_phase
+from approxbench.hpacml.pipeline import PipelineConfig, run
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("binomial")
+    config = PipelineConfig(
+        app="binomial", workdir=workdir, train_size="test", eval_size="test", max_models=1,
+        search=surrogates.SearchConfig(n_trials=2, epochs=5, n_startup_trials=2, progress=False, widths=(16,),
+                                       layers=(1, 2), batch_sizes=(8,)),
+        cache_dir=workdir / "cache")
+    return workdir, run(config)
+
+
+def test_database_holds_the_exact_inputs_and_outputs(result):
+    workdir, outcome = result
+    app = APPS["binomial"]
+    inputs = app.inputs("test")
+    exact = app.reference(inputs)
+    with h5py.File(workdir / app.database_file, "r") as db:
+        (region,) = db.keys()
+        group = db[region]
+        features = np.stack([inputs[name] for name in "SKTRV"], axis=1)
+        np.testing.assert_array_equal(group["inputs"][:], features)
+        np.testing.assert_allclose(group["outputs"][:, 0], exact, rtol=1e-12)
+        np.testing.assert_array_equal(group["calls"][:], [[0, len(exact)]])
+        assert group["timings"].shape == (1,) and group["timings"][0] > 0
+    assert outcome.rows == len(exact)
+
+
+def test_inference_writes_the_models_outputs(result):
+    workdir, outcome = result
+    app = APPS["binomial"]
+    inputs = app.inputs("test")
+    model = torch.jit.load(str(workdir / app.model_file))
+    features = torch.tensor(np.stack([inputs[name] for name in "SKTRV"], axis=1), dtype=torch.float32)
+    with torch.no_grad():
+        expected = model(features)[:, 0].double().numpy()
+    infer = run_phase("binomial", "infer", "test", workdir, workdir / "cache")
+    np.testing.assert_allclose(infer.qoi, expected, rtol=1e-5, atol=1e-5)
+    (stats,) = infer.stats.values()
+    assert stats["inferences"] == 2 and stats["collections"] == 0
+    (deployed,) = outcome.models
+    assert deployed.error == pytest.approx(app.error(infer.qoi, app.reference(inputs)), rel=1e-6)
+    assert 0 < deployed.bridge_overhead < 10
+
+
+def test_collection_overhead_is_measured(result):
+    _, outcome = result
+    assert outcome.collect_seconds > 0 and outcome.plain_train_seconds > 0
+    assert outcome.pragma_lines == 5
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-v"]))
