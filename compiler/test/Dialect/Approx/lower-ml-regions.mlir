@@ -27,8 +27,8 @@
 // CHECK: %[[ARGS:.*]] = memref.cast %[[BUF]] : memref<14xi64> to memref<?xi64>
 // CHECK: %[[R:.*]] = func.call @approx_ml_enter(%[[SPEC]], %[[ARGS]])
 // CHECK: memref.alloca_scope.return %[[R]] : i32
-// CHECK: %[[RUN:.*]] = arith.cmpi eq, %[[CODE]], %{{.*}} : i32
-// CHECK: scf.if %[[RUN]] {
+// CHECK: %[[EXACT:.*]] = arith.cmpi eq, %[[CODE]], %{{.*}} : i32
+// CHECK: scf.if %[[EXACT]] {
 // CHECK-NEXT: %[[V:.*]] = arith.constant 1.0
 // CHECK-NEXT: %[[I:.*]] = arith.constant 0 : index
 // CHECK-NEXT: memref.store %[[V]], %[[X]][%[[I]], %[[I]]]
