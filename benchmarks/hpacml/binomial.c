@@ -31,7 +31,7 @@
 
 /* CRR price of one American put. The spots of a level are those of the next
  * level times u, so the walk needs one exp per leaf and none per node. */
-static double american_put(double s, double k, double t, double r, double v, int steps) {
+static double crr_put(double s, double k, double t, double r, double v, int steps) {
   double values[BINOMIAL_MAX_STEPS + 1];
   double spots[BINOMIAL_MAX_STEPS + 1];
   double dt = t / steps;
@@ -61,10 +61,33 @@ static double american_put(double s, double k, double t, double r, double v, int
   return values[0];
 }
 
+/* The classic approximation of a binomial pricer is a coarser tree: knob
+ * `binomial_tree` substitutes a tree with 1/2, 1/4 or 1/8 of the steps
+ * (error O(1/steps), time O(steps^2)). It competes with the surrogate
+ * (knob `binomial_surrogate`) under one QoS threshold in hpacml_binomial_tune.
+ * Without a configuration both knobs keep the code as written. */
+#pragma approx transform id=binomial_tree transform_type=func_substitute decision_values=[0, 1, 2, 3]
+static double american_put(double s, double k, double t, double r, double v, int steps) {
+  return crr_put(s, k, t, r, v, steps);
+}
+
+static double approx_american_put_1(double s, double k, double t, double r, double v, int steps) {
+  return crr_put(s, k, t, r, v, steps > 1 ? steps / 2 : 1);
+}
+
+static double approx_american_put_2(double s, double k, double t, double r, double v, int steps) {
+  return crr_put(s, k, t, r, v, steps > 3 ? steps / 4 : 1);
+}
+
+static double approx_american_put_3(double s, double k, double t, double r, double v, int steps) {
+  return crr_put(s, k, t, r, v, steps > 7 ? steps / 8 : 1);
+}
+
 void binomial_options(const double *S, const double *K, const double *T, const double *R,
                       const double *V, double *price, int n, int steps, int use_model) {
   if (steps < 1 || steps > BINOMIAL_MAX_STEPS)
     return;
+#pragma approx transform id=binomial_surrogate transform_type=ml_surrogate decision_values=[0, 1, 2, 3, 4]
 #pragma approx tensor functor(ifn: [i, 0:5] = ([i], [i], [i], [i], [i]))
 #pragma approx tensor functor(ofn: [i, 0:1] = ([i]))
 #pragma approx tensor map(to: ifn(S[0:n], K[0:n], T[0:n], R[0:n], V[0:n]))

@@ -6,6 +6,7 @@ back into the application's array. Small inputs and a tiny search: this
 checks data, not model quality.
 """
 
+import shutil
 import sys
 
 import h5py
@@ -13,8 +14,10 @@ import numpy as np
 import pytest
 import torch
 
+from approxmlir.compiler import KnobParams
 from approxmlir.ml import surrogates
 from approxbench.hpacml import APPS
+from approxbench.hpacml.build import build_library
 from approxbench.hpacml.phases import run_phase
 from approxbench.hpacml.pipeline import PipelineConfig, run
 
@@ -67,6 +70,30 @@ def test_collection_overhead_is_measured(result):
     _, outcome = result
     assert outcome.collect_seconds > 0 and outcome.plain_train_seconds > 0
     assert outcome.pragma_lines == 5
+
+
+def test_knobs_select_the_surrogate_or_a_coarser_tree(result, monkeypatch):
+    """The ml_surrogate knob picks model k (`binomial.<k>.pt`) or the exact
+    code (0); binomial_tree substitutes a tree with 1/8 of the steps."""
+    workdir, _ = result
+    app = APPS["binomial"]
+    shutil.copyfile(workdir / "models" / "model.1.pt", workdir / "binomial.1.pt")
+    monkeypatch.chdir(workdir)
+    inputs = app.inputs("test")
+
+    def run(surrogate: int, tree: int) -> np.ndarray:
+        config = {"binomial_surrogate": KnobParams("ml_surrogate", (surrogate,)),
+                  "binomial_tree": KnobParams("func_substitute", (tree,))}
+        lib = build_library(app, config=config, cache_dir=workdir / "cache")
+        return app.call(lib, inputs, use_model=True)
+
+    model = torch.jit.load(str(workdir / "binomial.1.pt"))
+    features = torch.tensor(np.stack([inputs[name] for name in "SKTRV"], axis=1), dtype=torch.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(run(1, 0), model(features)[:, 0].double().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(run(0, 0), app.reference(inputs), rtol=1e-9)
+    coarse = dict(inputs, steps=inputs["steps"] // 8)
+    np.testing.assert_allclose(run(0, 3), app.reference(coarse), rtol=1e-9)
 
 
 if __name__ == "__main__":
