@@ -6,7 +6,9 @@ back into the application's array. Small inputs and a tiny search: this
 checks data, not model quality.
 """
 
+import os
 import shutil
+import subprocess
 import sys
 
 import h5py
@@ -94,6 +96,34 @@ def test_knobs_select_the_surrogate_or_a_coarser_tree(result, monkeypatch):
     np.testing.assert_allclose(run(0, 0), app.reference(inputs), rtol=1e-9)
     coarse = dict(inputs, steps=inputs["steps"] // 8)
     np.testing.assert_allclose(run(0, 3), app.reference(coarse), rtol=1e-9)
+
+
+OUT_OF_BOUNDS = """
+#pragma approx tensor functor(f: [i, 0:1] = ([i+1]))
+void shift(double *x, double *y, int n) {
+#pragma approx ml(collect) in(f(x[0:n])) out(f(y[0:n])) database("shift.h5")
+  for (int i = 0; i + 1 < n; i++)
+    y[i] = x[i + 1];
+}
+"""
+
+CALL_SHIFT = """
+import numpy as np
+from approxmlir.compiler import build_native
+from approxmlir.frontends.c import translate_source
+lib = build_native(translate_source(open("shift.c").read(), "shift.c"), cache_dir="cache").load()
+lib["shift"](np.arange(4.0), np.zeros(4), 4)
+"""
+
+
+def test_slice_outside_the_array_is_a_run_time_error_at_the_pragma(tmp_path):
+    """x[i+1] for i in 0..n-1 reads x[n]: the frontend cannot know n, the
+    runtime stops with the pragma's location instead of reading past the end."""
+    (tmp_path / "shift.c").write_text(OUT_OF_BOUNDS)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    run = subprocess.run([sys.executable, "-c", CALL_SHIFT], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert "shift.c:4: error:" in run.stderr and "outside" in run.stderr, run.stderr
 
 
 if __name__ == "__main__":
