@@ -61,12 +61,20 @@ class PipelineResult:
     plain_train_seconds: float
     collect_seconds: float
     exact_seconds: float
+    # The runtime's own accounting of the collect run: bridge and HDF5 seconds
+    # over the exact code's (not subject to run-to-run noise).
+    collect_bridge_io_seconds: float
+    collect_exact_seconds: float
     trials: int
     models: list[ModelResult]
 
     @property
     def collection_overhead(self) -> float:
         return self.collect_seconds / self.plain_train_seconds
+
+    @property
+    def collection_overhead_in_run(self) -> float:
+        return 1.0 + self.collect_bridge_io_seconds / self.collect_exact_seconds
 
 
 def region_stats(result: PhaseResult) -> dict:
@@ -91,6 +99,7 @@ def run(config: PipelineConfig) -> PipelineResult:
 
     plain_train = phase("plain", config.train_size)
     collect = phase("collect", config.train_size)
+    collected = region_stats(collect)
     regions = surrogates.list_regions(database)
     if len(regions) != 1:
         raise RuntimeError(f"{database}: expected one region, found {regions}")
@@ -118,4 +127,6 @@ def run(config: PipelineConfig) -> PipelineResult:
     return PipelineResult(
         app=app.name, metric=app.metric, pragma_lines=app.pragma_lines, directives=app.directives,
         rows=int(data.inputs.shape[0]), plain_train_seconds=plain_train.seconds, collect_seconds=collect.seconds,
-        exact_seconds=exact.seconds, trials=len(found.trials), models=models)
+        exact_seconds=exact.seconds,
+        collect_bridge_io_seconds=collected["bridge_in"] + collected["bridge_out"] + collected["collect_io"],
+        collect_exact_seconds=collected["exact"], trials=len(found.trials), models=models)
