@@ -98,6 +98,20 @@ def test_split_holds_out_whole_calls(database: str, tmp_path) -> None:
     assert (len(train_rows), len(val_rows)) == (40, 10)
 
 
+def test_subsample_keeps_rows_in_their_calls(database: str) -> None:
+    data = load_region(database, REGION)
+    small = data.subsample(50, seed=3)
+    assert small.n_rows == 50 and small.n_calls == data.n_calls
+    assert small.calls[:, 1].sum() == 50
+    np.testing.assert_array_equal(small.calls[:, 0], np.cumsum(small.calls[:, 1]) - small.calls[:, 1])
+    # Every kept row is a row of the database, in its original call.
+    for (first, count), (orig_first, orig_count) in zip(small.calls, data.calls):
+        rows = small.inputs[first:first + count]
+        original = data.inputs[orig_first:orig_first + orig_count]
+        assert all(any(np.array_equal(r, o) for o in original) for r in rows)
+    assert data.subsample(data.n_rows) is data
+
+
 def test_train_beats_constant_predictor(database: str) -> None:
     data = load_region(database, REGION)
     config = TrainConfig(epochs=80, batch_size=64, lr=3e-3, seed=0, patience=15)

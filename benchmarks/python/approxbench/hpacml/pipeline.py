@@ -36,6 +36,7 @@ class PipelineConfig:
     search: surrogates.SearchConfig = dataclasses.field(
         default_factory=lambda: surrogates.SearchConfig(n_trials=12, timeout_s=240.0))
     max_models: int = 4  # Pareto models deployed, from the most accurate
+    max_rows: int = 200_000  # training rows drawn from the database
     cache_dir: Optional[os.PathLike] = None
 
 
@@ -104,8 +105,8 @@ def run(config: PipelineConfig) -> PipelineResult:
     if len(regions) != 1:
         raise RuntimeError(f"{database}: expected one region, found {regions}")
     data = surrogates.load_region(database, regions[0])
-    log.info("%s: %d rows collected; searching surrogates", app.name, data.inputs.shape[0])
-    found = surrogates.search(data, config.search, workdir / "models")
+    log.info("%s: %d rows collected; searching surrogates on at most %d", app.name, data.n_rows, config.max_rows)
+    found = surrogates.search(data.subsample(config.max_rows), config.search, workdir / "models")
 
     exact = phase("plain", config.eval_size)
     models = []

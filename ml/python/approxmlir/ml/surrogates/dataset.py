@@ -55,6 +55,23 @@ class RegionData:
             return None
         return float(self.timings.sum()) / rows
 
+    def subsample(self, max_rows: int, seed: int = 0) -> "RegionData":
+        """At most `max_rows` rows, drawn uniformly without replacement (seeded)
+        and kept in order; each kept row stays in its call (timings keep
+        describing whole calls). Training time grows with rows, and
+        neighbouring sweep points are near-duplicates."""
+        if self.n_rows <= max_rows:
+            return self
+        firsts, counts = self.calls[:, 0], self.calls[:, 1]
+        if counts.sum() != self.n_rows or np.any(firsts != np.cumsum(counts) - counts):
+            raise ValueError(f"{self.path}: region {self.region!r}: calls do not tile the rows in order")
+        keep = np.sort(np.random.default_rng(seed).choice(self.n_rows, size=max_rows, replace=False))
+        call_of_row = np.repeat(np.arange(self.n_calls), counts)
+        counts = np.bincount(call_of_row[keep], minlength=self.n_calls)
+        firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        return dataclasses.replace(self, inputs=self.inputs[keep], outputs=self.outputs[keep],
+                                   calls=np.stack([firsts, counts], axis=1).astype(np.int64))
+
     def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(train rows, validation rows), sorted row indices.
 
