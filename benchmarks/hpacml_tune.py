@@ -37,7 +37,6 @@ def main(argv):
                               search=surrogates.SearchConfig(n_trials=TRIALS.value, timeout_s=SEARCH_TIMEOUT.value))
     result = tune(TuneConfig(pipeline, accuracy_threshold=THRESHOLD.value, time_budget=BUDGET.value,
                              max_evaluations=MAX_EVALUATIONS.value))
-    print(result.summary)
     print(f"{'speedup':>8} {'accuracy':>9}  configuration")
     for point in result.frontier:
         knobs = ", ".join(f"{k}={v['decisions'][0]}" for k, v in sorted(point.config.items()))
