@@ -1,8 +1,8 @@
 """ParticleFilter (HPAC-ML Table I): tracks a disk through noisy video.
 
 C: benchmarks/hpacml/particlefilter.c (its header documents the filter and
-the HPAC-ML region: per frame, the whole 64 x 64 image -> the object's
-estimated (x, y)). QoI: the estimate of every frame, (frames, 2) in pixels;
+the HPAC-ML region: the filter over one video, each frame's whole 64 x 64
+image -> the object's estimated (x, y)). QoI: the estimate of every frame, (frames, 2) in pixels;
 metric: RMSE.
 
 Inputs: short videos in the style of Rodinia's videoSequence: a disk of
