@@ -123,7 +123,7 @@ def test_slice_outside_the_array_is_a_run_time_error_at_the_pragma(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     run = subprocess.run([sys.executable, "-c", CALL_SHIFT], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 2, run.stderr
-    assert "shift.c:4: error:" in run.stderr and "outside" in run.stderr, run.stderr
+    assert "shift.c:4: error:" in run.stderr and "(array 'x')" in run.stderr and "outside" in run.stderr, run.stderr
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ def test_stencil_spec_and_operands():
         "region step_7 stencil.c:7",
         "model m.pt",
         "database d.h5",
+        "arrays t tnew",
         "functor ifn lhs 2 5 rhs 3",
         "slice 2 s,0,-1,0,0 s,1,0,0,0",
         "slice 2 s,0,1,0,0 s,1,0,0,0",

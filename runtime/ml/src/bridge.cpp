@@ -32,18 +32,23 @@ at::ScalarType scalarType(ElemType type) {
   throw Error("unknown element type");
 }
 
-/// Names a map target in errors: "map 0 (to ifn), target 1 (array 2)".
+/// Names a map target in errors: "map 0 (to ifn), target 1 (array 't')",
+/// or "(array 2)" when the spec has no `arrays` line.
 struct Place {
   size_t map;
   const Map &spec;
   const Functor &functor;
   size_t target;
+  const std::vector<std::string> &arrayNames;
 
   std::string str() const {
+    size_t array = spec.targets[target].array;
+    std::string name = array < arrayNames.size() ? "'" + arrayNames[array] + "'"
+                                                 : std::to_string(array);
     return "map " + std::to_string(map) + " (" +
            (spec.direction == Map::Direction::To ? "to " : "from ") +
            functor.name + "), target " + std::to_string(target) + " (array " +
-           std::to_string(spec.targets[target].array) + ")";
+           name + ")";
   }
 };
 
@@ -160,7 +165,7 @@ Views resolveMaps(const Spec &spec, const std::vector<size_t> &maps,
     const Functor &functor = spec.functors[map.functor];
     for (size_t k = 0; k < functor.slices.size(); ++k) {
       size_t t = map.targets.size() == 1 ? 0 : k;
-      Place place{m, map, functor, t};
+      Place place{m, map, functor, t, spec.arrayNames};
       std::vector<SymbolRange> ranges =
           symbolRanges(map.targets[t], args, place);
       std::vector<int64_t> sweep;

@@ -140,7 +140,8 @@ private:
   Spec spec;
   std::vector<std::string> mapFunctors; // functor names, resolved at the end
   size_t pendingSlices = 0;             // slice lines the last functor awaits
-  bool region = false, model = false, database = false, in = false,
+  bool region = false, model = false, database = false, arrays = false,
+       in = false,
        out = false; // lines seen
 };
 
@@ -172,6 +173,10 @@ void Parser::line(std::string_view text) {
       throw LineError{"expected '" + std::string(keyword) + " <path or ->'"};
     (keyword == "model" ? spec.model : spec.database) =
         path == "-" ? "" : std::string(path);
+  } else if (keyword == "arrays") {
+    once(arrays, keyword);
+    for (size_t i = 1; i < words.size(); ++i)
+      spec.arrayNames.emplace_back(words[i]);
   } else if (keyword == "functor") {
     if (words.size() != 7 || words[2] != "lhs" || words[5] != "rhs")
       throw LineError{"expected 'functor <name> lhs <nsyms> <nfeatures> rhs "

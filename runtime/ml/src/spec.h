@@ -70,9 +70,10 @@ struct Map {
 
 struct Spec {
   std::string name;
-  std::string location; // "file:line" of the region, for errors
-  std::string model;    // empty: no model(...)
-  std::string database; // empty: no database(...)
+  std::string location;                // "file:line" of the region, for errors
+  std::string model;                   // empty: no model(...)
+  std::string database;                // empty: no database(...)
+  std::vector<std::string> arrayNames; // source names, for errors (optional)
   std::vector<Functor> functors;
   std::vector<Map> maps;
   std::vector<size_t> in, out; // indices into maps

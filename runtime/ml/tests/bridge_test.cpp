@@ -496,6 +496,12 @@ void testErrors() {
                 words(arrays, {1, n - 1, 1, 1, m - 1, 0}), "heat.c:42",
                 "map 0 (to ifn), target 0 (array 0), slice 0, dim 0 touches "
                 "indices -1..3 outside [0, 6)");
+  // With an `arrays` line, the message names the array.
+  std::string named = stencil("1 0,-1,5,1,2,3,4,2");
+  named.insert(named.find("functor"), "arrays t tnew\n");
+  expectFailure(named, words(arrays, {1, n - 1, 1, 1, m - 1, 0}), "heat.c:42",
+                "map 0 (to ifn), target 0 (array 't'), slice 0, dim 0 touches "
+                "indices -1..3 outside [0, 6)");
   // ... and j sweeps 1:M, so [i, j-1:j+2] reads column M.
   expectFailure(stencil("1 0,-1,0,1,2,3,6,2"),
                 words(arrays, {1, n - 1, 1, 1, m - 1, 0, m}), "heat.c:42",

@@ -247,7 +247,8 @@ class _SpecBuilder:
     def text(self, ins: list[int], outs: list[int]) -> str:
         d = self.directive
         lines = [f"region {self.t.function_name}_{d.location.line} {d.location.file}:{d.location.line}",
-                 f"model {d.model or '-'}", f"database {d.database or '-'}"]
+                 f"model {d.model or '-'}", f"database {d.database or '-'}",
+                 " ".join(["arrays", *self.array_names])]
         for functor in self.functors.values():
             lines.append(f"functor {functor.name} lhs {len(functor.symbols)} {functor.features} "
                          f"rhs {len(functor.slices)}")
