@@ -156,6 +156,14 @@ at::Tensor sliceView(const Slice &slice, size_t sliceIndex,
   return at::from_blob(data, sizes, strides, at::TensorOptions().dtype(type));
 }
 
+std::vector<int64_t> withFeatures(const Views &views) {
+  std::vector<int64_t> shape = views.sweep;
+  shape.push_back(views.features);
+  return shape;
+}
+
+} // namespace
+
 Views resolveMaps(const Spec &spec, const std::vector<size_t> &maps,
                   const Args &args) {
   Views views;
@@ -186,14 +194,6 @@ Views resolveMaps(const Spec &spec, const std::vector<size_t> &maps,
   }
   return views;
 }
-
-std::vector<int64_t> withFeatures(const Views &views) {
-  std::vector<int64_t> shape = views.sweep;
-  shape.push_back(views.features);
-  return shape;
-}
-
-} // namespace
 
 RegionViews resolveRegion(const Spec &spec, const Args &args) {
   RegionViews region{resolveMaps(spec, spec.in, args),

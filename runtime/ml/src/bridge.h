@@ -37,6 +37,12 @@ struct RegionViews {
   Views outputs; // the `out` maps
 };
 
+/// Resolves `maps` (indices into spec.maps) for one call: symbolic shape
+/// resolution, bounds checks of every index touched, and the views. Throws
+/// Error on an out-of-bounds slice or when the maps sweep different shapes.
+Views resolveMaps(const Spec &spec, const std::vector<size_t> &maps,
+                  const Args &args);
+
 /// Resolves the region's maps for one call: symbolic shape resolution,
 /// bounds checks of every index touched, and the views. Throws Error on an
 /// out-of-bounds slice or when the maps sweep different shapes.

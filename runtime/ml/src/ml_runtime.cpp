@@ -128,14 +128,14 @@ void Region::exit(const Args &args) {
   Pending started = std::move(found->second);
   pending.erase(found);
 
-  RegionViews views = resolveRegion(spec, args);
-  at::Tensor output = compose(views.outputs, at::kDouble);
+  // The inputs were composed at entry: only the outputs are resolved now.
+  Views outputs = resolveMaps(spec, spec.out, args);
+  at::Tensor output = compose(outputs, at::kDouble);
   Clock::time_point composed = Clock::now();
   at::IntArrayRef sweep =
       started.inputs.sizes().slice(0, started.inputs.dim() - 1);
-  if (sweep != at::IntArrayRef(views.outputs.sweep))
-    throw Error("the maps sweep " +
-                c10::str(at::IntArrayRef(views.outputs.sweep)) +
+  if (sweep != at::IntArrayRef(outputs.sweep))
+    throw Error("the maps sweep " + c10::str(at::IntArrayRef(outputs.sweep)) +
                 " at exit but " + c10::str(sweep) + " at entry");
   std::vector<int64_t> shape(sweep.begin(), sweep.end());
   collect(spec.database, spec.name, spec.location,
