@@ -199,7 +199,8 @@ def parse_hpacml_directives(source: str, filename: str) -> list[hpacml.Directive
         chars = d.chars[d.approx_start :]
         content = [o for c, o in chars if c not in _SPACE]
         end_offset = content[-1] + 1 if content else d.end
-        directives.append(hpacml.parse_directive(chars, end_offset, src.line_of(d.end), src.error, src.location))
+        lines = range(src.line_of(d.start), src.line_of(d.end) + 1)
+        directives.append(hpacml.parse_directive(chars, end_offset, lines, src.error, src.location))
     return directives
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
+import json
 from typing import Iterator, Optional, Sequence
+
+from approxmlir.frontends.c.errors import SourceLocation
+
+
+def mlir_location(location: SourceLocation) -> str:
+    """An MLIR `loc(...)` naming a C source position."""
+    return f"loc({json.dumps(location.file)}:{location.line}:{location.column})"
 
 
 @dataclasses.dataclass(eq=False)

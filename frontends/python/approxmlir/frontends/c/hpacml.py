@@ -82,6 +82,7 @@ class Functor:
     features: int  # product of the LHS's constant ranges
     slices: list[list[SymbolicDim]]  # the RHS
     location: SourceLocation
+    lines: range = range(0)  # the source lines of the pragma
 
     def slice_features(self, k: int) -> int:
         total = 1
@@ -118,7 +119,7 @@ class TensorMap:
     direction: str  # "to" or "from"
     application: Application
     location: SourceLocation
-    line: int
+    lines: range = range(0)
 
 
 @dataclasses.dataclass
@@ -132,7 +133,7 @@ class MLDirective:
     database: Optional[str]
     condition: Optional[Expr]  # the if(...) clause
     location: SourceLocation
-    end_line: int
+    lines: range = range(0)
 
 
 Directive = Union[Functor, TensorMap, MLDirective]
@@ -397,7 +398,7 @@ def _application(p: _Parser, location: Callable[[int], SourceLocation]) -> Appli
         p.expect(",", " or ')' after a map target")
 
 
-def _parse_map(p: _Parser, location: Callable[[int], SourceLocation], line: int) -> TensorMap:
+def _parse_map(p: _Parser, location: Callable[[int], SourceLocation]) -> TensorMap:
     start = p.expect("(", " after 'map'")
     direction = p.ident("'to' or 'from'")
     if direction.text not in ("to", "from"):
@@ -405,7 +406,7 @@ def _parse_map(p: _Parser, location: Callable[[int], SourceLocation], line: int)
     p.expect(":", f" after '{direction.text}'")
     application = _application(p, location)
     p.expect(")", " to close 'map('")
-    return TensorMap(direction.text, application, location(start.offset), line)
+    return TensorMap(direction.text, application, location(start.offset))
 
 
 def _mapped_memory(p: _Parser, clause: str, location: Callable[[int], SourceLocation]) -> list:
@@ -425,7 +426,7 @@ def _mapped_memory(p: _Parser, clause: str, location: Callable[[int], SourceLoca
         p.expect(",", f" or ')' in {clause}(...)")
 
 
-def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation], end_line: int) -> MLDirective:
+def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation]) -> MLDirective:
     start = p.expect("(", " after 'ml'")
     mode = p.ident("an ml mode (infer, collect or predicated)")
     if mode.text not in MODES:
@@ -456,7 +457,7 @@ def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation], end_line: i
                           "database or if")
     directive = MLDirective(
         mode.text, predicate, clauses.get("in", []), clauses.get("out", []), clauses.get("inout", []),
-        clauses.get("model"), clauses.get("database"), clauses.get("if"), location(start.offset), end_line)
+        clauses.get("model"), clauses.get("database"), clauses.get("if"), location(start.offset))
     if mode.text in ("infer", "predicated") and directive.model is None:
         raise p.error(mode.offset, f"ml({mode.text}) needs a model(\"<file>.pt\") clause")
     if mode.text in ("collect", "predicated") and directive.database is None:
@@ -466,11 +467,11 @@ def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation], end_line: i
     return directive
 
 
-def parse_directive(chars: list[tuple[str, int]], end_offset: int, end_line: int,
+def parse_directive(chars: list[tuple[str, int]], end_offset: int, lines: range,
                     error: Callable[[int, str], FrontendError],
                     location: Callable[[int], SourceLocation]) -> Directive:
-    """One `#pragma approx tensor ...` or `#pragma approx ml ...`, from the
-    characters after `approx`."""
+    """One `#pragma approx tensor ...` or `#pragma approx ml ...` spanning
+    source `lines`, from the characters after `approx`."""
     p = _Parser(chars, end_offset, error)
     kind = p.ident("'tensor' or 'ml'")
     if kind.text == "tensor":
@@ -478,14 +479,14 @@ def parse_directive(chars: list[tuple[str, int]], end_offset: int, end_line: int
         if what.text == "functor":
             directive: Directive = _parse_functor(p, location(kind.offset))
         elif what.text == "map":
-            directive = _parse_map(p, location, end_line)
+            directive = _parse_map(p, location)
         else:
             raise p.error(what.offset, f"unknown tensor directive '{what.text}': expected functor or map")
     elif kind.text == "ml":
-        directive = _parse_ml(p, location, end_line)
+        directive = _parse_ml(p, location)
     else:
         raise p.error(kind.offset, f"unknown HPAC-ML directive '{kind.text}': expected tensor or ml")
     tok = p.peek()
     if tok.kind != "end":
         raise p.error(tok.offset, f"unexpected {_describe(tok)} after the directive")
-    return directive
+    return dataclasses.replace(directive, lines=lines)

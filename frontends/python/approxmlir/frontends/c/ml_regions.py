@@ -20,7 +20,7 @@ from clang.cindex import Cursor
 
 from approxmlir.frontends.c import analysis
 from approxmlir.frontends.c.c_types import Array, Pointer, Scalar
-from approxmlir.frontends.c.emitter import Value
+from approxmlir.frontends.c.emitter import Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 from approxmlir.frontends.c.hpacml import Application, Expr, Functor, MLDirective, SymbolicDim, TensorMap
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, InductionVar, PointerVar, ScalarVar
@@ -79,8 +79,6 @@ class MLRegionTranslator:
         types = ", ".join(a.value.type for a in builder.arrays)
         header += f" arrays({arrays} : {types})" if arrays else " arrays()"
         header += f" bounds({', '.join(e.use(b) for b in builder.bounds)}) spec {_mlir_string(spec)} {{"
-        from approxmlir.frontends.c.translator import mlir_location
-
         with e.region(header, footer=f"}} {mlir_location(directive.location)}"):
             self.statement(stmt)
 
@@ -178,7 +176,8 @@ class _SpecBuilder:
             if isinstance(item, Application):
                 resolved.append(item)
                 continue
-            tensor_map = self.t.module.tensor_map_for(item, direction, self.directive, self.t.function)
+            tensor_map = find_tensor_map(self.t.module.tensor_maps, item, direction, self.directive.location.line,
+                                         self.t.function.extent.start.line)
             if tensor_map is None:
                 raise _error(self.directive.location, f"{clause}({item}): no '#pragma approx tensor map({direction}: "
                              f"...)' before this region maps '{item}'")
@@ -265,7 +264,7 @@ def find_tensor_map(maps: list[TensorMap], array: str, direction: str, before_li
     """The latest `direction` map between the two lines whose targets include `array`."""
     found = None
     for tensor_map in maps:
-        if (tensor_map.direction == direction and after_line <= tensor_map.line < before_line
+        if (tensor_map.direction == direction and after_line <= tensor_map.lines.start < before_line
                 and any(t.array == array for t in tensor_map.application.targets)):
             found = tensor_map
     return found

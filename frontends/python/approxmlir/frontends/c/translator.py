@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TranslationUnit
@@ -19,10 +18,10 @@ from approxmlir.frontends.c import hpacml
 from approxmlir.frontends.c.annotations import (Annotation, KnobSpec, knob_attributes, parse_annotations,
                                                  parse_hpacml_directives)
 from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Void
-from approxmlir.frontends.c.emitter import Emitter, Entry, Value
+from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
 from approxmlir.frontends.c.expressions import evaluate_constant, float_literal, unary_kind
-from approxmlir.frontends.c.ml_regions import MLRegionTranslator, find_tensor_map
+from approxmlir.frontends.c.ml_regions import MLRegionTranslator
 from approxmlir.frontends.c.statements import StatementTranslator
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, PointerVar, ScalarVar, Variable
 
@@ -268,11 +267,6 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
         return result
 
 
-def mlir_location(location: SourceLocation) -> str:
-    """An MLIR `loc(...)` naming a C source position."""
-    return f"loc({json.dumps(location.file)}:{location.line}:{location.column})"
-
-
 class ModuleTranslator:
     """The whole translation unit: globals, declarations, functions, knobs."""
 
@@ -285,7 +279,9 @@ class ModuleTranslator:
         self.functors: dict[str, hpacml.Functor] = {}
         self.tensor_maps: list[hpacml.TensorMap] = []
         self.pending_ml: list[hpacml.MLDirective] = []
-        for directive in parse_hpacml_directives(source, filename):
+        directives = parse_hpacml_directives(source, filename)
+        self.hpacml_lines = {line for directive in directives for line in directive.lines}
+        for directive in directives:
             if isinstance(directive, hpacml.Functor):
                 if directive.name in self.functors:
                     raise FrontendError(directive.location, f"annotation: functor '{directive.name}' is already "
@@ -316,33 +312,23 @@ class ModuleTranslator:
     def _only_trivia_between(self, first: int, last: int) -> bool:
         """Blank, comment-only or HPAC-ML pragma lines between lines `first` and
         `last` (so that a knob can hold an ml region)."""
-        lines = self.source_lines[first:last - 1]
-        continued = False
-        for line in lines:
-            text = line.strip()
-            words = text.lstrip("#").split()
-            hpacml_pragma = (text.startswith("#") and words[:2] == ["pragma", "approx"] and len(words) > 2
-                             and words[2].split("(")[0] in ("ml", "tensor"))
-            if text and not continued and not hpacml_pragma and not text.startswith(("//", "/*", "*")):
+        for number in range(first + 1, last):
+            text = self.source_lines[number - 1].strip()
+            if text and number not in self.hpacml_lines and not text.startswith(("//", "/*", "*")):
                 return False
-            continued = text.endswith("\\") and (continued or hpacml_pragma)
         return True
 
     def ml_directive_for(self, cursor: Cursor) -> Optional[hpacml.MLDirective]:
         """The `#pragma approx ml` right before `cursor`, if any."""
         line = cursor.extent.start.line
         for directive in self.pending_ml:
-            if directive.end_line < line and self._only_trivia_between(directive.end_line, line):
+            end_line = directive.lines[-1]
+            if end_line < line and self._only_trivia_between(end_line, line):
                 return directive
         return None
 
     def consume_ml_directive(self, directive: hpacml.MLDirective) -> None:
         self.pending_ml.remove(directive)
-
-    def tensor_map_for(self, array: str, direction: str, directive: hpacml.MLDirective,
-                       function: Cursor) -> Optional[hpacml.TensorMap]:
-        return find_tensor_map(self.tensor_maps, array, direction, directive.location.line,
-                               function.extent.start.line)
 
     def functor_for(self, application: hpacml.Application) -> hpacml.Functor:
         functor = self.functors.get(application.functor)
