@@ -28,7 +28,9 @@ from typing import Optional
 
 import numpy as np
 
+from approxmlir import runtime
 from approxbench.hpacml import APPS
+from approxbench.hpacml.app import HpacApp, Inputs
 from approxbench.hpacml.build import build_library
 
 PHASES = ("plain", "collect", "infer")
@@ -43,6 +45,17 @@ class PhaseResult:
     stats: Optional[dict]  # the ML runtime's statistics (None for `plain`)
 
 
+def timed_call(app: HpacApp, lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool,
+               warm_up: bool) -> tuple[float, np.ndarray]:
+    """Seconds and QoI of one call of the app; `warm_up` first makes an
+    untimed call (loading the model)."""
+    if warm_up:
+        app.call(lib, inputs, use_model=use_model)
+    start = time.perf_counter()
+    qoi = app.call(lib, inputs, use_model=use_model)
+    return time.perf_counter() - start, qoi
+
+
 def _run(app_name: str, phase: str, size: str, workdir: str, stats_path: str, cache_dir: Optional[str]):
     """The child process's side: returns (seconds, qoi)."""
     app = APPS[app_name]
@@ -52,11 +65,8 @@ def _run(app_name: str, phase: str, size: str, workdir: str, stats_path: str, ca
     lib = build_library(app, with_pragmas=phase != "plain", cache_dir=cache_dir)
     inputs = app.inputs(size)
     os.chdir(workdir)  # the pragmas' model and database names are relative to it
-    if phase == "infer":
-        app.call(lib, inputs, use_model=True)
-    start = time.perf_counter()
-    qoi = app.call(lib, inputs, use_model=phase != "plain" and phase != "collect")
-    return time.perf_counter() - start, qoi
+    infer = phase == "infer"
+    return timed_call(app, lib, inputs, use_model=infer, warm_up=infer)
 
 
 def run_phase(app_name: str, phase: str, size: str, workdir: pathlib.Path,

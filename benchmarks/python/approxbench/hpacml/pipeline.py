@@ -85,34 +85,53 @@ def region_stats(result: PhaseResult) -> dict:
     return next(iter(result.stats.values()))
 
 
-def run(config: PipelineConfig) -> PipelineResult:
+def phase(config: PipelineConfig, name: str, size: str) -> PhaseResult:
+    """`run_phase` in the work directory, logged."""
+    log.info("%s: %s on the %s inputs", config.app, name, size)
+    result = run_phase(config.app, name, size, config.workdir, config.cache_dir)
+    log.info("%s: %s took %.3f s", config.app, name, result.seconds)
+    return result
+
+
+@dataclasses.dataclass
+class Trained:
+    collect: PhaseResult
+    rows: int
+    search: surrogates.SearchResult
+
+
+def collect_and_search(config: PipelineConfig) -> Trained:
+    """Collects the training inputs into a fresh database (the runtime
+    appends), then searches surrogates on at most `max_rows` of its rows;
+    the Pareto models land in `workdir/models`."""
     app = APPS[config.app]
-    workdir = config.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / app.database_file
-    database.unlink(missing_ok=True)  # the runtime appends; a run starts from an empty database
-
-    def phase(name: str, size: str) -> PhaseResult:
-        log.info("%s: %s on the %s inputs", app.name, name, size)
-        result = run_phase(app.name, name, size, workdir, config.cache_dir)
-        log.info("%s: %s took %.3f s", app.name, name, result.seconds)
-        return result
-
-    plain_train = phase("plain", config.train_size)
-    collect = phase("collect", config.train_size)
-    collected = region_stats(collect)
+    config.workdir.mkdir(parents=True, exist_ok=True)
+    database = config.workdir / app.database_file
+    database.unlink(missing_ok=True)
+    collect = phase(config, "collect", config.train_size)
     regions = surrogates.list_regions(database)
     if len(regions) != 1:
         raise RuntimeError(f"{database}: expected one region, found {regions}")
     data = surrogates.load_region(database, regions[0])
     log.info("%s: %d rows collected; searching surrogates on at most %d", app.name, data.n_rows, config.max_rows)
-    found = surrogates.search(data.subsample(config.max_rows), config.search, workdir / "models")
+    found = surrogates.search(data.subsample(config.max_rows), config.search, config.workdir / "models")
+    return Trained(collect, data.n_rows, found)
 
-    exact = phase("plain", config.eval_size)
+
+def run(config: PipelineConfig) -> PipelineResult:
+    app = APPS[config.app]
+    workdir = config.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    plain_train = phase(config, "plain", config.train_size)
+    trained = collect_and_search(config)
+    collected = region_stats(trained.collect)
+    found = trained.search
+
+    exact = phase(config, "plain", config.eval_size)
     models = []
     for pareto in found.pareto[: config.max_models]:
         shutil.copyfile(pareto.path, workdir / app.model_file)
-        infer = phase("infer", config.eval_size)
+        infer = phase(config, "infer", config.eval_size)
         stats = region_stats(infer)
         record = pareto.record
         models.append(ModelResult(
@@ -127,7 +146,7 @@ def run(config: PipelineConfig) -> PipelineResult:
         ))
     return PipelineResult(
         app=app.name, metric=app.metric, pragma_lines=app.pragma_lines, directives=app.directives,
-        rows=int(data.inputs.shape[0]), plain_train_seconds=plain_train.seconds, collect_seconds=collect.seconds,
+        rows=trained.rows, plain_train_seconds=plain_train.seconds, collect_seconds=trained.collect.seconds,
         exact_seconds=exact.seconds,
         collect_bridge_io_seconds=collected["bridge_in"] + collected["bridge_out"] + collected["collect_io"],
         collect_exact_seconds=collected["exact"], trials=len(found.trials), models=models)

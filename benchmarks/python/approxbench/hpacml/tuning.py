@@ -18,19 +18,17 @@ import dataclasses
 import os
 import pathlib
 import shutil
-import time
 from typing import Optional
 
 import numpy as np
 
 from approxmlir.compiler import export_knobs
-from approxmlir.ml import surrogates
 from approxmlir.tuner import STATIC, TuningResult
 from approxmlir.tuner import tune as tune_knobs
 from approxbench.hpacml import APPS
 from approxbench.hpacml.build import build_library, translate
-from approxbench.hpacml.phases import run_phase
-from approxbench.hpacml.pipeline import PipelineConfig
+from approxbench.hpacml.phases import run_phase, timed_call
+from approxbench.hpacml.pipeline import PipelineConfig, collect_and_search
 
 SURROGATE_KIND = "ml_surrogate"
 
@@ -58,11 +56,7 @@ def prepare_models(config: PipelineConfig, count: int) -> int:
     app = APPS[config.app]
     models = config.workdir / "models"
     if not (models / "model.1.pt").is_file():
-        database = config.workdir / app.database_file
-        database.unlink(missing_ok=True)
-        run_phase(app.name, "collect", config.train_size, config.workdir, config.cache_dir)
-        (region,) = surrogates.list_regions(database)
-        surrogates.search(surrogates.load_region(database, region), config.search, models)
+        collect_and_search(config)
     stem = app.model_file.removesuffix(".pt")
     installed = 0
     for k in range(1, count + 1):
@@ -91,11 +85,7 @@ class Evaluator:
         os.chdir(self.workdir)  # model files are named relative to it
         uses_model = any(p.transform == SURROGATE_KIND and any(d > 0 for d in p.decisions)
                          for p in config.values())
-        if uses_model:  # load the model outside the timed call
-            app.call(lib, inputs, use_model=True)
-        start = time.perf_counter()
-        qoi = app.call(lib, inputs, use_model=True)
-        seconds = time.perf_counter() - start
+        seconds, qoi = timed_call(app, lib, inputs, use_model=True, warm_up=uses_model)
         return 1000.0 * seconds, 1.0 - app.error(qoi, self.exact) / self.scale
 
 
