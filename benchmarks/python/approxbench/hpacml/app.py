@@ -25,6 +25,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from approxmlir.frontends.c.annotations import parse_hpacml_directives
+from approxmlir.frontends.c.hpacml import MLDirective
 from approxmlir.qos import mape, rmse
 
 # Not resolved: under Bazel the C files are next to this file's runfiles link.
@@ -39,7 +41,6 @@ METRICS: Mapping[str, Callable[[np.ndarray, np.ndarray], float]] = {"rmse": rmse
 # The start of an HPAC-ML directive (Fig. 3 of the paper); other `#pragma
 # approx` kinds (the ApproxMLIR knobs) are not HPAC-ML's.
 _PRAGMA = re.compile(r"^\s*#\s*pragma\s+approx\s+(ml|tensor|declare)\b")
-_STRING_CLAUSE = r'\b{}\s*\(\s*"([^"]*)"\s*\)'
 
 Inputs = dict[str, Any]
 
@@ -57,21 +58,6 @@ def pragma_spans(lines: list[str]) -> list[range]:
             spans.append(range(start, index + 1))
         index += 1
     return spans
-
-
-def pragma_directives(source: str) -> list[list[str]]:
-    """The HPAC-ML directives of `source`, each as its physical lines."""
-    lines = source.splitlines()
-    return [[lines[i] for i in span] for span in pragma_spans(lines)]
-
-
-def _string_clause(source: str, clause: str) -> str:
-    """The file name of the (single) `model("...")` or `database("...")` clause."""
-    text = "\n".join(" ".join(line.rstrip().rstrip("\\") for line in d) for d in pragma_directives(source))
-    names = set(re.findall(_STRING_CLAUSE.format(clause), text))
-    if len(names) != 1:
-        raise ValueError(f"expected one {clause}(\"...\") file name in the HPAC-ML pragmas, found {sorted(names)}")
-    return names.pop()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,13 +79,14 @@ class HpacApp:
     def __post_init__(self) -> None:
         if self.metric not in METRICS:
             raise ValueError(f"{self.name}: unknown metric {self.metric!r} (expected one of {sorted(METRICS)})")
-        text = self.path.read_text()
-        directives = pragma_directives(text)
+        # The C frontend's own parser reads the pragmas.
+        directives = parse_hpacml_directives(self.path.read_text(), str(self.path))
+        (region,) = [d for d in directives if isinstance(d, MLDirective)]
         # A frozen dataclass sets its derived fields through object.__setattr__.
-        object.__setattr__(self, "pragma_lines", sum(len(d) for d in directives))
+        object.__setattr__(self, "pragma_lines", sum(len(d.lines) for d in directives))
         object.__setattr__(self, "directives", len(directives))
-        object.__setattr__(self, "model_file", _string_clause(text, "model"))
-        object.__setattr__(self, "database_file", _string_clause(text, "database"))
+        object.__setattr__(self, "model_file", region.model)
+        object.__setattr__(self, "database_file", region.database)
 
     @property
     def path(self) -> pathlib.Path:
