@@ -1,7 +1,9 @@
-"""`bazel run //benchmarks:bm25_rag_tune` (and kb_rag_tune): tune an LLM + RAG system.
+"""`bazel run //benchmarks:bm25_rag_tune` (and kb_rag_tune, tools_tune): tune a compound AI system.
 
-Tunes the static and the dynamic search space of the system's knobs (the
-retrieval kernel's and the QA model selection), writes both frontiers (JSON,
+Tunes the static and the dynamic search space of the system's knobs (LLM +
+RAG: the retrieval kernel's and the QA model selection; LLM + tool
+invocation: the five tools' and the triage, summary and QA model
+selections), writes both frontiers (JSON,
 CSV, PNG) to --output_dir, re-measures the frontiers on the evaluation split
 (5x the tuning questions, no overlap) and prints the speedup over the exact
 system at 3, 6 and 9 % QoS loss next to the paper's.
@@ -16,10 +18,12 @@ from absl import app, flags
 from approxmlir.compiler import export_knobs
 from approxmlir.tuner import compare_search_spaces, reevaluate
 from approxmlir.tuner.pareto import speedup_table
-from approxbench import rag
+from approxbench import rag, tool_system
 from approxbench.llm_service import LLMService
 
-RETRIEVER = flags.DEFINE_enum("retriever", "bm25", sorted(rag.RETRIEVERS), "Retrieval kernel of the system.")
+SYSTEMS = ("bm25_rag", "kb_rag", "tools")
+SYSTEM = flags.DEFINE_enum("system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb "
+                           "retrieval, or LLM + tool invocation.")
 BUDGET = flags.DEFINE_float("budget", 180.0, "Tuning time per search space (static, dynamic), in seconds.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
 QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
@@ -32,20 +36,30 @@ SEED = flags.DEFINE_integer("seed", 0, "Search seed.")
 LEVELS = (0.03, 0.06, 0.09)
 # Speedups the paper reports in its text (section 7.1) at 3, 6 and 9 % QoS
 # loss; for LLM + RAG (bm25) it shows them in Figure 6 only.
-PAPER = {"kb": (2.64, 2.64, 3.04)}
+PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
+FACTORIES = {"bm25_rag": "approxbench.llm_models:gemma3_variants", "kb_rag": "approxbench.llm_models:gemma3_variants",
+             "tools": "approxbench.agents:gemma3_agents"}
+
+
+def make_system(name: str, answerer, questions: int, cache_dir: str):
+    if name == "tools":
+        system = tool_system.ToolSystem(answerer, tune_questions=questions, cache_dir=cache_dir)
+        for split in ("tune", "eval"):
+            system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
+        return system
+    return rag.RagSystem(name.removesuffix("_rag"), answerer, tune_questions=questions, cache_dir=cache_dir)
 
 
 def main(argv):
     del argv
     logging.getLogger().setLevel(logging.INFO)
-    name = f"{RETRIEVER.value}_rag"
+    name = SYSTEM.value
     base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
     out = base / (OUTPUT_DIR.value or f"approxmlir-{name}")
     out.mkdir(parents=True, exist_ok=True)
-    with LLMService("approxbench.llm_models:gemma3_variants", out / "llm_answers.sqlite",
+    with LLMService(FACTORIES[name], out / "llm_answers.sqlite",
                     factory_kwargs={"cache_dir": str(out / "iree-cache")}) as service:
-        system = rag.RagSystem(RETRIEVER.value, service.client(), tune_questions=QUESTIONS.value,
-                               cache_dir=str(out / "build-cache"))
+        system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"))
         knobs = export_knobs(system.mlir)
         print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
               f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions")
@@ -60,7 +74,7 @@ def main(argv):
     print(speedup_table({mode: r.frontier for mode, r in results.items()}, LEVELS))
     print("\nspeedup at QoS loss, evaluation split:")
     print(speedup_table(heldout, LEVELS))
-    paper = PAPER.get(RETRIEVER.value)
+    paper = PAPER.get(name)
     print("paper (Gemma 3 1b/4b, 12 h of tuning): " +
           (", ".join(f"{s:.2f}x at {level * 100:.0f} %" for s, level in zip(paper, LEVELS)) if paper
            else "shown in its Figure 6 only"))

@@ -46,6 +46,21 @@ class KMeansInputs:
     iterations: int
 
 
+def make_points(n: int, seed: int) -> KMeansInputs:
+    """`n` points around CLUSTERS centres and one initial centroid from each generating cluster."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(LOW + 15.0, HIGH - 15.0, size=(CLUSTERS, DIMENSIONS))
+    labels = rng.integers(0, CLUSTERS, size=n)
+    points = centres[labels] + rng.normal(0.0, NOISE, size=(n, DIMENSIONS))
+    points = np.ascontiguousarray(np.clip(points, LOW, HIGH))
+    # One random member of each generating cluster (a cluster without
+    # points, possible only at tiny scales, gives a random point).
+    first = [int(rng.choice(np.flatnonzero(labels == c))) if np.any(labels == c) else int(rng.integers(n))
+             for c in range(CLUSTERS)]
+    initial = np.ascontiguousarray(points[first])
+    return KMeansInputs(points, initial, ITERATIONS)
+
+
 class KMeans(KernelBenchmark):
     name = "kmeans"
     entry = "kmeans"
@@ -54,18 +69,7 @@ class KMeans(KernelBenchmark):
         if split not in SEEDS:
             raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
         n = TUNE_POINTS * (EVAL_FACTOR if split == "eval" else 1)
-        n = max(4 * CLUSTERS, int(round(n * scale)))
-        rng = np.random.default_rng(SEEDS[split])
-        centres = rng.uniform(LOW + 15.0, HIGH - 15.0, size=(CLUSTERS, DIMENSIONS))
-        labels = rng.integers(0, CLUSTERS, size=n)
-        points = centres[labels] + rng.normal(0.0, NOISE, size=(n, DIMENSIONS))
-        points = np.ascontiguousarray(np.clip(points, LOW, HIGH))
-        # One random member of each generating cluster (a cluster without
-        # points, possible only at tiny scales, gives a random point).
-        first = [int(rng.choice(np.flatnonzero(labels == c))) if np.any(labels == c) else int(rng.integers(n))
-                 for c in range(CLUSTERS)]
-        initial = np.ascontiguousarray(points[first])
-        return KMeansInputs(points, initial, ITERATIONS)
+        return make_points(max(4 * CLUSTERS, int(round(n * scale))), SEEDS[split])
 
     def run(self, library: runtime.NativeLibrary, inputs: KMeansInputs) -> np.ndarray:
         n, d = inputs.points.shape

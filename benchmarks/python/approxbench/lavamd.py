@@ -40,6 +40,15 @@ class LavaMDInputs:
         return self.nx * self.ny * self.nz * self.ppb
 
 
+def make_grid(nx: int, ny: int, nz: int, seed: int) -> LavaMDInputs:
+    """An nx x ny x nz grid of boxes of PARTICLES_PER_BOX particles, positions and charges uniform."""
+    n = nx * ny * nz * PARTICLES_PER_BOX
+    rng = np.random.default_rng(seed)
+    rv = rng.uniform(0.1, 1.0, size=4 * n)
+    qv = rng.uniform(0.1, 1.0, size=n)
+    return LavaMDInputs(rv, qv, nx, ny, nz, PARTICLES_PER_BOX)
+
+
 class LavaMD(KernelBenchmark):
     name = "lavamd"
     entry = "lavamd"
@@ -50,12 +59,7 @@ class LavaMD(KernelBenchmark):
         if scale <= 0:
             raise ValueError(f"scale must be positive, got {scale}")
         factor = EVAL_FACTOR if split == "eval" else 1
-        nz = max(1, round(NZ * factor * scale))
-        n = NX * NY * nz * PARTICLES_PER_BOX
-        rng = np.random.default_rng(SEEDS[split])
-        rv = rng.uniform(0.1, 1.0, size=4 * n)
-        qv = rng.uniform(0.1, 1.0, size=n)
-        return LavaMDInputs(rv, qv, NX, NY, nz, PARTICLES_PER_BOX)
+        return make_grid(NX, NY, max(1, round(NZ * factor * scale)), SEEDS[split])
 
     def run(self, library: runtime.NativeLibrary, inputs: LavaMDInputs) -> np.ndarray:
         fv = np.zeros(4 * inputs.particles, dtype=np.float64)

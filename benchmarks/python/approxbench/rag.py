@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 import time
 from typing import Mapping, Optional, Protocol, Sequence
 
@@ -73,12 +74,38 @@ def qa_knob_spec() -> KnobSpec:
                                                num_thresholds=1))
 
 
-def with_selector(kernel_mlir: str, spec: KnobSpec) -> str:
-    """The retrieval kernel's module with the knob's selector functions added."""
-    end = kernel_mlir.rstrip().rfind("}")
-    if end < 0:
-        raise ValueError("the retrieval kernel's MLIR is not a module")
-    return kernel_mlir[:end] + "\n".join(selector_ops(spec)) + "\n}\n"
+def compose_module(kernel_modules: Sequence[str], knobs: Sequence[KnobSpec]) -> str:
+    """One module: the kernels' modules (from the C frontend) and the knobs' selectors.
+
+    The kernels share their approx-runtime declarations, which are kept once;
+    any other symbol defined twice is an error (the build would reject it less
+    clearly).
+    """
+    body: list[str] = []
+    declarations: set[str] = set()
+    defined: set[str] = set()
+    for text in kernel_modules:
+        lines = text.strip().splitlines()
+        if not lines or lines[0].strip() != "module {" or lines[-1].strip() != "}":
+            raise ValueError("a kernel's MLIR is not a plain `module { ... }`")
+        for line in lines[1:-1]:
+            if _DECLARATION.match(line):
+                if line in declarations:
+                    continue
+                declarations.add(line)
+            symbol = _TOP_LEVEL_SYMBOL.match(line)
+            if symbol:
+                if symbol.group(1) in defined:
+                    raise ValueError(f"symbol @{symbol.group(1)} is defined by two of the system's kernels")
+                defined.add(symbol.group(1))
+            body.append(line)
+    for spec in knobs:
+        body += selector_ops(spec)
+    return "module {\n" + "\n".join(body) + "\n}\n"
+
+
+_DECLARATION = re.compile(r"^  func\.func private @[\w$.]+\([^{]*$")
+_TOP_LEVEL_SYMBOL = re.compile(r"^  (?:func\.func|memref\.global)\s+(?:\S+\s+)*?@([\w$.]+)")
 
 
 class Retriever(Protocol):
@@ -132,7 +159,7 @@ class RagSystem:
 
     @functools.cached_property
     def mlir(self) -> str:
-        return with_selector(self.retriever.benchmark.mlir, qa_knob_spec())
+        return compose_module([self.retriever.benchmark.mlir], [qa_knob_spec()])
 
     @functools.cached_property
     def dataset(self) -> qa_data.QADataset:

@@ -28,7 +28,7 @@ import numpy as np
 
 from approxmlir.ml.config import Gemma3Config, Params
 from approxmlir.ml.gemma3 import DEFAULT_MAX_LEN, Gemma3Model, select_layers
-from approxmlir.ml.generation import GenerationResult, JaxGemma3
+from approxmlir.ml.generation import GenerationResult, JaxGemma3, pad_candidates
 from approxmlir.ml.tokenizer import GemmaTokenizer
 
 log = logging.getLogger(__name__)
@@ -169,18 +169,34 @@ class QAModel:
         self.stop_ids = sorted({tokenizer.eos_id, *tokenizer.newline_ids})
 
     def answer_with_stats(self, question: str, passage: str) -> tuple[str, GenerationResult]:
-        prompt = self.tokenizer.encode(build_prompt(question, passage, self.variant.shots))
+        return self.complete_with_stats(build_prompt(question, passage, self.variant.shots))
+
+    def complete_with_stats(self, prompt: str, max_new_tokens: int | None = None) -> tuple[str, GenerationResult]:
+        """The greedy continuation of `prompt` up to its first line break, with this variant's
+        layers and decoding (extractive variants copy tokens of the prompt)."""
+        prompt_ids = self.tokenizer.encode(prompt)
         candidates = None
         if self.variant.extractive:
-            candidates = sorted(set(prompt) | set(self.stop_ids))
+            candidates = sorted(set(prompt_ids) | set(self.stop_ids))
             if len(candidates) > EXTRACTIVE_CANDIDATES:
                 raise ValueError(
                     f"the prompt has {len(candidates)} distinct tokens; extractive answers take at most "
                     f"{EXTRACTIVE_CANDIDATES} (shorten the passage)"
                 )
-        result = self.engine.generate(prompt, self.variant.max_answer_tokens, self.stop_ids, candidates)
+        limit = self.variant.max_answer_tokens if max_new_tokens is None else max_new_tokens
+        result = self.engine.generate(prompt_ids, limit, self.stop_ids, candidates)
         text = self.tokenizer.decode(result.tokens)
         return text.split("\n", 1)[0].strip(), result
+
+    def complete(self, prompt: str, max_new_tokens: int | None = None) -> str:
+        return self.complete_with_stats(prompt, max_new_tokens)[0]
+
+    def next_token_logits(self, prompt: str, token_ids: Sequence[int]) -> np.ndarray:
+        """The logits of `token_ids` as the token after `prompt` (one prefill, no decoding)."""
+        ids = pad_candidates(self.engine.model, token_ids if self.variant.extractive else None)
+        logits, _ = self.engine.prefill(self.tokenizer.encode(prompt), ids)
+        logits = np.asarray(logits, dtype=np.float64).reshape(-1)
+        return logits[: len(token_ids)] if ids is not None else logits[list(token_ids)]
 
     def answer(self, question: str, passage: str) -> str:
         return self.answer_with_stats(question, passage)[0]

@@ -1,0 +1,327 @@
+"""LLM + tool invocation (paper, Appendix B.8): triage, tool, summary, answer.
+
+For each question a triage agent picks one of five tools (bm25 or kb
+retrieval over the Wikipedia summaries, PageRank over a web graph, k-means
+over a point set, lavaMD over a particle system), the tool's kernel runs with
+its own knobs, a summary agent condenses the tool's output into one sentence,
+and the QA model answers from that sentence.
+
+Knobs, all in ONE approx module (the five kernels' modules from the C
+frontend plus three selectors; one native library holds them all):
+- the tools' 12 knobs (bm25 3, kb 2, kmeans 3, pagerank 2, lavaMD 2);
+- `triage_model`: 0 the pro LLM, 1 the fast LLM, 2 a keyword router (no
+  LLM); state: the question's length in words;
+- `summary_model`: 0 the pro LLM, 1 the fast LLM, 2 no summary (the tool's
+  output goes to the QA model as it is); state: the tool's confidence;
+- `qa_model`: 0 pro, 1 fast, as in the RAG systems; state: the tool's
+  confidence.
+The tool's confidence is how far its best result leads the second (rag.
+confidence_state): the best document's score, the largest cluster's size,
+the highest PageRank or box potential.
+
+Questions ("augmented NQ", paper section 6): two in five are the RAG
+systems' Natural Questions (qa_data; bm25 and kb can answer them); the others
+ask for the best result of a numeric tool on a numbered data set that the
+question names ("Which page has the highest PageRank in web graph 7?"),
+with the exact kernel's answer as the gold answer. Data sets are generated
+from their number; the tuning and evaluation splits use disjoint numbers and
+disjoint NQ questions. When the triage picks a tool that cannot serve the
+question (a numeric tool without a data set number, kb for a question whose
+embedding was not computed), the tool outputs that it found nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import time
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from approxmlir import runtime
+from approxmlir.compiler import NativeArtifact, build_native
+from approxmlir.frontends.jax.selector import SelectorSymbols
+from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
+from approxmlir.qos import qa_accuracy
+from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
+from approxbench.harness import split_size
+from approxbench.rag import Answerer
+
+TRIAGE_KNOB = "triage_model"
+SUMMARY_KNOB = "summary_model"
+KEYWORD_ROUTER = "keywords"
+TRIAGE_VARIANTS = {0: "triage-pro", 1: "triage-fast", 2: KEYWORD_ROUTER}
+SUMMARY_VARIANTS = {0: "summary-pro", 1: "summary-fast", 2: None}
+QUESTION_WORDS_RANGE = (0, 40)
+TOOLS = ("bm25", "kb", "pagerank", "kmeans", "lavamd")
+# The tools each question of a block of five goes to: two in five are NQ's.
+QUESTION_CYCLE = ("text", "pagerank", "text", "kmeans", "lavamd")
+# Data set numbers: tuning 1..., evaluation 1001... (disjoint, any split size).
+FIRST_DATA_SET = {"tune": 1, "eval": 1001}
+NOTHING_FOUND = "The tool found nothing for this question."
+
+
+@dataclasses.dataclass(frozen=True)
+class ToolQuestion:
+    question: str
+    answers: tuple[str, ...]
+    tool: str  # the tool that serves it ("bm25" for NQ questions; kb serves them too)
+
+
+@dataclasses.dataclass(frozen=True)
+class ToolOutput:
+    text: str
+    best: float = 0.0
+    second: float = 0.0
+
+    @property
+    def confidence(self) -> int:
+        return rag.confidence_state(self.best, self.second)
+
+
+class NumericTool:
+    """A numeric kernel on numbered data sets; its output names the best item."""
+
+    name: str
+    noun: str  # what the question calls the data set
+    questions: tuple[str, ...]  # paraphrases, "{n}" = the data set number
+
+    def question(self, number: int) -> str:
+        return self.questions[number % len(self.questions)].format(n=number)
+
+    def data_set_number(self, question: str) -> Optional[int]:
+        found = re.search(rf"{self.noun} (\d+)", question, re.IGNORECASE)
+        return int(found.group(1)) if found else None
+
+    def scores(self, library: runtime.NativeLibrary, number: int) -> np.ndarray:
+        """One score per item (page, cluster, box); the best item has the highest."""
+        raise NotImplementedError
+
+    def describe(self, number: int, order: np.ndarray, scores: np.ndarray) -> str:
+        raise NotImplementedError
+
+    def run(self, library: runtime.NativeLibrary, question: str) -> ToolOutput:
+        number = self.data_set_number(question)
+        if number is None:
+            return ToolOutput(NOTHING_FOUND)
+        scores = self.scores(library, number)
+        order = np.argsort(-scores, kind="stable")[:3]
+        return ToolOutput(self.describe(number, order, scores), float(scores[order[0]]), float(scores[order[1]]))
+
+    def gold(self, library: runtime.NativeLibrary, number: int) -> str:
+        return str(int(np.argmax(self.scores(library, number))))
+
+
+class PageRankTool(NumericTool):
+    name, noun = "pagerank", "web graph"
+    questions = ("Which page has the highest PageRank in web graph {n}?",
+                 "What is the most important page of web graph {n} by PageRank?")
+    NODES = 20_000
+
+    def scores(self, library, number):
+        graph = pagerank.power_law_graph(self.NODES, pagerank.AVG_DEGREE, seed=number)
+        rank = np.empty(graph.n, dtype=np.float64)
+        contrib = np.empty(graph.n, dtype=np.float64)
+        library[pagerank.BENCHMARK.entry](graph.in_ptr, graph.in_src, graph.out_deg, graph.n, graph.iterations,
+                                          rank, contrib)
+        return rank
+
+    def describe(self, number, order, scores):
+        first, second, third = (int(i) for i in order)
+        return (f"The page with the highest PageRank in web graph {number} is page {first} (score "
+                f"{scores[first]:.5f}); next are page {second} ({scores[second]:.5f}) and page {third} "
+                f"({scores[third]:.5f}).")
+
+
+class KMeansTool(NumericTool):
+    name, noun = "kmeans", "point set"
+    questions = ("Which cluster is the largest when k-means groups point set {n}?",
+                 "In the k-means clustering of point set {n}, which cluster has the most points?")
+    POINTS = 4_000
+
+    def scores(self, library, number):
+        inputs = kmeans.make_points(self.POINTS, seed=number)
+        n, d = inputs.points.shape
+        k = inputs.centroids.shape[0]
+        assignment = np.empty(n, dtype=np.int64)
+        library[kmeans.BENCHMARK.entry](inputs.points.reshape(-1), n, d, inputs.centroids.copy().reshape(-1), k,
+                                        inputs.iterations, assignment, np.empty(k * d), np.empty(k, np.int64))
+        return np.bincount(assignment[(assignment >= 0) & (assignment < k)], minlength=k).astype(np.float64)
+
+    def describe(self, number, order, scores):
+        first, second, third = (int(i) for i in order)
+        return (f"The largest cluster of point set {number} is cluster {first} with {scores[first]:.0f} points; "
+                f"next are cluster {second} ({scores[second]:.0f} points) and cluster {third} "
+                f"({scores[third]:.0f} points).")
+
+
+class LavaMDTool(NumericTool):
+    name, noun = "lavamd", "particle system"
+    questions = ("Which box of particle system {n} has the highest potential energy?",
+                 "In the lavaMD simulation of particle system {n}, which box has the largest potential?")
+    GRID = (4, 4, 4)
+
+    def scores(self, library, number):
+        inputs = lavamd.make_grid(*self.GRID, seed=number)
+        forces = lavamd.BENCHMARK.run(library, inputs)
+        return forces[0::4].reshape(-1, inputs.ppb).sum(axis=1)  # v of every particle, summed per box
+
+    def describe(self, number, order, scores):
+        first, second, third = (int(i) for i in order)
+        return (f"The box with the highest potential energy in particle system {number} is box {first} "
+                f"({scores[first]:.1f}); next are box {second} ({scores[second]:.1f}) and box {third} "
+                f"({scores[third]:.1f}).")
+
+
+NUMERIC_TOOLS: dict[str, NumericTool] = {t.name: t for t in (PageRankTool(), KMeansTool(), LavaMDTool())}
+
+# The keyword router (the triage knob's cheapest variant): a tool's words
+# in the question pick it; anything else goes to bm25.
+_KEYWORDS = {"pagerank": ("pagerank", "web graph"), "kmeans": ("k-means", "cluster", "point set"),
+             "lavamd": ("lavamd", "particle", "potential")}
+
+
+def route_by_keywords(question: str) -> str:
+    text = question.lower()
+    for tool, words in _KEYWORDS.items():
+        if any(word in text for word in words):
+            return tool
+    return "bm25"
+
+
+def knob_specs() -> list[KnobSpec]:
+    # The states are computed by the system and stored with <knob>_set_state
+    # before <knob>_select, so the runtime functions are unused.
+    def spec(name, decisions, state_range):
+        return KnobSpec(name=name, decision_values=tuple(decisions), transform_type="func_substitute",
+                        decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=state_range,
+                                                   num_thresholds=1))
+    return [spec(TRIAGE_KNOB, TRIAGE_VARIANTS, QUESTION_WORDS_RANGE), spec(SUMMARY_KNOB, SUMMARY_VARIANTS, (0, 100)),
+            rag.qa_knob_spec()]
+
+
+def _select(library: runtime.NativeLibrary, knob: str, state: int) -> int:
+    symbols = SelectorSymbols(knob)
+    library[symbols.set_state](state)
+    return int(library[symbols.select]())
+
+
+@dataclasses.dataclass
+class Trace:
+    """What happened to one question."""
+
+    tool: str
+    decisions: tuple[int, int, int]  # triage, summary, qa
+    tool_output: str
+    summary: str
+    answer: str
+
+
+@dataclasses.dataclass
+class ToolSystem:
+    """evaluate_fn for the tuner: (config, split) -> (ms per question, accuracy)."""
+
+    answerer: Answerer
+    tune_questions: int = 20
+    cache_dir: Optional[str] = None
+
+    @functools.cached_property
+    def mlir(self) -> str:
+        kernels = [bm25.BENCHMARK, kb.BENCHMARK, kmeans.BENCHMARK, pagerank.BENCHMARK, lavamd.BENCHMARK]
+        return rag.compose_module([k.mlir for k in kernels], knob_specs())
+
+    @functools.cached_property
+    def dataset(self) -> qa_data.QADataset:
+        return qa_data.default_dataset()
+
+    @functools.cached_property
+    def retrievers(self) -> dict:
+        return {"bm25": rag.BM25Retriever(), "kb": rag.KBRetriever()}
+
+    def build(self, config: Optional[Mapping]) -> NativeArtifact:
+        return build_native(self.mlir, config, cache_dir=self.cache_dir)
+
+    def questions(self, split: str) -> tuple[ToolQuestion, ...]:
+        """The split's questions in QUESTION_CYCLE order; numeric gold answers from the exact kernels."""
+        if split not in self._questions:
+            self._questions[split] = self._make_questions(split)
+        return self._questions[split]
+
+    @functools.cached_property
+    def _questions(self) -> dict:
+        return {}
+
+    def _make_questions(self, split: str) -> tuple[ToolQuestion, ...]:
+        count = split_size(self.tune_questions, split, 1.0)
+        kinds = [QUESTION_CYCLE[i % len(QUESTION_CYCLE)] for i in range(count)]
+        nq = iter(self.dataset.take(split, kinds.count("text")))
+        exact = self.build(None).load()
+        numbers = iter(range(FIRST_DATA_SET[split], FIRST_DATA_SET[split] + count))
+        questions = []
+        for kind in kinds:
+            if kind == "text":
+                q = next(nq)
+                questions.append(ToolQuestion(q.question, q.answers, "bm25"))
+            else:
+                tool, number = NUMERIC_TOOLS[kind], next(numbers)
+                runtime.get_runtime().seed(12345)
+                questions.append(ToolQuestion(tool.question(number), (tool.gold(exact, number),), kind))
+        return tuple(questions)
+
+    def run_tool(self, library: runtime.NativeLibrary, tool: str, question: str) -> ToolOutput:
+        if tool in NUMERIC_TOOLS:
+            return NUMERIC_TOOLS[tool].run(library, question)
+        if tool == "kb" and question not in self._kb_questions:
+            return ToolOutput(NOTHING_FOUND)  # no embedding of this question was computed
+        scores, _ = self.retrievers[tool].scores(library, [qa_data.Question(question, (), "")])
+        row = scores[0]
+        order = np.argsort(-row, kind="stable")[:2]
+        return ToolOutput(rag.passage([self.dataset.documents[order[0]]]), float(row[order[0]]),
+                          float(row[order[1]]))
+
+    @functools.cached_property
+    def _kb_questions(self) -> frozenset:
+        return frozenset(q.question for q in self.dataset.questions)
+
+    def ask(self, library: runtime.NativeLibrary, question: str) -> tuple[Trace, float]:
+        """One question through the system: its trace and the seconds it took."""
+        seconds = 0.0
+        start = time.perf_counter()
+        triage = _select(library, TRIAGE_KNOB, min(len(question.split()), QUESTION_WORDS_RANGE[1]))
+        if TRIAGE_VARIANTS[triage] == KEYWORD_ROUTER:
+            tool = route_by_keywords(question)
+        else:
+            seconds += time.perf_counter() - start
+            reply = self.answerer.answer(TRIAGE_VARIANTS[triage], question, "")
+            seconds += reply.seconds
+            start = time.perf_counter()
+            tool = reply.text if reply.text in TOOLS else "bm25"
+        output = self.run_tool(library, tool, question)
+        summary_choice = _select(library, SUMMARY_KNOB, output.confidence)
+        qa_choice = _select(library, rag.QA_KNOB, output.confidence)
+        seconds += time.perf_counter() - start
+        summary = output.text
+        if SUMMARY_VARIANTS[summary_choice] is not None:
+            reply = self.answerer.answer(SUMMARY_VARIANTS[summary_choice], question, output.text)
+            summary, seconds = reply.text, seconds + reply.seconds
+        reply = self.answerer.answer(rag.QA_VARIANTS[qa_choice], question, summary)
+        seconds += reply.seconds
+        return Trace(tool, (triage, summary_choice, qa_choice), output.text, summary, reply.text), seconds
+
+    def traces(self, config: Optional[Mapping], split: str) -> tuple[list[Trace], float]:
+        library = self.build(config).load()
+        runtime.get_runtime().seed(12345)  # probabilistic knobs: the same draws for every evaluation
+        traces, seconds = [], 0.0
+        for question in self.questions(split):
+            trace, took = self.ask(library, question.question)
+            traces.append(trace)
+            seconds += took
+        return traces, seconds
+
+    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
+        traces, seconds = self.traces(config, split)
+        questions = self.questions(split)
+        accuracy = qa_accuracy([t.answer for t in traces], [list(q.answers) for q in questions])
+        return seconds * 1e3 / len(questions), accuracy
