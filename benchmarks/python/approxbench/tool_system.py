@@ -87,6 +87,10 @@ class NumericTool:
     name: str
     noun: str  # what the question calls the data set
     questions: tuple[str, ...]  # paraphrases, "{n}" = the data set number
+    best_sentence: str  # names the best item: "{n}" data set, "{item}", "{score}"
+    item: str  # what an item is called
+    score_format: str
+    score_unit: str = ""
 
     def question(self, number: int) -> str:
         return self.questions[number % len(self.questions)].format(n=number)
@@ -100,7 +104,11 @@ class NumericTool:
         raise NotImplementedError
 
     def describe(self, number: int, order: np.ndarray, scores: np.ndarray) -> str:
-        raise NotImplementedError
+        """The best item in a sentence, then the runners-up."""
+        (best, *others) = [(int(i), format(scores[i], self.score_format)) for i in order]
+        head = self.best_sentence.format(n=number, item=best[0], score=best[1])
+        tail = " and ".join(f"{self.item} {i} ({score}{self.score_unit})" for i, score in others)
+        return f"{head}; next are {tail}."
 
     def run(self, library: runtime.NativeLibrary, question: str) -> ToolOutput:
         number = self.data_set_number(question)
@@ -118,6 +126,8 @@ class PageRankTool(NumericTool):
     name, noun = "pagerank", "web graph"
     questions = ("Which page has the highest PageRank in web graph {n}?",
                  "What is the most important page of web graph {n} by PageRank?")
+    best_sentence = "The page with the highest PageRank in web graph {n} is page {item} (score {score})"
+    item, score_format = "page", ".5f"
     NODES = 20_000
 
     def scores(self, library, number):
@@ -128,17 +138,13 @@ class PageRankTool(NumericTool):
                                           rank, contrib)
         return rank
 
-    def describe(self, number, order, scores):
-        first, second, third = (int(i) for i in order)
-        return (f"The page with the highest PageRank in web graph {number} is page {first} (score "
-                f"{scores[first]:.5f}); next are page {second} ({scores[second]:.5f}) and page {third} "
-                f"({scores[third]:.5f}).")
-
 
 class KMeansTool(NumericTool):
     name, noun = "kmeans", "point set"
     questions = ("Which cluster is the largest when k-means groups point set {n}?",
                  "In the k-means clustering of point set {n}, which cluster has the most points?")
+    best_sentence = "The largest cluster of point set {n} is cluster {item} with {score} points"
+    item, score_format, score_unit = "cluster", ".0f", " points"
     POINTS = 4_000
 
     def scores(self, library, number):
@@ -150,29 +156,19 @@ class KMeansTool(NumericTool):
                                         inputs.iterations, assignment, np.empty(k * d), np.empty(k, np.int64))
         return np.bincount(assignment[(assignment >= 0) & (assignment < k)], minlength=k).astype(np.float64)
 
-    def describe(self, number, order, scores):
-        first, second, third = (int(i) for i in order)
-        return (f"The largest cluster of point set {number} is cluster {first} with {scores[first]:.0f} points; "
-                f"next are cluster {second} ({scores[second]:.0f} points) and cluster {third} "
-                f"({scores[third]:.0f} points).")
-
 
 class LavaMDTool(NumericTool):
     name, noun = "lavamd", "particle system"
     questions = ("Which box of particle system {n} has the highest potential energy?",
                  "In the lavaMD simulation of particle system {n}, which box has the largest potential?")
+    best_sentence = "The box with the highest potential energy in particle system {n} is box {item} ({score})"
+    item, score_format = "box", ".1f"
     GRID = (4, 4, 4)
 
     def scores(self, library, number):
         inputs = lavamd.make_grid(*self.GRID, seed=number)
         forces = lavamd.BENCHMARK.run(library, inputs)
         return forces[0::4].reshape(-1, inputs.ppb).sum(axis=1)  # v of every particle, summed per box
-
-    def describe(self, number, order, scores):
-        first, second, third = (int(i) for i in order)
-        return (f"The box with the highest potential energy in particle system {number} is box {first} "
-                f"({scores[first]:.1f}); next are box {second} ({scores[second]:.1f}) and box {third} "
-                f"({scores[third]:.1f}).")
 
 
 NUMERIC_TOOLS: dict[str, NumericTool] = {t.name: t for t in (PageRankTool(), KMeansTool(), LavaMDTool())}
