@@ -63,19 +63,15 @@ def triage_prompt(question: str, shots: int) -> str:
     lines += [f"- {name}: {description}" for name, description in TOOLS.values()]
     blocks = ["\n".join(lines)]
     blocks += [f"Question: {q}\nTool: {TOOLS[tool][0]}" for q, tool in _TRIAGE_EXAMPLES[:shots]]
-    blocks.append(f"Question: {_one_line(question)}\nTool:")
+    blocks.append(f"Question: {qa.one_line(question)}\nTool:")
     return "\n\n".join(blocks)
 
 
 def summary_prompt(question: str, tool_output: str, shots: int) -> str:
     blocks = ["Summarize the tool output in one sentence that answers the question."]
     blocks += [f"Question: {q}\nTool output: {o}\nSummary: {s}" for q, o, s in _SUMMARY_EXAMPLES[:shots]]
-    blocks.append(f"Question: {_one_line(question)}\nTool output: {_one_line(tool_output)}\nSummary:")
+    blocks.append(f"Question: {qa.one_line(question)}\nTool output: {qa.one_line(tool_output)}\nSummary:")
     return "\n\n".join(blocks)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class TriageAgent:

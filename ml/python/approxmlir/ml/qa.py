@@ -94,11 +94,11 @@ def build_prompt(question: str, passage: str, shots: int = 2) -> str:
     blocks = [_INSTRUCTION]
     for example_passage, example_question, example_answer in _EXAMPLES[:shots]:
         blocks.append(f"Context: {example_passage}\nQuestion: {example_question}\nAnswer: {example_answer}")
-    blocks.append(f"Context: {_one_line(passage)}\nQuestion: {_one_line(question)}\nAnswer:")
+    blocks.append(f"Context: {one_line(passage)}\nQuestion: {one_line(question)}\nAnswer:")
     return "\n\n".join(blocks)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     # A line break inside the passage would look like the end of an answer.
     return " ".join(text.split())
 
