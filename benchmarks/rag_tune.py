@@ -37,8 +37,8 @@ LEVELS = (0.03, 0.06, 0.09)
 # Speedups the paper reports in its text (section 7.1) at 3, 6 and 9 % QoS
 # loss; for LLM + RAG (bm25) it shows them in Figure 6 only.
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
-FACTORIES = {"bm25_rag": "approxbench.llm_models:gemma3_variants", "kb_rag": "approxbench.llm_models:gemma3_variants",
-             "tools": "approxbench.agents:gemma3_agents"}
+FACTORIES = {"bm25_rag": "approxbench.llm_models:qa_variants", "kb_rag": "approxbench.llm_models:qa_variants",
+             "tools": "approxbench.agents:tool_agents"}
 
 
 def make_system(name: str, answerer, questions: int, cache_dir: str):
@@ -58,7 +58,8 @@ def main(argv):
     out = base / (OUTPUT_DIR.value or f"approxmlir-{name}")
     out.mkdir(parents=True, exist_ok=True)
     with LLMService(FACTORIES[name], out / "llm_answers.sqlite",
-                    factory_kwargs={"cache_dir": str(out / "iree-cache")}) as service:
+                    factory_kwargs={"cache_dir": str(out / "iree-cache"),
+                                    "variants": tuple(rag.QA_VARIANTS.values())}) as service:
         system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"))
         knobs = export_knobs(system.mlir)
         print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "

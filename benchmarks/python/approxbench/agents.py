@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 
 from approxmlir.ml import qa
-from approxbench.llm_models import gemma3_variants
+from approxbench.llm_models import qa_variants
 
 # What the triage agent is told about each tool.
 # Tool -> (the name the triage agent uses, what it is told about the tool).
@@ -111,13 +111,15 @@ class SummaryAgent:
         return self.model.complete(summary_prompt(question, passage, self.shots), SUMMARY_TOKENS)
 
 
-def gemma3_agents(cache_dir: Optional[str] = None, backend: str = "iree",
-                  variants: tuple[str, ...] = ("pro", "fast")) -> dict:
+def tool_agents(cache_dir: Optional[str] = None, backend: str = "iree",
+                variants: tuple[str, ...] = ("qwen", "pro", "fast")) -> dict:
     """The LLM service's factory for the tool system: for each model variant v, the QA
-    model "v", the triage agent "triage-v" and the summary agent "summary-v"."""
+    model "v" and, for the Gemma variants (whose prompts were tuned), the triage agent
+    "triage-v" and the summary agent "summary-v"."""
     generators: dict = {}
-    for name, model in gemma3_variants(cache_dir, backend, variants).items():
+    for name, model in qa_variants(cache_dir, backend, variants).items():
         generators[name] = model
-        generators[f"triage-{name}"] = TriageAgent(model, TRIAGE_SHOTS[name])
-        generators[f"summary-{name}"] = SummaryAgent(model, SUMMARY_SHOTS[name])
+        if name in TRIAGE_SHOTS:
+            generators[f"triage-{name}"] = TriageAgent(model, TRIAGE_SHOTS[name])
+            generators[f"summary-{name}"] = SummaryAgent(model, SUMMARY_SHOTS[name])
     return generators

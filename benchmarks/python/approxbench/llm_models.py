@@ -1,10 +1,10 @@
-"""The compound systems' LLM variants: Gemma 3 270M (approxmlir.ml), "pro" and "fast".
+"""The compound systems' LLM variants (approxmlir.ml.qa.VARIANTS): Qwen2.5 0.5B, Gemma 3 270M "pro" and "fast".
 
-`gemma3_variants` is the LLM service's factory (approxbench/llm_service.py):
-it runs in the service process, loads the packaged GGUF once and returns a
-`approxmlir.ml.qa.QAModel` per variant (question, passage -> short answer).
-Generation is greedy, through IREE by default (artifacts cached in
-`cache_dir`).
+`qa_variants` is the LLM service's factory (approxbench/llm_service.py): it
+runs in the service process, loads each packaged GGUF the variants need once
+and returns an `approxmlir.ml.qa.QAModel` per variant (question, passage ->
+short answer). Generation is greedy, through IREE by default (artifacts
+cached in `cache_dir`).
 """
 
 from __future__ import annotations
@@ -16,19 +16,24 @@ from typing import Optional
 
 from approxmlir.ml import qa
 from approxmlir.ml.gguf_loader import load_gguf, packaged_gguf_path
-from approxmlir.ml.tokenizer import GemmaTokenizer
+from approxmlir.ml.tokenizer import GGUFTokenizer
 
 _LOG = logging.getLogger(__name__)
 
 
-def gemma3_variants(cache_dir: Optional[str] = None, backend: str = "iree",
-                    variants: tuple[str, ...] = ("pro", "fast")) -> dict[str, qa.QAModel]:
+def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
+                variants: tuple[str, ...] = ("pro", "fast")) -> dict[str, qa.QAModel]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    path = packaged_gguf_path()
-    config, params = load_gguf(path)
-    tokenizer = GemmaTokenizer.from_gguf(path)
-    _LOG.info("loaded %s (%d layers); variants %s on %s", path.name, config.num_layers, variants, backend)
-    models = {name: qa.QAModel(config, params, tokenizer, name, backend=backend, iree_cache_dir=cache_dir)
+    unknown = sorted(set(variants) - set(qa.VARIANTS))
+    if unknown:
+        raise ValueError(f"unknown QA variants {unknown}; choose from {sorted(qa.VARIANTS)}")
+    loaded = {}
+    for model_name in dict.fromkeys(qa.VARIANTS[name].model for name in variants):
+        path = packaged_gguf_path(model_name)
+        config, params = load_gguf(path)
+        loaded[model_name] = (config, params, GGUFTokenizer.from_gguf(path))
+        _LOG.info("loaded %s (%d layers)", path.name, config.num_layers)
+    models = {name: qa.QAModel(*loaded[qa.VARIANTS[name].model], name, backend=backend, iree_cache_dir=cache_dir)
               for name in variants}
     for name, model in models.items():
         # Compile every prefill bucket and the decode step now: generation

@@ -3,8 +3,9 @@
 A question goes through a retrieval kernel (bm25 or kb, native code from
 annotated C, with that kernel's knobs), the best documents become the
 context of a prompt, and an LLM answers. The QA model selection knob picks
-the "pro" or the "fast" model variant for each question from the retrieval
-score: its state is the retrieval's confidence, the margin of the best
+a model variant for each question from the retrieval score: Qwen2.5 0.5B
+("qwen", the exact choice), Gemma 3 270M ("pro") or Gemma 3 270M with a
+layer dropped and extractive decoding ("fast"). Its state is the retrieval's confidence, the margin of the best
 document over the second as a percentage of the best score (0..100).
 
 The knob is written in the `approx` dialect next to the retrieval kernel's
@@ -43,8 +44,9 @@ from approxbench.llm_service import Answer
 _LOG = logging.getLogger(__name__)
 
 QA_KNOB = "qa_model"
-# Decision values of the QA model selection knob -> model variants.
-QA_VARIANTS = {0: "pro", 1: "fast"}
+# Decision values of the QA model selection knob -> model variants
+# (approxmlir.ml.qa.VARIANTS), the exact one first.
+QA_VARIANTS = {0: "qwen", 1: "pro", 2: "fast"}
 CONTEXT_DOCUMENTS = 1
 CONTEXT_CHARACTERS = 700
 

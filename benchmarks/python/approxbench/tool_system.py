@@ -13,7 +13,7 @@ frontend plus three selectors; one native library holds them all):
   LLM); state: the question's length in words;
 - `summary_model`: 0 the pro LLM, 1 the fast LLM, 2 no summary (the tool's
   output goes to the QA model as it is); state: the tool's confidence;
-- `qa_model`: 0 pro, 1 fast, as in the RAG systems; state: the tool's
+- `qa_model`: 0 Qwen2.5 0.5B, 1 pro, 2 fast (Gemma 3 270M), as in the RAG systems; state: the tool's
   confidence.
 The tool's confidence is how far its best result leads the second (rag.
 confidence_state): the best document's score, the largest cluster's size,

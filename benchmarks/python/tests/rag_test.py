@@ -12,9 +12,12 @@ from approxbench.llm_service import AnswerCache, LocalLLMs
 F = "func_substitute"
 
 
+QWEN, PRO, FAST = 0, 1, 2  # the QA knob's decision values
+
+
 def by_confidence(threshold):
-    """Confident retrievals (state >= threshold) use the fast model."""
-    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [0, 1]}}
+    """Confident retrievals (state >= threshold) use the fast model, the others Qwen."""
+    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, FAST]}}
 
 
 class Recording:
@@ -31,7 +34,7 @@ class Recording:
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rag")
-    models = {"pro": Recording("pro"), "fast": Recording("fast")}
+    models = {name: Recording(name) for name in rag.QA_VARIANTS.values()}
     system = rag.RagSystem("bm25", LocalLLMs(models, AnswerCache(tmp / "answers.sqlite")), tune_questions=4,
                            cache_dir=str(tmp / "build"))
     return system, models
@@ -41,7 +44,8 @@ def test_one_module_holds_every_knob(recorded):
     system, _ = recorded
     knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
     assert set(knobs) == {"preprocess", "select_documents", "score_term", "qa_model"}
-    assert knobs["qa_model"].decision_values == (0, 1)
+    assert knobs["qa_model"].decision_values == (QWEN, PRO, FAST)
+    assert [rag.QA_VARIANTS[d] for d in (QWEN, PRO, FAST)] == ["qwen", "pro", "fast"]
     assert knobs["qa_model"].threshold_range == (0, 100)
     assert knobs["qa_model"].state_function == "qa_model_state"
 
@@ -61,33 +65,35 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     states = [rag.confidence_state(*np.sort(row)[::-1][:2]) for row in scores]
     threshold = sorted(states)[len(states) // 2]  # the median: both models get questions
     answers, decisions, _ = system.answers(by_confidence(threshold), "tune")
-    expected = [1 if state >= threshold else 0 for state in states]
-    assert decisions == expected and 0 < sum(decisions) < len(decisions), (decisions, expected)
+    expected = [FAST if state >= threshold else QWEN for state in states]
+    assert decisions == expected and QWEN in decisions and FAST in decisions, (decisions, expected)
     assert answers == [f"{rag.QA_VARIANTS[d]} answer" for d in decisions]
-    asked = sorted(models["pro"].prompts + models["fast"].prompts)
+    asked = sorted(models["qwen"].prompts + models["fast"].prompts)
     assert [q for q, _ in asked] == sorted(q.question for q in system.questions("tune"))
     assert all(len(p) > 100 for _, p in asked)  # the best document as context
     calls = {name: len(model.prompts) for name, model in models.items()}
-    assert calls == {"pro": decisions.count(0), "fast": decisions.count(1)}
+    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "fast": decisions.count(FAST)}
 
     # The same configuration again: every answer comes from the memo.
     system.answers(by_confidence(threshold), "tune")
     assert {name: len(model.prompts) for name, model in models.items()} == calls
-    # Everything to the fast model: only the questions the pro model answered are new.
-    system.answers({"qa_model": {"transform": F, "decisions": [1]}}, "tune")
-    assert len(models["fast"].prompts) == len(decisions) and len(models["pro"].prompts) == calls["pro"]
+    # Everything to the fast model: only the questions Qwen answered are new.
+    system.answers({"qa_model": {"transform": F, "decisions": [FAST]}}, "tune")
+    assert len(models["fast"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
 
 
 def test_real_model_on_three_questions(tmp_path):
-    """The whole system with Gemma 3 270M (JAX backend): answers, accuracy, time."""
+    """The whole system with Gemma 3 270M (JAX backend; the knob picks it for every
+    question): answers, accuracy, time."""
     from approxbench import llm_models
 
-    llms = LocalLLMs(llm_models.gemma3_variants(backend="jax", variants=("pro",)),
+    llms = LocalLLMs(llm_models.qa_variants(backend="jax", variants=("pro",)),
                      AnswerCache(tmp_path / "answers.sqlite"))
     system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
-    answers, decisions, seconds = system.answers({}, "tune")
-    assert decisions == [0, 0, 0] and all(isinstance(a, str) and a for a in answers)
-    ms_per_question, accuracy = system({}, "tune")
+    gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
+    answers, decisions, seconds = system.answers(gemma, "tune")
+    assert decisions == [PRO] * 3 and all(isinstance(a, str) and a for a in answers)
+    ms_per_question, accuracy = system(gemma, "tune")
     gold = [list(q.answers) for q in system.questions("tune")]
     assert accuracy == qa_accuracy(answers, gold)
     # The second evaluation replays the memoized answers and their measured time.

@@ -36,7 +36,8 @@ def scripted_models(triage_reply=tool_system.route_by_keywords):
         "triage-fast": Scripted("triage-fast", lambda q, p: triage_reply(q)),
         "summary-pro": Scripted("summary-pro", lambda q, p: f"summary of {p[:60]}"),
         "summary-fast": Scripted("summary-fast", lambda q, p: f"short summary of {p[:40]}"),
-        "pro": Scripted("pro", lambda q, p: p),  # "answers" with its whole context
+        "qwen": Scripted("qwen", lambda q, p: p),  # "answers" with its whole context
+        "pro": Scripted("pro", lambda q, p: p),
         "fast": Scripted("fast", lambda q, p: p),
     }
 
@@ -111,16 +112,16 @@ def test_tools_that_cannot_serve_a_question_find_nothing(system):
 def test_knobs_route_every_stage(system):
     system, models = system
     questions = system.questions("tune")
-    traces, _ = system.traces(fixed(2, 2, 1), "tune")  # keyword router, no summary, fast QA
+    traces, _ = system.traces(fixed(2, 2, 2), "tune")  # keyword router, no summary, fast QA
     assert [t.tool for t in traces] == [q.tool for q in questions]
     assert not models["triage-pro"].prompts and not models["summary-pro"].prompts
     assert [t.answer for t in traces] == [t.tool_output for t in traces]  # the tool's output reached QA as it was
     assert len(models["fast"].prompts) == len(questions)
 
-    traces, _ = system.traces({}, "tune")  # exact: pro everywhere
+    traces, _ = system.traces({}, "tune")  # exact: pro triage and summary, Qwen answers
     assert [t.decisions for t in traces] == [(0, 0, 0)] * len(questions)
     assert [t.answer for t in traces] == [f"summary of {t.tool_output[:60]}" for t in traces]
-    assert len(models["triage-pro"].prompts) == len(questions)
+    assert len(models["triage-pro"].prompts) == len(models["qwen"].prompts) == len(questions)
 
     # The summary by the tool's confidence: confident outputs skip it.
     states = [rag.confidence_state(*sorted((o.best, o.second), reverse=True)) for o in
@@ -143,11 +144,12 @@ def test_real_models_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend): triage, summary and answer."""
     from approxbench import agents
 
-    llms = LocalLLMs(agents.gemma3_agents(backend="jax", variants=("pro",)), AnswerCache(tmp_path / "a.sqlite"))
+    llms = LocalLLMs(agents.tool_agents(backend="jax", variants=("pro",)), AnswerCache(tmp_path / "a.sqlite"))
     system = tool_system.ToolSystem(llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
-    traces, seconds = system.traces({}, "tune")
+    gemma = fixed(0, 0, 1)  # the pro Gemma variant at every stage
+    traces, seconds = system.traces(gemma, "tune")
     assert all(t.tool in tool_system.TOOLS and t.summary and t.answer for t in traces)
-    ms_per_question, accuracy = system({}, "tune")
+    ms_per_question, accuracy = system(gemma, "tune")
     gold = [list(q.answers) for q in system.questions("tune")]
     assert accuracy == qa_accuracy([t.answer for t in traces], gold)
     assert ms_per_question == pytest.approx(seconds * 1e3 / 3, rel=0.2)  # replayed from the memo

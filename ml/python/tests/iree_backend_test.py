@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from approxmlir.ml import gemma3, testing
-from approxmlir.ml.generation import JaxGemma3
-from approxmlir.ml.iree_backend import IreeGemma3
+from approxmlir.ml import decoder, testing
+from approxmlir.ml.generation import JaxDecoder
+from approxmlir.ml.iree_backend import IreeDecoder
 
 PROMPT = [2, 17, 45, 9, 250, 31, 77]
 BUCKETS = (8,)
@@ -13,11 +13,11 @@ BUCKETS = (8,)
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    params = gemma3.init_random_params(testing.TINY_CONFIG, seed=0)
-    model = gemma3.Gemma3Model(testing.TINY_CONFIG, max_len=24)
+    params = decoder.init_random_params(testing.TINY_CONFIG, seed=0)
+    model = decoder.DecoderModel(testing.TINY_CONFIG, max_len=24)
     cache_dir = tmp_path_factory.mktemp("iree")
-    iree = IreeGemma3(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
-    return model, params, cache_dir, iree, JaxGemma3(model, params, prefill_buckets=BUCKETS)
+    iree = IreeDecoder(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
+    return model, params, cache_dir, iree, JaxDecoder(model, params, prefill_buckets=BUCKETS)
 
 
 def test_prefill_and_decode_logits_match_jax(setup):
@@ -54,7 +54,7 @@ def test_compiled_modules_are_cached_on_disk(setup):
     model, params, cache_dir, iree, _ = setup
     assert iree.compile_seconds["decode"] > 0
     assert len(list(cache_dir.glob("*.vmfb"))) == 2  # decode, prefill_8
-    again = IreeGemma3(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
+    again = IreeDecoder(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
     again.warm_up()
     assert again.compile_seconds == {"decode": 0.0, "prefill_8": 0.0}
     assert again.generate(PROMPT, 4).tokens == iree.generate(PROMPT, 4).tokens
@@ -62,11 +62,11 @@ def test_compiled_modules_are_cached_on_disk(setup):
 
 def test_candidates_restrict_the_output(tmp_path):
     """The extractive mode: logits over given ids only (one layer, to compile fast)."""
-    config, params = gemma3.select_layers(testing.TINY_CONFIG, gemma3.init_random_params(testing.TINY_CONFIG), [5])
+    config, params = decoder.select_layers(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), [5])
     candidates = [1, 9, 17, 31, 45, 77, 140, 250]
-    restricted = gemma3.Gemma3Model(config, max_len=24, num_candidates=10)  # padded from 8
-    iree = IreeGemma3(restricted, params, cache_dir=tmp_path, prefill_buckets=BUCKETS)
-    full = JaxGemma3(gemma3.Gemma3Model(config, max_len=24), params, prefill_buckets=BUCKETS)
+    restricted = decoder.DecoderModel(config, max_len=24, num_candidates=10)  # padded from 8
+    iree = IreeDecoder(restricted, params, cache_dir=tmp_path, prefill_buckets=BUCKETS)
+    full = JaxDecoder(decoder.DecoderModel(config, max_len=24), params, prefill_buckets=BUCKETS)
     ids = np.array(candidates + [250, 250], np.int32)
     ours, cache = iree.prefill(PROMPT, ids)
     theirs, full_cache = full.prefill(PROMPT)
@@ -77,7 +77,7 @@ def test_candidates_restrict_the_output(tmp_path):
 
     generated = iree.generate(PROMPT, 8, candidates=candidates).tokens
     assert set(generated) <= set(candidates)
-    assert generated == JaxGemma3(restricted, params, BUCKETS).generate(PROMPT, 8, candidates=candidates).tokens
+    assert generated == JaxDecoder(restricted, params, BUCKETS).generate(PROMPT, 8, candidates=candidates).tokens
     with pytest.raises(ValueError, match="at most 10"):
         iree.generate(PROMPT, 4, candidates=list(range(11)))
     with pytest.raises(ValueError, match="needs 1 to 10 candidate"):

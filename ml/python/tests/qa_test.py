@@ -2,8 +2,8 @@
 
 import pytest
 
-from approxmlir.ml import gemma3, qa, testing
-from approxmlir.ml.tokenizer import GemmaTokenizer
+from approxmlir.ml import decoder, qa, testing
+from approxmlir.ml.tokenizer import GGUFTokenizer
 
 
 def test_squad_normalization():
@@ -43,13 +43,13 @@ def test_variants_are_defined():
     fast = qa.VARIANTS["fast"]
     assert fast.shots < qa.VARIANTS["pro"].shots or (fast.layers and len(fast.layers) < 18)
     with pytest.raises(ValueError, match="unknown variant"):
-        qa.QAModel(testing.TINY_CONFIG, gemma3.init_random_params(testing.TINY_CONFIG), None, "turbo")
+        qa.QAModel(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), None, "turbo")
 
 
 def test_answer_loop_stops_at_a_line_break(tmp_path):
-    params = gemma3.init_random_params(testing.TINY_CONFIG)
+    params = decoder.init_random_params(testing.TINY_CONFIG)
     gguf = testing.write_tiny_gguf(tmp_path / "tiny.gguf", testing.TINY_CONFIG, params)
-    tokenizer = GemmaTokenizer.from_gguf(gguf, cache_dir=tmp_path / "tok")
+    tokenizer = GGUFTokenizer.from_gguf(gguf, cache_dir=tmp_path / "tok")
     variant = qa.QAVariant("tiny", shots=0)
     model = qa.QAModel(testing.TINY_CONFIG, params, tokenizer, variant, backend="jax", max_len=512)
     text, result = model.answer_with_stats("is it?", "the cat is in.")

@@ -1,4 +1,4 @@
-"""The JAX Gemma 3 against transformers' Gemma3ForCausalLM on tiny random models.
+"""The JAX decoder against transformers' Gemma3ForCausalLM / Qwen2ForCausalLM on tiny random models.
 
 Both loaders are exercised: a random transformers model saved as a
 safetensors checkpoint, and the same kind of weights written as a GGUF the
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from approxmlir.ml import gemma3, gguf_loader, reference, safetensors_loader, testing
+from approxmlir.ml import decoder, gguf_loader, reference, safetensors_loader, testing
 from approxmlir.ml.config import FULL, SLIDING
 
 TOKENS = [2, 17, 45, 9, 250, 31, 77, 5, 140, 66, 12, 200]  # 12 > sliding window (4)
@@ -39,7 +39,7 @@ def torch_model(config, seed=0):
 
 def jax_logits_per_position(config, params, tokens, max_len=16):
     """Logits at every position: prefill of the first 3 tokens, then decode steps."""
-    model = gemma3.Gemma3Model(config, max_len=max_len)
+    model = decoder.DecoderModel(config, max_len=max_len)
     prefill, decode = jax.jit(model.prefill), jax.jit(model.decode_step)
     logits, cache = prefill(params, testing.padded(tokens[:3], 8), np.int32(3))
     rows = [np.asarray(logits)]
@@ -79,7 +79,7 @@ def test_jax_prefill_and_decode_match_transformers(safetensors_checkpoint):
 def test_prefill_at_every_length_matches_transformers(safetensors_checkpoint):
     config, model, directory = safetensors_checkpoint
     _, params = safetensors_loader.load_safetensors_checkpoint(directory)
-    prefill = jax.jit(gemma3.Gemma3Model(config, max_len=16).prefill)
+    prefill = jax.jit(decoder.DecoderModel(config, max_len=16).prefill)
     theirs = reference.reference_logits(model, TOKENS)
     for length in (1, 4, 5, 12):  # padded to 12 each time: padding must not leak in
         logits, _ = prefill(params, testing.padded(TOKENS[:length], 12), np.int32(length))
@@ -96,7 +96,7 @@ def test_bfloat16_checkpoint_is_read_as_float32(tmp_path):
 
 
 def test_gguf_matches_transformers_reading_the_same_file(tmp_path):
-    params = gemma3.init_random_params(testing.TINY_CONFIG, seed=3)
+    params = decoder.init_random_params(testing.TINY_CONFIG, seed=3)
     path = testing.write_tiny_gguf(tmp_path / "tiny.gguf", testing.TINY_CONFIG, params)
     config, loaded = gguf_loader.load_gguf(path)
     assert dataclasses.replace(config, rms_norm_eps=1e-6) == testing.TINY_CONFIG
@@ -109,20 +109,37 @@ def test_gguf_matches_transformers_reading_the_same_file(tmp_path):
     np.testing.assert_allclose(ours, theirs, atol=2e-4, rtol=0)
 
 
+def test_qwen2_gguf_matches_transformers_reading_the_same_file(tmp_path):
+    params = decoder.init_random_params(testing.TINY_QWEN2_CONFIG, seed=4)
+    path = testing.write_tiny_gguf(tmp_path / "qwen2.gguf", testing.TINY_QWEN2_CONFIG, params, with_tokenizer=False)
+    config, loaded = gguf_loader.load_gguf(path)
+    assert dataclasses.replace(config, rms_norm_eps=1e-6) == testing.TINY_QWEN2_CONFIG
+    assert config.layer_types == (FULL,) * 3 and not config.tie_embeddings
+    np.testing.assert_array_equal(loaded["lm_head"], params["lm_head"])
+    np.testing.assert_array_equal(loaded["layers"][1]["k_bias"], params["layers"][1]["k_bias"])
+
+    model = reference.load_reference_model(path)
+    assert type(model).__name__ == "Qwen2ForCausalLM"
+    ours = jax_logits_per_position(config, loaded, TOKENS)
+    theirs = reference.reference_logits(model, TOKENS)[2:]
+    np.testing.assert_allclose(ours, theirs, atol=2e-4, rtol=0)
+    assert (ours.argmax(-1) == theirs.argmax(-1)).all()
+
+
 def test_select_layers_keeps_each_layers_type():
-    params = gemma3.init_random_params(testing.TINY_CONFIG)
-    config, kept = gemma3.select_layers(testing.TINY_CONFIG, params, [0, 5])
+    params = decoder.init_random_params(testing.TINY_CONFIG)
+    config, kept = decoder.select_layers(testing.TINY_CONFIG, params, [0, 5])
     assert config.num_layers == 2 and config.layer_types == (SLIDING, FULL)
     assert kept["layers"][1] is params["layers"][5]
     with pytest.raises(ValueError, match="distinct increasing"):
-        gemma3.select_layers(testing.TINY_CONFIG, params, [3, 1])
+        decoder.select_layers(testing.TINY_CONFIG, params, [3, 1])
     with pytest.raises(ValueError, match="distinct increasing"):
-        gemma3.select_layers(testing.TINY_CONFIG, params, [6])
+        decoder.select_layers(testing.TINY_CONFIG, params, [6])
 
 
 def test_prompt_longer_than_the_cache_is_rejected():
-    model = gemma3.Gemma3Model(testing.TINY_CONFIG, max_len=8)
-    params = gemma3.init_random_params(testing.TINY_CONFIG)
+    model = decoder.DecoderModel(testing.TINY_CONFIG, max_len=8)
+    params = decoder.init_random_params(testing.TINY_CONFIG)
     with pytest.raises(ValueError, match="does not fit the 8-position cache"):
         model.prefill(params, testing.padded(TOKENS, 12), np.int32(12))
 

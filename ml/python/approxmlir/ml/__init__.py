@@ -1,12 +1,12 @@
 """approxmlir.ml: Gemma 3 (text) in JAX, run through IREE, for the compound-AI benchmarks.
 
 Modules (import what you need; nothing heavy is imported here):
-- `config`: `Gemma3Config` and the parameter pytree's layout;
+- `config`: `DecoderConfig` and the parameter pytree's layout;
 - `gguf_loader`: config and float32 params from a GGUF (the packaged 270M one
   via `packaged_gguf_path()`); `safetensors_loader`: the same from a Hugging
   Face checkpoint;
 - `tokenizer`: the model's tokenizer, built from the GGUF by transformers;
-- `gemma3`: the model (`Gemma3Model.prefill` / `decode_step`, fixed-size KV
+- `gemma3`: the model (`DecoderModel.prefill` / `decode_step`, fixed-size KV
   cache) and `select_layers`;
 - `generation`: greedy generation and the plain-JAX backend;
 - `iree_backend`: jax.export -> IREE compile (cached) -> IREE runtime;

@@ -10,11 +10,11 @@ import jax
 import numpy as np
 
 from approxmlir.ml.config import Params
-from approxmlir.ml.gemma3 import Gemma3Model
+from approxmlir.ml.decoder import DecoderModel
 
 
 class Backend(Protocol):
-    model: Gemma3Model
+    model: DecoderModel
 
     def prefill(self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None) -> tuple[np.ndarray, Any]: ...
 
@@ -42,7 +42,7 @@ def pick_bucket(length: int, buckets: Sequence[int], max_len: int) -> int:
     return min(b for b in (*buckets, max_len) if b >= length)
 
 
-def pad_candidates(model: Gemma3Model, candidates: Sequence[int] | None) -> np.ndarray | None:
+def pad_candidates(model: DecoderModel, candidates: Sequence[int] | None) -> np.ndarray | None:
     """`candidates` as the model's fixed-size int32 array (repeating the last id), or None."""
     if model.num_candidates is None:
         if candidates is not None:
@@ -108,10 +108,10 @@ def greedy_generate(
     )
 
 
-class JaxGemma3:
-    """The same interface as IreeGemma3, running the model with jax.jit (XLA:CPU)."""
+class JaxDecoder:
+    """The same interface as IreeDecoder, running the model with jax.jit (XLA:CPU)."""
 
-    def __init__(self, model: Gemma3Model, params: Params, prefill_buckets: Sequence[int] = (64, 128, 256, 512)):
+    def __init__(self, model: DecoderModel, params: Params, prefill_buckets: Sequence[int] = (64, 128, 256, 512)):
         self.model = model
         self.prefill_buckets = tuple(sorted(b for b in prefill_buckets if b <= model.max_len))
         self._params = jax.device_put(params)

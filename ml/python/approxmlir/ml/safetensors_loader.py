@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from approxmlir.ml.config import FULL, SLIDING, Gemma3Config, Params, check_params
+from approxmlir.ml.config import FULL, SLIDING, DecoderConfig, Params, check_params
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ _LAYER_TENSORS = {
 _REQUIRED = ("num_hidden_layers", "hidden_size", "num_attention_heads", "intermediate_size")
 
 
-def config_from_hf(values: Mapping[str, Any], source: str = "config.json") -> Gemma3Config:
-    """The Gemma3Config of a transformers Gemma 3 `config.json` (text or multimodal)."""
+def config_from_hf(values: Mapping[str, Any], source: str = "config.json") -> DecoderConfig:
+    """The DecoderConfig of a transformers Gemma 3 `config.json` (text or multimodal)."""
     if "text_config" in values:  # Gemma3ForConditionalGeneration: the text part.
         values = dict(values["text_config"], model_type=values["text_config"].get("model_type", "gemma3_text"))
     model_type = values.get("model_type")
@@ -74,7 +74,7 @@ def config_from_hf(values: Mapping[str, Any], source: str = "config.json") -> Ge
     num_layers = int(values["num_hidden_layers"])
     pattern = int(values.get("sliding_window_pattern", values.get("_sliding_window_pattern", 6)))
     layer_types = values.get("layer_types") or ()
-    return Gemma3Config(
+    return DecoderConfig(
         num_layers=num_layers,
         hidden_size=int(values["hidden_size"]),
         num_heads=int(values["num_attention_heads"]),
@@ -101,7 +101,7 @@ def _safetensors_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("model*.safetensors"))
 
 
-def load_safetensors_checkpoint(directory: str | os.PathLike[str]) -> tuple[Gemma3Config, Params]:
+def load_safetensors_checkpoint(directory: str | os.PathLike[str]) -> tuple[DecoderConfig, Params]:
     """(config, float32 params) of the Hugging Face Gemma 3 checkpoint in `directory`."""
     from safetensors import safe_open
 

@@ -1,4 +1,4 @@
-"""Tiny Gemma 3 models and files for tests: a config, GGUF and HF-checkpoint writers.
+"""Tiny Gemma 3 and Qwen2 models and files for tests: configs, GGUF and HF-checkpoint writers.
 
 Small enough to compile with IREE in seconds, yet exercising every feature
 of the architecture: two KV heads for four query heads, a sliding window
@@ -13,13 +13,13 @@ from typing import Sequence
 
 import numpy as np
 
-from approxmlir.ml.config import Gemma3Config, Params
+from approxmlir.ml.config import QWEN2, DecoderConfig, Params
 from approxmlir.ml.gguf_loader import _LAYER_TENSORS
 
 # transformers' GGUF reader takes neither the sliding-window pattern nor
 # query_pre_attn_scalar from the file (it uses Gemma 3's 6 and 256), so the
 # tiny model uses those values too and can be checked against it.
-TINY_CONFIG = Gemma3Config(
+TINY_CONFIG = DecoderConfig(
     num_layers=6,  # layers 0-4 local, layer 5 global
     hidden_size=64,
     num_heads=4,
@@ -32,7 +32,20 @@ TINY_CONFIG = Gemma3Config(
     query_pre_attn_scalar=256.0,
 )
 
-# Gemma's first ids (GemmaTokenizer adds a <mask> when the vocabulary lacks one).
+# Qwen2 with an untied output projection (like the packaged 0.5B file).
+TINY_QWEN2_CONFIG = DecoderConfig(
+    num_layers=3,
+    hidden_size=64,
+    num_heads=4,
+    num_kv_heads=2,
+    head_dim=16,
+    intermediate_size=128,
+    vocab_size=300,
+    architecture=QWEN2,
+    tie_embeddings=False,
+)
+
+# Gemma's first ids (GGUFTokenizer adds a <mask> when the vocabulary lacks one).
 _SPECIAL = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "<start_of_turn>", "<end_of_turn>"]
 # llama.cpp token types: 1 normal, 2 unknown, 3 control, 5 unused, 6 byte.
 _SPECIAL_TYPES = [3, 3, 3, 2, 3, 3, 3]
@@ -53,19 +66,22 @@ def tiny_vocab(size: int) -> tuple[list[str], list[int]]:
 
 def write_tiny_gguf(
     path: str | os.PathLike[str],
-    config: Gemma3Config,
+    config: DecoderConfig,
     params: Params,
-    architecture: str = "gemma3",
+    architecture: str | None = None,
     quantize_embedding: bool = True,
     with_tokenizer: bool = True,
 ) -> Path:
-    """Writes `params` as llama.cpp writes a Gemma 3 GGUF: norms stored as 1 + w,
-    the embedding Q8_0-quantized (so loading dequantizes), the rest float32."""
+    """Writes `params` as llama.cpp writes a Gemma 3 or Qwen2 GGUF (`architecture`
+    defaults to the config's): Gemma norms stored as 1 + w, the embedding
+    Q8_0-quantized (so loading dequantizes), the rest float32. The tokenizer
+    is a tiny Gemma-style one."""
     import gguf
 
     path = Path(path)
+    architecture = architecture or config.architecture
     writer = gguf.GGUFWriter(str(path), architecture)
-    writer.add_name("tiny gemma3")
+    writer.add_name(f"tiny {architecture}")
     writer.add_block_count(config.num_layers)
     writer.add_context_length(4096)
     writer.add_embedding_length(config.hidden_size)
@@ -99,14 +115,18 @@ def write_tiny_gguf(
         writer.add_tensor("token_embd.weight", gguf.quants.quantize(embed, qtype), raw_dtype=qtype)
     else:
         writer.add_tensor("token_embd.weight", embed)
-    writer.add_tensor("output_norm.weight", np.asarray(params["final_norm"], np.float32) + 1.0)
+    norm_offset = 1.0 if config.is_gemma else 0.0
+    writer.add_tensor("output_norm.weight", np.asarray(params["final_norm"], np.float32) + norm_offset)
+    if "lm_head" in params:
+        writer.add_tensor("output.weight", np.asarray(params["lm_head"], np.float32))
     ours_to_gguf = {ours: theirs for theirs, ours in _LAYER_TENSORS.items()}
     for index, layer in enumerate(params["layers"]):
         for name, value in layer.items():
             value = np.asarray(value, np.float32)
             if name.endswith("norm"):
-                value = value + 1.0
-            writer.add_tensor(f"blk.{index}.{ours_to_gguf[name]}.weight", value)
+                value = value + norm_offset
+            suffix = "" if name.endswith("bias") else ".weight"
+            writer.add_tensor(f"blk.{index}.{ours_to_gguf[name]}{suffix}", value)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -123,7 +143,7 @@ def dequantized_embedding(params: Params) -> np.ndarray:
     return gguf.quants.dequantize(gguf.quants.quantize(embed, qtype), qtype).reshape(embed.shape)
 
 
-def hf_config_dict(config: Gemma3Config) -> dict:
+def hf_config_dict(config: DecoderConfig) -> dict:
     """transformers' Gemma3TextConfig arguments for `config`."""
     return dict(
         vocab_size=config.vocab_size,

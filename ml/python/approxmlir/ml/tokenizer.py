@@ -1,8 +1,8 @@
-"""Gemma 3's own tokenizer, built by transformers from the GGUF's metadata.
+"""A GGUF model's own tokenizer (Gemma 3, Qwen2), built by transformers from the metadata.
 
 A GGUF carries the vocabulary but no `tokenizer.json`; transformers rebuilds
-the fast (Rust `tokenizers`) SentencePiece-BPE tokenizer from it,
-offline, with Gemma's special tokens. Rebuilding derives the merges of a
+the fast (Rust `tokenizers`) tokenizer from it offline (SentencePiece-BPE
+for Gemma, byte-level BPE for Qwen2), with the model's special tokens. Rebuilding derives the merges of a
 262k vocabulary (~55 s here), so the result is saved as a `tokenizer.json`
 under a cache directory keyed by the GGUF's sha256 and loaded from there
 (~2.5 s, without importing transformers) next time.
@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
-_ARCHITECTURES = ("gemma3",)
+_ARCHITECTURES = ("gemma3", "qwen2")
 _TOKENIZER_FILE = "tokenizer.json"
 _SPECIAL_FILE = "special_tokens.json"  # written last: its presence marks a complete entry
 
@@ -40,7 +40,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_gguf(path: Path) -> None:
+def _check_gguf(path: Path) -> dict:
     # transformers' metadata reader: scalars only, milliseconds.
     from transformers.integrations.gguf.reader import read_gguf_metadata
 
@@ -50,10 +50,14 @@ def _check_gguf(path: Path) -> None:
         raise ValueError(f"{path}: general.architecture is {arch!r}, expected one of {_ARCHITECTURES}")
     if metadata.get("tokenizer.ggml.model") is None:
         raise ValueError(f"{path}: has no tokenizer (tokenizer.ggml.model missing)")
+    return metadata
 
 
-class GemmaTokenizer:
-    """encode/decode with BOS/EOS and Gemma's turn tokens, over a `tokenizers.Tokenizer`.
+class GGUFTokenizer:
+    """encode/decode with BOS/EOS and the model's chat markup, over a `tokenizers.Tokenizer`.
+
+    `special_tokens` names the roles' token strings and says whether a
+    sequence starts with BOS (`add_bos`: Gemma yes, Qwen2 no).
 
     transformers builds the tokenizer once; afterwards only its Rust backend
     is loaded (a `tokenizers.Tokenizer`, ~2 s, no transformers import).
@@ -67,24 +71,36 @@ class GemmaTokenizer:
             token = special_tokens.get(role)
             return None if token is None else backend.token_to_id(token)
 
-        self.bos_id: int = token_id("bos_token")
+        self.bos_id: int | None = token_id("bos_token")
         self.eos_id: int = token_id("eos_token")
         self.pad_id: int | None = token_id("pad_token")
-        if self.bos_id is None or self.eos_id is None:
+        self.add_bos: bool = bool(special_tokens.get("add_bos", True))
+        if self.eos_id is None or (self.add_bos and self.bos_id is None):
             raise ValueError(f"tokenizer lacks BOS/EOS ({special_tokens})")
-        # Gemma's chat markup; the base (pretrained) model knows them but was not tuned on them.
+        # Chat markup: Gemma's turns (the base model knows them but was not
+        # tuned on them) or Qwen's ChatML.
         self.start_of_turn_id: int | None = backend.token_to_id("<start_of_turn>")
         self.end_of_turn_id: int | None = backend.token_to_id("<end_of_turn>")
+        self.im_start_id: int | None = backend.token_to_id("<|im_start|>")
+        self.im_end_id: int | None = backend.token_to_id("<|im_end|>")
+        # Every token that ends a turn or the text (Qwen's EOS is <|im_end|>,
+        # its documents end with <|endoftext|>).
+        self.end_ids: frozenset[int] = frozenset(
+            i for i in (self.eos_id, self.end_of_turn_id, self.im_end_id, backend.token_to_id("<|endoftext|>"))
+            if i is not None
+        )
         # Tokens that contain a line break (Gemma has "\n", "\n\n", ... and
-        # merges such as ".\n"): a one-line answer ends at any of them.
+        # merges such as ".\n"; byte-level BPE spells the break "Ċ"): a
+        # one-line answer ends at any of them.
         self.newline_ids: frozenset[int] = frozenset(
-            i for token, i in backend.get_vocab().items() if "\n" in token or token == "<0x0A>"
+            i for token, i in backend.get_vocab().items()
+            if ("\n" in token or "\u010a" in token or token == "<0x0A>") and "\n" in backend.decode([i])
         )
 
     @classmethod
     def from_gguf(
         cls, gguf_path: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
-    ) -> "GemmaTokenizer":
+    ) -> "GGUFTokenizer":
         from tokenizers import Tokenizer
 
         path = Path(gguf_path)
@@ -99,9 +115,10 @@ class GemmaTokenizer:
         special = json.loads((cached / _SPECIAL_FILE).read_text())
         return cls(Tokenizer.from_file(str(cached / _TOKENIZER_FILE)), special)
 
-    def encode(self, text: str, add_bos: bool = True) -> list[int]:
+    def encode(self, text: str, add_bos: bool | None = None) -> list[int]:
+        """Token ids of `text`, after BOS when `add_bos` (default: the model's convention)."""
         ids = self._tok.encode(text, add_special_tokens=False).ids
-        return [self.bos_id, *ids] if add_bos else ids
+        return [self.bos_id, *ids] if (self.add_bos if add_bos is None else add_bos) else ids
 
     def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
         return self._tok.decode(list(ids), skip_special_tokens=skip_special_tokens)
@@ -109,18 +126,38 @@ class GemmaTokenizer:
     def token_strings(self, ids: Sequence[int]) -> list[str]:
         return [self._tok.id_to_token(i) for i in ids]
 
-    def chat_prompt(self, user_message: str) -> str:
-        """Gemma's turn markup for one user turn, ending where the model's turn starts."""
+    def chat_prompt(
+        self, user_message: str, system: str | None = None, examples: Sequence[tuple[str, str]] = ()
+    ) -> str:
+        """A chat in the model's markup: optional system text, `examples` as earlier
+        (user, model) turns, then `user_message`, ending where the model's turn starts."""
+        if self.im_start_id is not None and self.im_end_id is not None:
+            turns = [("system", system or "You are a helpful assistant.")]
+            for user, model in examples:
+                turns += [("user", user), ("assistant", model)]
+            turns.append(("user", user_message))
+            chat = "".join(f"<|im_start|>{role}\n{text}<|im_end|>\n" for role, text in turns)
+            return chat + "<|im_start|>assistant\n"
         if self.start_of_turn_id is None or self.end_of_turn_id is None:
-            raise ValueError("this vocabulary has no <start_of_turn>/<end_of_turn> tokens")
-        return f"<start_of_turn>user\n{user_message}<end_of_turn>\n<start_of_turn>model\n"
+            raise ValueError("this vocabulary has neither Gemma's turn tokens nor ChatML's")
+        turns = []
+        for user, model in examples:
+            turns += [("user", user), ("model", model)]
+        # Gemma has no system role: the system text opens the first user turn.
+        first_user = f"{system}\n\n" if system else ""
+        turns = [(role, first_user + text if i == 0 else text) for i, (role, text) in enumerate(turns)]
+        if not turns:
+            user_message = first_user + user_message
+        turns.append(("user", user_message))
+        chat = "".join(f"<start_of_turn>{role}\n{text}<end_of_turn>\n" for role, text in turns)
+        return chat + "<start_of_turn>model\n"
 
 
 def _build(path: Path):
     """(tokenizers.Tokenizer, special token strings) converted from the GGUF by transformers."""
     from transformers import AutoTokenizer
 
-    _check_gguf(path)
+    metadata = _check_gguf(path)
     start = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
     log.info("built the tokenizer from %s in %.1f s", path, time.perf_counter() - start)
@@ -129,6 +166,7 @@ def _build(path: Path):
         for role in ("bos_token", "eos_token", "pad_token", "unk_token")
         if getattr(tokenizer, role) is not None
     }
+    special["add_bos"] = bool(metadata.get("tokenizer.ggml.add_bos_token", True))
     return tokenizer.backend_tokenizer, special
 
 

@@ -1,6 +1,6 @@
-"""The Gemma 3 text decoder in pure JAX, with a fixed-size KV cache.
+"""The Gemma 3 and Qwen2 text decoders in pure JAX, with a fixed-size KV cache.
 
-`Gemma3Model(config, max_len)` gives two pure functions for `jax.jit` and
+`DecoderModel(config, max_len)` gives two pure functions for `jax.jit` and
 `jax.export`, with static shapes throughout:
 
 - `prefill(params, tokens[1, T], length)` runs the (padded) prompt, returns the
@@ -9,13 +9,15 @@
 - `decode_step(params, token[1], position, cache)` runs one token at
   `position`, returns its logits and the cache with that position written.
 
-The architecture follows transformers' Gemma3ForCausalLM (the reference the
-tests compare against): embeddings scaled by sqrt(hidden), RMSNorm with
-(1 + w) in float32, grouped-query attention with RMS-normalized q and k, RoPE
+Gemma 3 follows transformers' Gemma3ForCausalLM (the reference the tests
+compare against): embeddings scaled by sqrt(hidden), RMSNorm with (1 + w) in
+float32, grouped-query attention with RMS-normalized q and k, RoPE
 (rotate-half form) with one base for local and one for global layers, local
 layers attending to the last `sliding_window` positions, "sandwich" norms
 around attention and the GeGLU (tanh GELU) MLP, and the output projection
-tied to the embedding.
+tied to the embedding. Qwen2 follows Qwen2ForCausalLM: the same skeleton
+without the Gemma-specific parts (see `DecoderConfig`), biased q/k/v, a
+SwiGLU MLP, and an untied output projection when the checkpoint has one.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from approxmlir.ml.config import LAYER_PARAM_SHAPES, Gemma3Config, Params, check_params
+from approxmlir.ml.config import DecoderConfig, Params, check_params, layer_param_shapes
 
 # Per layer (keys, values), each [num_kv_heads, max_len, head_dim]. One array
 # per layer rather than one stacked array, so that writing a decode step's
@@ -37,10 +39,11 @@ KVCache = tuple[tuple[jax.Array, jax.Array], ...]
 DEFAULT_MAX_LEN = 512
 
 
-def rms_norm(x: jax.Array, weight: jax.Array, eps: float) -> jax.Array:
+def rms_norm(x: jax.Array, weight: jax.Array, eps: float, offset: float = 1.0) -> jax.Array:
+    """RMSNorm scaled by (offset + weight): Gemma stores w with offset 1, Qwen2 with 0."""
     x = x.astype(jnp.float32)
     variance = jnp.mean(x * x, axis=-1, keepdims=True)
-    return x * jax.lax.rsqrt(variance + eps) * (1.0 + weight)
+    return x * jax.lax.rsqrt(variance + eps) * (offset + weight)
 
 
 def linear(x: jax.Array, w: jax.Array) -> jax.Array:
@@ -66,10 +69,10 @@ def rope(x: jax.Array, positions: jax.Array, base: float, scaling: float) -> jax
 
 
 @dataclasses.dataclass(frozen=True)
-class Gemma3Model:
+class DecoderModel:
     """Gemma 3 forward functions for one config and one static cache length."""
 
-    config: Gemma3Config
+    config: DecoderConfig
     max_len: int = DEFAULT_MAX_LEN
     # None: score the whole vocabulary. N: both functions take a
     # `candidates` [N] int32 argument and score only those token ids
@@ -86,6 +89,10 @@ class Gemma3Model:
 
     # -- pieces ------------------------------------------------------------
 
+    def _norm(self, x: jax.Array, weight: jax.Array) -> jax.Array:
+        c = self.config
+        return rms_norm(x, weight, c.rms_norm_eps, 1.0 if c.is_gemma else 0.0)
+
     def _rope(self, layer: int, x: jax.Array, positions: jax.Array) -> jax.Array:
         c = self.config
         if c.is_global(layer):
@@ -95,12 +102,15 @@ class Gemma3Model:
     def _qkv(self, layer: int, p: Params, h: jax.Array, positions: jax.Array):
         c = self.config
         t = h.shape[0]
-        q = linear(h, p["q"]).reshape(t, c.num_heads, c.head_dim)
-        k = linear(h, p["k"]).reshape(t, c.num_kv_heads, c.head_dim)
-        v = linear(h, p["v"]).reshape(t, c.num_kv_heads, c.head_dim)
-        q = self._rope(layer, rms_norm(q, p["q_norm"], c.rms_norm_eps), positions)
-        k = self._rope(layer, rms_norm(k, p["k_norm"], c.rms_norm_eps), positions)
-        return q, k, v
+        q, k, v = linear(h, p["q"]), linear(h, p["k"]), linear(h, p["v"])
+        if not c.is_gemma:
+            q, k, v = q + p["q_bias"], k + p["k_bias"], v + p["v_bias"]
+        q = q.reshape(t, c.num_heads, c.head_dim)
+        k = k.reshape(t, c.num_kv_heads, c.head_dim)
+        v = v.reshape(t, c.num_kv_heads, c.head_dim)
+        if c.is_gemma:
+            q, k = self._norm(q, p["q_norm"]), self._norm(k, p["k_norm"])
+        return self._rope(layer, q, positions), self._rope(layer, k, positions), v
 
     def _attend(self, q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Array:
         """q[T, H, D], k/v[KV, S, D], mask[T, S] -> [T, H * D]."""
@@ -123,24 +133,29 @@ class Gemma3Model:
 
     def _block_tail(self, p: Params, x: jax.Array, attn: jax.Array) -> jax.Array:
         """Output projection, residuals and the MLP, after attention."""
-        eps = self.config.rms_norm_eps
-        x = x + rms_norm(linear(attn, p["o"]), p["post_attn_norm"], eps)
-        h = rms_norm(x, p["pre_ffn_norm"], eps)
+        if not self.config.is_gemma:
+            x = x + linear(attn, p["o"])
+            h = self._norm(x, p["pre_ffn_norm"])
+            return x + linear(jax.nn.silu(linear(h, p["gate"])) * linear(h, p["up"]), p["down"])
+        x = x + self._norm(linear(attn, p["o"]), p["post_attn_norm"])
+        h = self._norm(x, p["pre_ffn_norm"])
         mlp = linear(jax.nn.gelu(linear(h, p["gate"]), approximate=True) * linear(h, p["up"]), p["down"])
-        return x + rms_norm(mlp, p["post_ffn_norm"], eps)
+        return x + self._norm(mlp, p["post_ffn_norm"])
 
     def _embed(self, params: Params, tokens: jax.Array) -> jax.Array:
-        scale = jnp.asarray(np.sqrt(self.config.hidden_size), jnp.float32)
-        return jnp.take(params["embed"], tokens, axis=0) * scale
+        embedded = jnp.take(params["embed"], tokens, axis=0)
+        if not self.config.is_gemma:
+            return embedded
+        return embedded * jnp.asarray(np.sqrt(self.config.hidden_size), jnp.float32)
 
     def _logits(self, params: Params, x: jax.Array, candidates: jax.Array | None) -> jax.Array:
-        x = rms_norm(x, params["final_norm"], self.config.rms_norm_eps)
+        x = self._norm(x, params["final_norm"])
         if (candidates is None) != (self.num_candidates is None):
             raise ValueError(
                 f"this model takes {self.num_candidates or 'no'} candidates, got "
                 f"{'none' if candidates is None else candidates.shape}"
             )
-        embed = params["embed"]
+        embed = params["embed"] if self.config.tie_embeddings else params["lm_head"]
         if candidates is not None:
             if candidates.shape != (self.num_candidates,):
                 raise ValueError(f"candidates must be [{self.num_candidates}], got {candidates.shape}")
@@ -165,7 +180,6 @@ class Gemma3Model:
         only ever sees itself and earlier tokens (causal mask), and decode
         steps overwrite its cache entries before attending to them.
         """
-        c = self.config
         if tokens.ndim != 2 or tokens.shape[0] != 1:
             raise ValueError(f"tokens must be [1, T], got shape {tokens.shape}")
         t = tokens.shape[1]
@@ -175,7 +189,7 @@ class Gemma3Model:
         x = self._embed(params, tokens[0])
         cache = []
         for i, p in enumerate(params["layers"]):
-            q, k, v = self._qkv(i, p, rms_norm(x, p["attn_norm"], c.rms_norm_eps), positions)
+            q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
             k, v = k.transpose(1, 0, 2), v.transpose(1, 0, 2)  # [KV, T, D]
             attn = self._attend(q, k, v, self._mask(i, positions, positions))
             x = self._block_tail(p, x, attn)
@@ -193,14 +207,13 @@ class Gemma3Model:
         candidates: jax.Array | None = None,
     ) -> tuple[jax.Array, KVCache]:
         """Logits [vocab] (or [num_candidates]) after `token` ([1]) at `position`, and the updated cache."""
-        c = self.config
         position = jnp.asarray(position, jnp.int32)
         positions = position[None]
         key_pos = jnp.arange(self.max_len, dtype=jnp.int32)
         x = self._embed(params, token.reshape(1))
         new_cache = []
         for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
-            q, k, v = self._qkv(i, p, rms_norm(x, p["attn_norm"], c.rms_norm_eps), positions)
+            q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
             k_cache = jax.lax.dynamic_update_slice(k_cache, k.transpose(1, 0, 2), (0, position, 0))
             v_cache = jax.lax.dynamic_update_slice(v_cache, v.transpose(1, 0, 2), (0, position, 0))
             attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
@@ -209,7 +222,7 @@ class Gemma3Model:
         return self._logits(params, x[0], candidates), tuple(new_cache)
 
 
-def select_layers(config: Gemma3Config, params: Params, layers: Sequence[int]) -> tuple[Gemma3Config, Params]:
+def select_layers(config: DecoderConfig, params: Params, layers: Sequence[int]) -> tuple[DecoderConfig, Params]:
     """A model keeping only `layers` (original indices, in order), each with its own type.
 
     Skipping decoder layers is the cheap approximation available with one
@@ -228,7 +241,7 @@ def select_layers(config: Gemma3Config, params: Params, layers: Sequence[int]) -
     return new_config, new_params
 
 
-def init_random_params(config: Gemma3Config, seed: int = 0) -> Params:
+def init_random_params(config: DecoderConfig, seed: int = 0) -> Params:
     """Random float32 params (for tests and compile checks).
 
     Small embeddings and fan-in-scaled matrices make greedy decoding of a
@@ -237,20 +250,25 @@ def init_random_params(config: Gemma3Config, seed: int = 0) -> Params:
     """
     rng = np.random.default_rng(seed)
 
-    def draw(shape):
+    norm_offset = 0.0 if config.is_gemma else 1.0  # Gemma stores norms as w - 1
+
+    def draw(shape, name=""):
         if len(shape) == 2:  # [out, in]
             return (rng.standard_normal(shape) / np.sqrt(shape[1])).astype(np.float32)
-        return (rng.standard_normal(shape) * 0.1).astype(np.float32)
+        offset = norm_offset if name.endswith("norm") else 0.0
+        return (offset + rng.standard_normal(shape) * 0.1).astype(np.float32)
 
     params: Params = {
         # RMS 0.25 after the sqrt(hidden) scaling, below each block's (normed)
         # O(1) update: larger embeddings make the model copy its input token.
         "embed": (rng.standard_normal((config.vocab_size, config.hidden_size)) * 0.25 / np.sqrt(config.hidden_size)).astype(np.float32),
-        "final_norm": draw((config.hidden_size,)),
+        "final_norm": draw((config.hidden_size,), "final_norm"),
         "layers": [
-            {name: draw(shape_of(config)) for name, shape_of in LAYER_PARAM_SHAPES.items()}
+            {name: draw(shape_of(config), name) for name, shape_of in layer_param_shapes(config).items()}
             for _ in range(config.num_layers)
         ],
     }
+    if not config.tie_embeddings:
+        params["lm_head"] = draw((config.vocab_size, config.hidden_size))
     check_params(config, params)
     return params
