@@ -27,7 +27,9 @@ SYSTEM = flags.DEFINE_enum("system", "bm25_rag", SYSTEMS, "The compound system: 
 BUDGET = flags.DEFINE_float("budget", 180.0, "Tuning time per search space (static, dynamic), in seconds.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
 QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
-PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel (the LLM runs one at a time).")
+PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel.")
+LLM_WORKERS = flags.DEFINE_integer("llm_workers", 2, "LLM server processes, each generating one answer at a time "
+                                   "on one thread; the RAG systems send them that many questions at once.")
 OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Where to write results (default: approxmlir-<system>).")
 THRESHOLD = flags.DEFINE_float("accuracy_threshold", 0.0, "Accuracy the best configuration must reach "
                                "(the frontier is what matters; 0 keeps every configuration).")
@@ -41,13 +43,14 @@ FACTORIES = {"bm25_rag": "approxbench.llm_models:qa_variants", "kb_rag": "approx
              "tools": "approxbench.agents:tool_agents"}
 
 
-def make_system(name: str, answerer, questions: int, cache_dir: str):
+def make_system(name: str, answerer, questions: int, cache_dir: str, llm_workers: int):
     if name == "tools":
         system = tool_system.ToolSystem(answerer, tune_questions=questions, cache_dir=cache_dir)
         for split in ("tune", "eval"):
             system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
         return system
-    return rag.RagSystem(name.removesuffix("_rag"), answerer, tune_questions=questions, cache_dir=cache_dir)
+    return rag.RagSystem(name.removesuffix("_rag"), answerer, tune_questions=questions, cache_dir=cache_dir,
+                         llm_workers=llm_workers)
 
 
 def main(argv):
@@ -59,8 +62,9 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     with LLMService(FACTORIES[name], out / "llm_answers.sqlite",
                     factory_kwargs={"cache_dir": str(out / "iree-cache"),
-                                    "variants": tuple(rag.QA_VARIANTS.values())}) as service:
-        system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"))
+                                    "variants": tuple(rag.QA_VARIANTS.values())},
+                    workers=LLM_WORKERS.value) as service:
+        system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
         knobs = export_knobs(system.mlir)
         print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
               f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions")

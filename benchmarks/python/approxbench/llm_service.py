@@ -11,12 +11,20 @@ Answers are memoized by (variant, question, passage) in SQLite next to the
 tuning results, with the seconds the generation took when it really ran: a
 configuration that retrieves a passage seen before for a question gets the
 same answer and is charged the same measured time, so tuning spends its
-time on what changed.
+time on what changed. Clients read the memo themselves; only new prompts
+reach a server.
+
+With `workers=N` the service runs N server processes, each with its own
+copy of the models, each generating one answer at a time on one thread
+(the measured seconds stay single-threaded); a client takes whichever
+worker is free (an flock per worker), so N requests from N threads or
+processes run at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import importlib
 import logging
@@ -134,45 +142,54 @@ def _serve(address: str, authkey: bytes, factory: str, factory_kwargs: dict, cac
 
 
 class LLMService:
-    """Starts the server; `client()` objects may be used from forked evaluations.
+    """Starts the servers; `client()` objects may be used from threads and forked evaluations.
 
     `factory` is "module:function"; the function gets `factory_kwargs` and
-    returns {variant name: Generator}. It runs in the server only.
+    returns {variant name: Generator}. It runs in the servers only. The
+    workers start one after the other, so that the first one compiles (and
+    caches) whatever the others then load.
     """
 
     def __init__(self, factory: str, cache_path: os.PathLike, factory_kwargs: Optional[dict] = None,
-                 start_timeout: float = 1800.0):
+                 start_timeout: float = 1800.0, workers: int = 1):
+        if workers < 1:
+            raise ValueError(f"the LLM service needs at least one worker, got {workers}")
         self._dir = tempfile.TemporaryDirectory(prefix="approx-llm-")
-        self.address = os.path.join(self._dir.name, "socket")
+        self.addresses = tuple(os.path.join(self._dir.name, f"worker{i}.socket") for i in range(workers))
         self.authkey = secrets.token_bytes(16)
+        self.cache_path = str(cache_path)
+        self._processes: list = []
         context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve, args=(self.address, self.authkey, factory, dict(factory_kwargs or {}),
-                                 str(cache_path), child), daemon=True)
-        self._process.start()
-        if not parent.poll(start_timeout):
-            self.close()
-            raise TimeoutError(f"the LLM service did not start within {start_timeout:.0f} s")
-        status = parent.recv()
-        if status != "ok":
-            self.close()
-            raise RuntimeError(f"the LLM service could not load its models: {status}")
+        for address in self.addresses:
+            parent, child = context.Pipe()
+            process = context.Process(
+                target=_serve, args=(address, self.authkey, factory, dict(factory_kwargs or {}),
+                                     self.cache_path, child), daemon=True)
+            process.start()
+            self._processes.append((address, process))
+            if not parent.poll(start_timeout):
+                self.close()
+                raise TimeoutError(f"the LLM service did not start within {start_timeout:.0f} s")
+            status = parent.recv()
+            if status != "ok":
+                self.close()
+                raise RuntimeError(f"the LLM service could not load its models: {status}")
 
     def client(self) -> "LLMClient":
-        return LLMClient(self.address, self.authkey)
+        return LLMClient(self.addresses, self.authkey, self.cache_path)
 
     def close(self) -> None:
-        if self._process.is_alive():
-            try:
-                with multiprocessing.connection.Client(self.address, family="AF_UNIX",
-                                                       authkey=self.authkey) as connection:
-                    connection.send("stop")
-            except OSError:
-                pass
-            self._process.join(timeout=10)
-            if self._process.is_alive():
-                self._process.kill()
+        for address, process in self._processes:
+            if process.is_alive():
+                try:
+                    with multiprocessing.connection.Client(address, family="AF_UNIX",
+                                                           authkey=self.authkey) as connection:
+                        connection.send("stop")
+                except OSError:
+                    pass
+                process.join(timeout=10)
+                if process.is_alive():
+                    process.kill()
         self._dir.cleanup()
 
     def __enter__(self) -> "LLMService":
@@ -184,13 +201,41 @@ class LLMService:
 
 @dataclasses.dataclass(frozen=True)
 class LLMClient:
-    address: str
+    addresses: tuple[str, ...]
     authkey: bytes
+    cache_path: str
+    poll_seconds: float = 0.005
 
     def answer(self, variant: str, question: str, passage: str) -> Answer:
-        with multiprocessing.connection.Client(self.address, family="AF_UNIX", authkey=self.authkey) as connection:
-            connection.send((variant, question, passage))
-            reply = connection.recv()
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
+        found = self._cache().get(variant, question, passage)
+        if found is not None:
+            return found
+        while True:
+            for address in self.addresses:
+                reply = self._ask_if_free(address, (variant, question, passage))
+                if reply is not None:
+                    if isinstance(reply, Exception):
+                        raise reply
+                    return reply
+            time.sleep(self.poll_seconds)
+
+    def _ask_if_free(self, address: str, request: tuple) -> Any:
+        """The worker's reply, or None when another request holds the worker."""
+        with open(f"{address}.lock", "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None
+            with multiprocessing.connection.Client(address, family="AF_UNIX", authkey=self.authkey) as connection:
+                connection.send(request)
+                return connection.recv()
+
+    def _cache(self) -> AnswerCache:
+        # One SQLite connection per process: a connection must not cross a fork.
+        caches = _CLIENT_CACHES.setdefault(os.getpid(), {})
+        if self.cache_path not in caches:
+            caches[self.cache_path] = AnswerCache(self.cache_path)
+        return caches[self.cache_path]
+
+
+_CLIENT_CACHES: dict[int, dict[str, AnswerCache]] = {}

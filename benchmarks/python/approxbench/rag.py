@@ -23,6 +23,7 @@ retrieval time plus the generation time of the chosen model.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import logging
@@ -153,6 +154,9 @@ class RagSystem:
     answerer: Answerer
     tune_questions: int = 20
     cache_dir: Optional[str] = None
+    # Questions answered at once (as many as the LLM service has workers);
+    # each answer's time is measured by itself.
+    llm_workers: int = 1
 
     def __post_init__(self) -> None:
         if self.retriever_name not in RETRIEVERS:
@@ -180,7 +184,7 @@ class RagSystem:
         questions = self.questions(split)
         scores, seconds = self.retriever.scores(library, questions)
         symbols = SelectorSymbols(QA_KNOB)
-        answers, decisions = [], []
+        requests, decisions = [], []
         for question, row in zip(questions, scores):
             start = time.perf_counter()
             order = np.argsort(-row, kind="stable")[: max(2, CONTEXT_DOCUMENTS)]
@@ -188,11 +192,12 @@ class RagSystem:
             decision = int(library[symbols.select]())
             context = passage([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]])
             seconds += time.perf_counter() - start
-            answer = self.answerer.answer(QA_VARIANTS[decision], question.question, context)
-            seconds += answer.seconds
-            answers.append(answer.text)
+            requests.append((QA_VARIANTS[decision], question.question, context))
             decisions.append(decision)
-        return answers, decisions, seconds
+        with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
+            replies = list(pool.map(lambda request: self.answerer.answer(*request), requests))
+        seconds += sum(reply.seconds for reply in replies)
+        return [reply.text for reply in replies], decisions, seconds
 
     def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
         answers, _, seconds = self.answers(config, split)

@@ -1,5 +1,6 @@
 """The LLM service: memoized answers with their measured time, across processes."""
 
+import concurrent.futures
 import os
 import time
 
@@ -65,6 +66,33 @@ def test_service_serves_forked_clients(tmp_path):
         assert os.WEXITSTATUS(status) == 0
         with pytest.raises(ValueError, match="unknown model variant"):
             client.answer("huge", "x", "p")
+
+
+class WhoAnswers:
+    """Replies with the id of the server process, slowly enough for requests to overlap."""
+
+    def answer(self, question: str, passage: str) -> str:
+        time.sleep(0.5)
+        return str(os.getpid())
+
+
+def pid_variants():
+    return {"pro": WhoAnswers()}
+
+
+def test_two_workers_answer_two_questions_at_once_and_clients_read_the_memo(tmp_path):
+    service = LLMService(f"{__name__}:pid_variants", tmp_path / "answers.sqlite", workers=2)
+    with service:
+        client = service.client()
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            replies = list(pool.map(lambda q: client.answer("pro", q, "p"), ["one", "two"]))
+        assert len({r.text for r in replies}) == 2  # two server processes answered
+        assert all(not r.cached and r.seconds >= 0.5 for r in replies)
+    # The workers are gone: memoized answers still come back, from the client's own read of the memo.
+    again = client.answer("pro", "one", "p")
+    assert again.cached and again.text == replies[0].text
+    with pytest.raises(ValueError, match="at least one worker"):
+        LLMService(f"{__name__}:pid_variants", tmp_path / "answers.sqlite", workers=0)
 
 
 def failing_factory():

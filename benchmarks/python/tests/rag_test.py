@@ -1,6 +1,8 @@
 """LLM + RAG (bm25): one module for every knob, selection by retrieval confidence,
 and a real evaluation (Gemma 3 270M) on three questions."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -74,9 +76,12 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     calls = {name: len(model.prompts) for name, model in models.items()}
     assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "fast": decisions.count(FAST)}
 
-    # The same configuration again: every answer comes from the memo.
+    # The same configuration again: every answer comes from the memo, in question order
+    # also when several questions are asked at once.
     system.answers(by_confidence(threshold), "tune")
     assert {name: len(model.prompts) for name, model in models.items()} == calls
+    assert dataclasses.replace(system, llm_workers=3).answers(by_confidence(threshold), "tune")[:2] == (
+        answers, decisions)
     # Everything to the fast model: only the questions Qwen answered are new.
     system.answers({"qa_model": {"transform": F, "decisions": [FAST]}}, "tune")
     assert len(models["fast"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
