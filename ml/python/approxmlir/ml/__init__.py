@@ -1,16 +1,16 @@
-"""approxmlir.ml: Gemma 3 (text) in JAX, run through IREE, for the compound-AI benchmarks.
+"""approxmlir.ml: Gemma 3 and Qwen2 (text) in JAX, run through IREE, for the compound-AI benchmarks.
 
 Modules (import what you need; nothing heavy is imported here):
-- `config`: `DecoderConfig` and the parameter pytree's layout;
-- `gguf_loader`: config and float32 params from a GGUF (the packaged 270M one
-  via `packaged_gguf_path()`); `safetensors_loader`: the same from a Hugging
-  Face checkpoint;
+- `config`: `DecoderConfig` (either architecture) and the parameter pytree's layout;
+- `gguf_loader`: config and float32 params from a GGUF (the packaged Gemma 3
+  270M and Qwen2.5 0.5B files via `packaged_gguf_path(model)`);
+  `safetensors_loader`: the same from a Hugging Face Gemma 3 checkpoint;
 - `tokenizer`: the model's tokenizer, built from the GGUF by transformers;
-- `gemma3`: the model (`DecoderModel.prefill` / `decode_step`, fixed-size KV
+- `decoder`: the model (`DecoderModel.prefill` / `decode_step`, fixed-size KV
   cache) and `select_layers`;
 - `generation`: greedy generation and the plain-JAX backend;
 - `iree_backend`: jax.export -> IREE compile (cached) -> IREE runtime;
-- `qa`: few-shot short-answer QA with the "pro" and "fast" variants;
-- `reference`: transformers' PyTorch Gemma 3 on the same GGUF (for checks);
+- `qa`: few-shot short-answer QA with the "qwen", "pro" and "fast" variants;
+- `reference`: transformers' PyTorch model on the same GGUF (for checks);
 - `testing`: tiny models and files for tests; `measure`: the README numbers.
 """

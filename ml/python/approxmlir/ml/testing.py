@@ -7,6 +7,7 @@ shorter than the test sequences, and both layer types.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Sequence
@@ -32,17 +33,10 @@ TINY_CONFIG = DecoderConfig(
     query_pre_attn_scalar=256.0,
 )
 
-# Qwen2 with an untied output projection (like the packaged 0.5B file).
-TINY_QWEN2_CONFIG = DecoderConfig(
-    num_layers=3,
-    hidden_size=64,
-    num_heads=4,
-    num_kv_heads=2,
-    head_dim=16,
-    intermediate_size=128,
-    vocab_size=300,
-    architecture=QWEN2,
-    tie_embeddings=False,
+# Qwen2 with an untied output projection (like the packaged 0.5B file); every
+# layer global, attention scaled by head_dim ** -0.5.
+TINY_QWEN2_CONFIG = dataclasses.replace(
+    TINY_CONFIG, num_layers=3, layer_types=(), query_pre_attn_scalar=None, architecture=QWEN2, tie_embeddings=False
 )
 
 # Gemma's first ids (GGUFTokenizer adds a <mask> when the vocabulary lacks one).
