@@ -198,6 +198,25 @@ def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
                for r in results["dynamic"].evaluations for c in r.config.values())
     assert all(not KnobParams.from_json(c).thresholds
                for r in results["static"].evaluations for c in r.config.values())
+    # The dynamic search starts from the static frontier: every static frontier point
+    # was evaluated in the dynamic study, and none is better than the dynamic frontier.
+    dynamic_configs = [r.config for r in results["dynamic"].evaluations]
+    assert all(p.config in dynamic_configs for p in results["static"].frontier)
+    assert results["dynamic"].frontier[0].time_ms <= results["static"].frontier[0].time_ms
+
+
+def test_seed_configurations_are_evaluated_first_and_checked(tmp_path):
+    seeds = [{"a": KnobParams("loop_perforate", (3,)), "b": KnobParams("func_substitute", (2,))}]
+    result = tune(evaluate_fn=synthetic, knobs=KNOBS, mode="dynamic", engine="random", output_dir=tmp_path,
+                  max_evaluations=4, progress=False, seed_configs=seeds)
+    assert [r.config for r in result.evaluations[:2]] == [
+        {"a": {"transform": "loop_perforate", "decisions": [0], "thresholds": []},
+         "b": {"transform": "func_substitute", "decisions": [0], "thresholds": []},
+         "c": {"transform": "loop_perforate", "decisions": [0], "thresholds": []}},
+        {k: v.to_json() for k, v in seeds[0].items()}]
+    with pytest.raises(ValueError, match=r"knobs the program does not have: \['zz'\]"):
+        tune(evaluate_fn=synthetic, knobs=KNOBS, engine="random", output_dir=tmp_path / "bad", progress=False,
+             seed_configs=[{"zz": KnobParams("loop_perforate", (1,))}])
 
 
 def test_opentuner_leaves_logging_and_cwd_alone(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """`tune`: search a program's knobs for the fastest configurations at each quality.
 
-The exact configuration is evaluated first and is the baseline. The engine
-then proposes points, decoded into configurations; each configuration is
+The exact configuration is evaluated first and is the baseline, then any
+seed configurations (e.g. the static frontier, when tuning the dynamic space
+that contains it). The engine then proposes points, decoded into configurations; each configuration is
 evaluated at most once per study (results are looked up in the database,
 including those of earlier, interrupted runs), `parallelism` at a time, each
 in its own process and working directory. Failed, crashed and hung
@@ -126,6 +127,7 @@ def tune(
     evaluation_timeout: Optional[float] = None,
     loss_levels: Sequence[float] = DEFAULT_LOSS_LEVELS,
     progress: bool = True,
+    seed_configs: Sequence[Configuration] = (),
 ) -> TuningResult:
     """Tunes the knobs of `mlir_source` (MLIR text or path) with `evaluate_fn`.
 
@@ -134,7 +136,9 @@ def tune(
     "tune". The best configuration is the fastest whose accuracy is at least
     `accuracy_threshold`. Stops after `max_evaluations` evaluations in the
     study (finished ones of earlier runs count), after `time_budget` seconds,
-    or when the space is exhausted. Writes the results database, the Pareto
+    or when the space is exhausted. `seed_configs` are evaluated right after
+    the exact configuration (within the budget), so that the frontier holds
+    them or what beats them. Writes the results database, the Pareto
     frontier as JSON and CSV, and a PNG plot into `output_dir`.
     """
     if evaluate_fn is None:
@@ -144,6 +148,11 @@ def tune(
             raise TypeError("tune() needs mlir_source or knobs")
         knobs = export_knobs(mlir_source)
     space = SearchSpace(knobs, mode)
+    known = {k.id for k in knobs}
+    for seed_config in seed_configs:
+        unknown = sorted(set(seed_config) - known)
+        if unknown:
+            raise ValueError(f"a seed configuration sets knobs the program does not have: {unknown}")
     out = pathlib.Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     db = ResultsDB(database or out / "results.db")
@@ -185,6 +194,18 @@ def tune(
         baseline = done[exact_key]
         if not baseline.ok:
             raise TuningError(f"the exact configuration failed ({baseline.status}): {baseline.error}")
+        for seed_config in seed_configs:
+            seed_key = config_key(seed_config)
+            if seed_key in done or len(done) >= max_evaluations:
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                _LOG.warning("the time budget ran out before every seed configuration was evaluated")
+                break
+            future = submit(seed_config)
+            pending[future] = (seed_key, seed_config, [])
+            concurrent.futures.wait([future])
+            del pending[future]
+            finish(seed_key, seed_config, future)
 
         engine_impl = make_engine(engine, space, accuracy_threshold, out / "engine", seed, technique)
         bar = _Progress(progress, max_evaluations, min(len(done), max_evaluations), deadline)
@@ -324,11 +345,18 @@ def compare_search_spaces(
     **options,
 ) -> dict[str, TuningResult]:
     """Tunes the static-only and the dynamic (decision tree) search spaces and
-    plots both frontiers on one figure (`compare_static_dynamic.png`)."""
+    plots both frontiers on one figure (`compare_static_dynamic.png`).
+
+    The dynamic space contains the static one (a knob may keep one decision),
+    so its search starts from the static frontier: its frontier is at or
+    above the static one, and its budget goes to the decision trees.
+    """
     knobs = export_knobs(mlir_source)
-    results = {mode: tune(evaluate_fn=evaluate_fn, knobs=knobs, accuracy_threshold=accuracy_threshold,
-                          output_dir=output_dir, mode=mode, **options)
-               for mode in ("static", "dynamic")}
+    results = {"static": tune(evaluate_fn=evaluate_fn, knobs=knobs, accuracy_threshold=accuracy_threshold,
+                              output_dir=output_dir, mode="static", **options)}
+    seeds = [config_from_json(p.config) for p in results["static"].frontier]
+    results["dynamic"] = tune(evaluate_fn=evaluate_fn, knobs=knobs, accuracy_threshold=accuracy_threshold,
+                              output_dir=output_dir, mode="dynamic", seed_configs=seeds, **options)
     baseline = results["static"].baseline.time_ms
     path = pareto.plot({mode: (r.points, r.frontier) for mode, r in results.items()}, baseline,
                        pathlib.Path(output_dir) / "compare_static_dynamic.png",
