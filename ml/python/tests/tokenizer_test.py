@@ -76,6 +76,7 @@ def test_qwen25_tokenizer():
     assert chat == ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n"
                     "<|im_start|>assistant\n4<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
     assert tok.encode(chat)[:3] == [151644, 8948, 198]  # <|im_start|> as one token, "system", "Ċ"
+    assert tok.encode("Hi", add_bos=True) == [151643, 13048]  # <|endoftext|> is Qwen's BOS
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 A GGUF carries the vocabulary but no `tokenizer.json`; transformers rebuilds
 the fast (Rust `tokenizers`) tokenizer from it offline (SentencePiece-BPE
-for Gemma, byte-level BPE for Qwen2), with the model's special tokens. Rebuilding derives the merges of a
-262k vocabulary (~55 s here), so the result is saved as a `tokenizer.json`
-under a cache directory keyed by the GGUF's sha256 and loaded from there
-(~2.5 s, without importing transformers) next time.
+for Gemma, byte-level BPE for Qwen2), with the model's special tokens.
+Rebuilding derives the merges of a 262k vocabulary (~55 s here), so the
+result is saved as a `tokenizer.json` under a cache directory keyed by the
+GGUF's sha256 and loaded from there (~2.5 s, without importing
+transformers) next time.
 """
 
 from __future__ import annotations
@@ -118,7 +119,11 @@ class GGUFTokenizer:
     def encode(self, text: str, add_bos: bool | None = None) -> list[int]:
         """Token ids of `text`, after BOS when `add_bos` (default: the model's convention)."""
         ids = self._tok.encode(text, add_special_tokens=False).ids
-        return [self.bos_id, *ids] if (self.add_bos if add_bos is None else add_bos) else ids
+        if not (self.add_bos if add_bos is None else add_bos):
+            return ids
+        if self.bos_id is None:
+            raise ValueError("this tokenizer has no BOS token")
+        return [self.bos_id, *ids]
 
     def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
         return self._tok.decode(list(ids), skip_special_tokens=skip_special_tokens)
