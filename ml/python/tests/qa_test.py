@@ -44,6 +44,9 @@ def test_variants_are_defined():
     assert fast.shots < qa.VARIANTS["pro"].shots or (fast.layers and len(fast.layers) < 18)
     with pytest.raises(ValueError, match="unknown variant"):
         qa.QAModel(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), None, "turbo")
+    # A variant runs one model: the Qwen variant on Gemma weights is refused.
+    with pytest.raises(ValueError, match="'qwen' runs qwen2.5-coder-0.5b, not a gemma3 model"):
+        qa.QAModel(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), None, "qwen")
 
 
 def test_answer_loop_stops_at_a_line_break(tmp_path):
