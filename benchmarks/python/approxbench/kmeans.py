@@ -72,6 +72,10 @@ class KMeans(KernelBenchmark):
         return make_points(max(4 * CLUSTERS, int(round(n * scale))), SEEDS[split])
 
     def run(self, library: runtime.NativeLibrary, inputs: KMeansInputs) -> np.ndarray:
+        return self.cluster(library, inputs)[0]
+
+    def cluster(self, library: runtime.NativeLibrary, inputs: KMeansInputs) -> tuple[np.ndarray, np.ndarray]:
+        """The kernel's final centroids and each point's cluster."""
         n, d = inputs.points.shape
         k = inputs.centroids.shape[0]
         centroids = inputs.centroids.copy()          # in/out
@@ -80,7 +84,7 @@ class KMeans(KernelBenchmark):
         counts = np.empty(k, dtype=np.int64)         # scratch
         library[self.entry](inputs.points.reshape(-1), n, d, centroids.reshape(-1), k,
                             inputs.iterations, assignment, sums, counts)
-        return centroids
+        return centroids, assignment
 
     def qos(self, output: np.ndarray, exact: np.ndarray) -> float:
         output, exact = np.asarray(output, dtype=np.float64), np.asarray(exact, dtype=np.float64)

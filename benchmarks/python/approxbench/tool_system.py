@@ -132,11 +132,7 @@ class PageRankTool(NumericTool):
 
     def scores(self, library, number):
         graph = pagerank.power_law_graph(self.NODES, pagerank.AVG_DEGREE, seed=number)
-        rank = np.empty(graph.n, dtype=np.float64)
-        contrib = np.empty(graph.n, dtype=np.float64)
-        library[pagerank.BENCHMARK.entry](graph.in_ptr, graph.in_src, graph.out_deg, graph.n, graph.iterations,
-                                          rank, contrib)
-        return rank
+        return pagerank.BENCHMARK.ranks(library, graph)
 
 
 class KMeansTool(NumericTool):
@@ -149,11 +145,8 @@ class KMeansTool(NumericTool):
 
     def scores(self, library, number):
         inputs = kmeans.make_points(self.POINTS, seed=number)
-        n, d = inputs.points.shape
+        _, assignment = kmeans.BENCHMARK.cluster(library, inputs)
         k = inputs.centroids.shape[0]
-        assignment = np.empty(n, dtype=np.int64)
-        library[kmeans.BENCHMARK.entry](inputs.points.reshape(-1), n, d, inputs.centroids.copy().reshape(-1), k,
-                                        inputs.iterations, assignment, np.empty(k * d), np.empty(k, np.int64))
         return np.bincount(assignment[(assignment >= 0) & (assignment < k)], minlength=k).astype(np.float64)
 
 
