@@ -22,7 +22,6 @@ import numpy as np
 from approxmlir.ml import qa
 from approxbench.llm_models import qa_variants
 
-# What the triage agent is told about each tool.
 # Tool -> (the name the triage agent uses, what it is told about the tool).
 # The names are spelled as questions spell them: a small model matches
 # "PageRank" to "PageRank" more readily than to "pagerank".

@@ -69,12 +69,20 @@ def confidence_state(best: float, second: float) -> int:
     return int(min(100.0, max(0.0, 100.0 * (best - max(second, 0.0)) / best)))
 
 
-def qa_knob_spec() -> KnobSpec:
-    # The state is computed by the system (confidence_state) and stored with
-    # <knob>_set_state before <knob>_select, so the runtime function is unused.
-    return KnobSpec(name=QA_KNOB, decision_values=tuple(QA_VARIANTS), transform_type="func_substitute",
-                    decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=(0, 100),
+def selector_knob_spec(name: str, decisions: Sequence[int], state_range: tuple[int, int]) -> KnobSpec:
+    """A model selection knob: one threshold over a state in `state_range`.
+
+    The state is computed by the system and stored with <knob>_set_state
+    before <knob>_select, so the runtime function is unused.
+    """
+    return KnobSpec(name=name, decision_values=tuple(decisions), transform_type="func_substitute",
+                    decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=state_range,
                                                num_thresholds=1))
+
+
+def qa_knob_spec() -> KnobSpec:
+    """The QA model selection; its state is the retrieval confidence (confidence_state)."""
+    return selector_knob_spec(QA_KNOB, tuple(QA_VARIANTS), (0, 100))
 
 
 def compose_module(kernel_modules: Sequence[str], knobs: Sequence[KnobSpec]) -> str:

@@ -43,7 +43,7 @@ import numpy as np
 from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact, build_native
 from approxmlir.frontends.jax.selector import SelectorSymbols
-from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
+from approxmlir.frontends.jax.spec import KnobSpec
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
 from approxbench.harness import split_size
@@ -181,13 +181,8 @@ def route_by_keywords(question: str) -> str:
 
 
 def knob_specs() -> list[KnobSpec]:
-    # The states are computed by the system and stored with <knob>_set_state
-    # before <knob>_select, so the runtime functions are unused.
-    def spec(name, decisions, state_range):
-        return KnobSpec(name=name, decision_values=tuple(decisions), transform_type="func_substitute",
-                        decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=state_range,
-                                                   num_thresholds=1))
-    return [spec(TRIAGE_KNOB, TRIAGE_VARIANTS, QUESTION_WORDS_RANGE), spec(SUMMARY_KNOB, SUMMARY_VARIANTS, (0, 100)),
+    return [rag.selector_knob_spec(TRIAGE_KNOB, tuple(TRIAGE_VARIANTS), QUESTION_WORDS_RANGE),
+            rag.selector_knob_spec(SUMMARY_KNOB, tuple(SUMMARY_VARIANTS), (0, 100)),
             rag.qa_knob_spec()]
 
 
@@ -215,6 +210,7 @@ class ToolSystem:
     answerer: Answerer
     tune_questions: int = 20
     cache_dir: Optional[str] = None
+    _questions: dict = dataclasses.field(default_factory=dict, init=False, repr=False)  # split -> questions
 
     @functools.cached_property
     def mlir(self) -> str:
@@ -237,10 +233,6 @@ class ToolSystem:
         if split not in self._questions:
             self._questions[split] = self._make_questions(split)
         return self._questions[split]
-
-    @functools.cached_property
-    def _questions(self) -> dict:
-        return {}
 
     def _make_questions(self, split: str) -> tuple[ToolQuestion, ...]:
         count = split_size(self.tune_questions, split, 1.0)
