@@ -180,32 +180,31 @@ def tune(
         return record
 
     pending: dict[concurrent.futures.Future, tuple[str, Configuration, list]] = {}
+
+    def evaluate_now(config: Configuration) -> Record:
+        """The configuration's record, evaluated (and waited for) unless the study has it."""
+        key = config_key(config)
+        if key not in done:
+            future = submit(config)
+            pending[future] = (key, config, [])
+            concurrent.futures.wait([future])
+            del pending[future]
+            finish(key, config, future)
+        return done[key]
+
     engine_impl = None
     bar = None
     try:
-        exact = space.exact()
-        exact_key = config_key(exact)
-        if exact_key not in done:
-            future = submit(exact)
-            pending[future] = (exact_key, exact, [])
-            concurrent.futures.wait([future])
-            del pending[future]
-            finish(exact_key, exact, future)
-        baseline = done[exact_key]
+        baseline = evaluate_now(space.exact())
         if not baseline.ok:
             raise TuningError(f"the exact configuration failed ({baseline.status}): {baseline.error}")
         for seed_config in seed_configs:
-            seed_key = config_key(seed_config)
-            if seed_key in done or len(done) >= max_evaluations:
-                continue
+            if len(done) >= max_evaluations:
+                break
             if deadline is not None and time.monotonic() >= deadline:
                 _LOG.warning("the time budget ran out before every seed configuration was evaluated")
                 break
-            future = submit(seed_config)
-            pending[future] = (seed_key, seed_config, [])
-            concurrent.futures.wait([future])
-            del pending[future]
-            finish(seed_key, seed_config, future)
+            evaluate_now(seed_config)
 
         engine_impl = make_engine(engine, space, accuracy_threshold, out / "engine", seed, technique)
         bar = _Progress(progress, max_evaluations, min(len(done), max_evaluations), deadline)
