@@ -42,6 +42,8 @@ LEVELS = (0.03, 0.06, 0.09)
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
 FACTORIES = {"bm25_rag": "approxbench.llm_models:qa_variants", "kb_rag": "approxbench.llm_models:qa_variants",
              "tools": "approxbench.agents:tool_agents"}
+MODEL_VARIANTS = {"bm25_rag": tuple(rag.QA_VARIANTS.values()), "kb_rag": tuple(rag.QA_VARIANTS.values()),
+                  "tools": tool_system.MODEL_VARIANTS}
 
 
 def make_system(name: str, answerer, questions: int, cache_dir: str, llm_workers: int):
@@ -63,7 +65,7 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     with LLMService(FACTORIES[name], out / "llm_answers.sqlite",
                     factory_kwargs={"cache_dir": str(out / "iree-cache"),
-                                    "variants": tuple(rag.QA_VARIANTS.values())},
+                                    "variants": MODEL_VARIANTS[name]},
                     workers=LLM_WORKERS.value) as service:
         system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
         knobs = export_knobs(system.mlir)

@@ -111,7 +111,7 @@ class SummaryAgent:
 
 
 def tool_agents(cache_dir: Optional[str] = None, backend: str = "iree",
-                variants: tuple[str, ...] = ("qwen", "pro", "fast")) -> dict:
+                variants: tuple[str, ...] = ("pro", "fast")) -> dict:
     """The LLM service's factory for the tool system: for each model variant v, the QA
     model "v" and, for the Gemma variants (whose prompts were tuned), the triage agent
     "triage-v" and the summary agent "summary-v"."""

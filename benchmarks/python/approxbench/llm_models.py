@@ -1,4 +1,4 @@
-"""The compound systems' LLM variants (approxmlir.ml.qa.VARIANTS): Qwen2.5 0.5B, Gemma 3 270M "pro" and "fast".
+"""The compound systems' LLM variants (approxmlir.ml.qa.VARIANTS): Qwen2.5 0.5B and Gemma 3 270M readers.
 
 `qa_variants` is the LLM service's factory (approxbench/llm_service.py): it
 runs in the service process, loads each packaged GGUF the variants need once
@@ -33,8 +33,14 @@ def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
         config, params = load_gguf(path)
         loaded[model_name] = (config, params, GGUFTokenizer.from_gguf(path))
         _LOG.info("loaded %s (%d layers)", path.name, config.num_layers)
-    models = {name: qa.QAModel(*loaded[qa.VARIANTS[name].model], name, backend=backend, iree_cache_dir=cache_dir)
-              for name in variants}
+    models: dict[str, qa.QAModel] = {}
+    engines: dict[tuple, qa.QAModel] = {}  # variants that differ only in their prompt share an engine
+    for name in variants:
+        variant = qa.VARIANTS[name]
+        shared = engines.get(variant.engine_key)
+        models[name] = qa.QAModel(*loaded[variant.model], name, backend=backend, iree_cache_dir=cache_dir,
+                                  shared_engine=shared.engine if shared else None)
+        engines.setdefault(variant.engine_key, models[name])
     for name, model in models.items():
         # Compile every prefill bucket and the decode step now: generation
         # times are measured (and memoized), and must not include compiling.

@@ -4,9 +4,11 @@ A question goes through a retrieval kernel (bm25 or kb, native code from
 annotated C, with that kernel's knobs), the best documents become the
 context of a prompt, and an LLM answers. The QA model selection knob picks
 a model variant for each question from the retrieval score: Qwen2.5 0.5B
-("qwen", the exact choice), Gemma 3 270M ("pro") or Gemma 3 270M with a
-layer dropped and extractive decoding ("fast"). Its state is the retrieval's confidence, the margin of the best
-document over the second as a percentage of the best score (0..100).
+("qwen", the exact choice), Gemma 3 270M with two worked examples ("pro"),
+with one and extractive decoding ("extractive"), or with none and extractive
+decoding ("zero-shot") (approxmlir.ml.qa). Its state is the retrieval's
+confidence, the margin of the best document over the second as a percentage
+of the best score (0..100).
 
 The knob is written in the `approx` dialect next to the retrieval kernel's
 knobs in ONE module (the selector emitted by `approxmlir.frontends.jax`), so
@@ -47,7 +49,7 @@ _LOG = logging.getLogger(__name__)
 QA_KNOB = "qa_model"
 # Decision values of the QA model selection knob -> model variants
 # (approxmlir.ml.qa.VARIANTS), the exact one first.
-QA_VARIANTS = {0: "qwen", 1: "pro", 2: "fast"}
+QA_VARIANTS = {0: "qwen", 1: "pro", 2: "extractive", 3: "zero-shot"}
 CONTEXT_DOCUMENTS = 1
 CONTEXT_CHARACTERS = 700
 

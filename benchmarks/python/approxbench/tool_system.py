@@ -13,8 +13,8 @@ frontend plus three selectors; one native library holds them all):
   LLM); state: the question's length in words;
 - `summary_model`: 0 the pro LLM, 1 the fast LLM, 2 no summary (the tool's
   output goes to the QA model as it is); state: the tool's confidence;
-- `qa_model`: 0 Qwen2.5 0.5B, 1 pro, 2 fast (Gemma 3 270M), as in the RAG systems; state: the tool's
-  confidence.
+- `qa_model`: Qwen2.5 0.5B or one of the Gemma 3 270M readers, as in the
+  RAG systems (rag.QA_VARIANTS); state: the tool's confidence.
 The tool's confidence is how far its best result leads the second (rag.
 confidence_state): the best document's score, the largest cluster's size,
 the highest PageRank or box potential.
@@ -54,6 +54,9 @@ SUMMARY_KNOB = "summary_model"
 KEYWORD_ROUTER = "keywords"
 TRIAGE_VARIANTS = {0: "triage-pro", 1: "triage-fast", 2: KEYWORD_ROUTER}
 SUMMARY_VARIANTS = {0: "summary-pro", 1: "summary-fast", 2: None}
+# The model variants (approxmlir.ml.qa.VARIANTS) the LLM service loads: the
+# QA readers, and "fast" for the cheap triage and summary agents.
+MODEL_VARIANTS = (*rag.QA_VARIANTS.values(), "fast")
 QUESTION_WORDS_RANGE = (0, 40)
 TOOLS = ("bm25", "kb", "pagerank", "kmeans", "lavamd")
 # The tools each question of a block of five goes to: two in five are NQ's.

@@ -14,12 +14,12 @@ from approxbench.llm_service import AnswerCache, LocalLLMs
 F = "func_substitute"
 
 
-QWEN, PRO, FAST = 0, 1, 2  # the QA knob's decision values
+QWEN, PRO, EXTRACTIVE, ZERO_SHOT = 0, 1, 2, 3  # the QA knob's decision values
 
 
 def by_confidence(threshold):
-    """Confident retrievals (state >= threshold) use the fast model, the others Qwen."""
-    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, FAST]}}
+    """Confident retrievals (state >= threshold) use the zero-shot Gemma, the others Qwen."""
+    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, ZERO_SHOT]}}
 
 
 class Recording:
@@ -46,8 +46,9 @@ def test_one_module_holds_every_knob(recorded):
     system, _ = recorded
     knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
     assert set(knobs) == {"preprocess", "select_documents", "score_term", "qa_model"}
-    assert knobs["qa_model"].decision_values == (QWEN, PRO, FAST)
-    assert [rag.QA_VARIANTS[d] for d in (QWEN, PRO, FAST)] == ["qwen", "pro", "fast"]
+    assert knobs["qa_model"].decision_values == (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)
+    assert [rag.QA_VARIANTS[d] for d in (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)] == [
+        "qwen", "pro", "extractive", "zero-shot"]
     assert knobs["qa_model"].threshold_range == (0, 100)
     assert knobs["qa_model"].state_function == "qa_model_state"
 
@@ -67,14 +68,15 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     states = [rag.confidence_state(*np.sort(row)[::-1][:2]) for row in scores]
     threshold = sorted(states)[len(states) // 2]  # the median: both models get questions
     answers, decisions, _ = system.answers(by_confidence(threshold), "tune")
-    expected = [FAST if state >= threshold else QWEN for state in states]
-    assert decisions == expected and QWEN in decisions and FAST in decisions, (decisions, expected)
+    expected = [ZERO_SHOT if state >= threshold else QWEN for state in states]
+    assert decisions == expected and QWEN in decisions and ZERO_SHOT in decisions, (decisions, expected)
     assert answers == [f"{rag.QA_VARIANTS[d]} answer" for d in decisions]
-    asked = sorted(models["qwen"].prompts + models["fast"].prompts)
+    asked = sorted(models["qwen"].prompts + models["zero-shot"].prompts)
     assert [q for q, _ in asked] == sorted(q.question for q in system.questions("tune"))
     assert all(len(p) > 100 for _, p in asked)  # the best document as context
     calls = {name: len(model.prompts) for name, model in models.items()}
-    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "fast": decisions.count(FAST)}
+    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "extractive": 0,
+                     "zero-shot": decisions.count(ZERO_SHOT)}
 
     # The same configuration again: every answer comes from the memo, in question order
     # also when several questions are asked at once.
@@ -82,9 +84,9 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     assert {name: len(model.prompts) for name, model in models.items()} == calls
     assert dataclasses.replace(system, llm_workers=3).answers(by_confidence(threshold), "tune")[:2] == (
         answers, decisions)
-    # Everything to the fast model: only the questions Qwen answered are new.
-    system.answers({"qa_model": {"transform": F, "decisions": [FAST]}}, "tune")
-    assert len(models["fast"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
+    # Everything to the zero-shot Gemma: only the questions Qwen answered are new.
+    system.answers({"qa_model": {"transform": F, "decisions": [ZERO_SHOT]}}, "tune")
+    assert len(models["zero-shot"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
 
 
 def test_real_model_on_three_questions(tmp_path):

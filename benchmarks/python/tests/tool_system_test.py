@@ -38,7 +38,8 @@ def scripted_models(triage_reply=tool_system.route_by_keywords):
         "summary-fast": Scripted("summary-fast", lambda q, p: f"short summary of {p[:40]}"),
         "qwen": Scripted("qwen", lambda q, p: p),  # "answers" with its whole context
         "pro": Scripted("pro", lambda q, p: p),
-        "fast": Scripted("fast", lambda q, p: p),
+        "extractive": Scripted("extractive", lambda q, p: p),
+        "zero-shot": Scripted("zero-shot", lambda q, p: p),
     }
 
 
@@ -112,11 +113,11 @@ def test_tools_that_cannot_serve_a_question_find_nothing(system):
 def test_knobs_route_every_stage(system):
     system, models = system
     questions = system.questions("tune")
-    traces, _ = system.traces(fixed(2, 2, 2), "tune")  # keyword router, no summary, fast QA
+    traces, _ = system.traces(fixed(2, 2, 2), "tune")  # keyword router, no summary, extractive QA
     assert [t.tool for t in traces] == [q.tool for q in questions]
     assert not models["triage-pro"].prompts and not models["summary-pro"].prompts
     assert [t.answer for t in traces] == [t.tool_output for t in traces]  # the tool's output reached QA as it was
-    assert len(models["fast"].prompts) == len(questions)
+    assert len(models["extractive"].prompts) == len(questions)
 
     traces, _ = system.traces({}, "tune")  # exact: pro triage and summary, Qwen answers
     assert [t.decisions for t in traces] == [(0, 0, 0)] * len(questions)

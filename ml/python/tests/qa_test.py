@@ -42,6 +42,10 @@ def test_variants_are_defined():
     assert qa.VARIANTS["pro"].layers is None
     fast = qa.VARIANTS["fast"]
     assert fast.shots < qa.VARIANTS["pro"].shots or (fast.layers and len(fast.layers) < 18)
+    # The extractive readers keep the whole model and cut the prompt.
+    for name, shots in (("extractive", 1), ("zero-shot", 0)):
+        variant = qa.VARIANTS[name]
+        assert variant.extractive and variant.layers is None and variant.shots == shots
     with pytest.raises(ValueError, match="unknown variant"):
         qa.QAModel(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), None, "turbo")
     # A variant runs one model: the Qwen variant on Gemma weights is refused.
@@ -62,6 +66,14 @@ def test_answer_loop_stops_at_a_line_break(tmp_path):
         assert result.tokens[-1] in model.stop_ids
     report = qa.evaluate(model, qa.load_eval_set()[:2])
     assert report.total == 2 and 0 <= report.correct <= 2 and report.seconds_per_answer > 0
+    # A variant with another prompt on the same engine: same functions, its own prompt.
+    one_shot = qa.QAModel(testing.TINY_CONFIG, params, tokenizer, qa.QAVariant("tiny1", shots=1),
+                          shared_engine=model.engine)
+    assert one_shot.engine is model.engine and one_shot.stop_ids == model.stop_ids
+    assert one_shot.prompt("is it?", "p.").count("Context:") == 2 and model.prompt("is it?", "p.").count(
+        "Context:") == 1
+    assert qa.VARIANTS["extractive"].engine_key == qa.VARIANTS["zero-shot"].engine_key != qa.VARIANTS[
+        "pro"].engine_key
 
 
 if __name__ == "__main__":

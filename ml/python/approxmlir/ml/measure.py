@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from approxmlir.ml import gguf_loader, qa
+from approxmlir.ml.gguf_loader import GEMMA3_270M
 from approxmlir.ml.decoder import DecoderModel
 from approxmlir.ml.generation import JaxDecoder
 from approxmlir.ml.iree_backend import IreeDecoder
@@ -58,7 +59,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-qa", action="store_true")
-    parser.add_argument("--variants", nargs="*", default=sorted(qa.VARIANTS))
+    parser.add_argument("--variants", nargs="*",
+                        default=sorted(name for name, v in qa.VARIANTS.items() if v.model == GEMMA3_270M))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     cache_dir = args.iree_cache_dir or tempfile.mkdtemp(prefix="approxmlir-iree-")
