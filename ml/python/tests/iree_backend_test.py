@@ -84,6 +84,19 @@ def test_candidates_restrict_the_output(tmp_path):
         iree.generate(PROMPT, 4)
 
 
+def test_warm_up_compiles_every_bucket(tmp_path):
+    """Buckets compile side by side; each serves its prompt lengths (one layer, to compile fast)."""
+    config, params = decoder.select_layers(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), [0])
+    model = decoder.DecoderModel(config, max_len=24)
+    iree = IreeDecoder(model, params, cache_dir=tmp_path, prefill_buckets=(8, 16))
+    iree.warm_up()
+    assert iree.compile_seconds["prefill_8"] > 0 and iree.compile_seconds["prefill_16"] > 0
+    assert len(list(tmp_path.glob("*.vmfb"))) == 3
+    reference = JaxDecoder(model, params, prefill_buckets=(8, 16))
+    for prompt in (PROMPT, PROMPT + PROMPT):  # 7 tokens (bucket 8), 14 (bucket 16)
+        np.testing.assert_allclose(iree.prefill(prompt)[0], reference.prefill(prompt)[0], atol=1e-4, rtol=0)
+
+
 def test_bad_requests_raise_value_error(setup):
     _, _, _, iree, _ = setup
     with pytest.raises(ValueError, match="longer than the 24-position KV cache"):

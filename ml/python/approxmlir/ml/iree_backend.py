@@ -17,6 +17,7 @@ else ~/.cache/approxmlir/iree).
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import hashlib
@@ -205,27 +206,39 @@ class IreeDecoder:
         logits, cache = self.model.decode_step(params, token, position, cache, *candidates)
         return (logits, *jax.tree_util.tree_leaves(cache))
 
-    def _compile(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> _IreeFunction:
+    def _vmfb(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> bytes:
         start = time.perf_counter()
         text = export_stablehlo(fn, [*self._param_specs, *input_specs])
         log.info("exported %s to StableHLO in %.1f s", name, time.perf_counter() - start)
         vmfb, seconds = compile_cached(text, self.options, self.cache_dir)
         self.compile_seconds[name] = seconds
-        return _IreeFunction(vmfb, self._config)
+        return vmfb
+
+    def _compile(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> _IreeFunction:
+        return _IreeFunction(self._vmfb(name, fn, input_specs), self._config)
+
+    def _prefill_vmfb(self, bucket: int) -> bytes:
+        specs = [
+            jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32),
+            *self._candidate_specs(),
+        ]
+        return self._vmfb(f"prefill_{bucket}", self._flat_prefill, specs)
 
     def _prefill_function(self, bucket: int) -> _IreeFunction:
         if bucket not in self._prefill:
-            specs = [
-                jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32),
-                *self._candidate_specs(),
-            ]
-            self._prefill[bucket] = self._compile(f"prefill_{bucket}", self._flat_prefill, specs)
+            self._prefill[bucket] = _IreeFunction(self._prefill_vmfb(bucket), self._config)
         return self._prefill[bucket]
 
     def warm_up(self, buckets: Sequence[int] | None = None) -> None:
-        """Compiles (or loads) the prefill functions ahead of the first prompt."""
-        for bucket in buckets if buckets is not None else self.prefill_buckets:
-            self._prefill_function(bucket)
+        """Compiles (or loads) the prefill functions ahead of the first prompt, one
+        compiler process per core (iree-compile runs outside the GIL)."""
+        missing = [b for b in (buckets if buckets is not None else self.prefill_buckets) if b not in self._prefill]
+        if not missing:
+            return
+        with concurrent.futures.ThreadPoolExecutor(min(len(missing), os.cpu_count() or 1)) as pool:
+            vmfbs = list(pool.map(self._prefill_vmfb, missing))
+        for bucket, vmfb in zip(missing, vmfbs):  # runtime contexts are made on this thread
+            self._prefill[bucket] = _IreeFunction(vmfb, self._config)
 
     # -- running ------------------------------------------------------------
 
