@@ -172,6 +172,11 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
     assert [p.speedup for p in heldout] == pytest.approx([p.speedup for p in result.frontier])
     table = speedup_table({"tune": result.frontier, "eval": heldout}, [0.05, 0.1])
     assert "5.0%" in table and "tune" in table and "eval" in table
+    # Only the points at least this fast on the tuning split are measured again.
+    cut = sorted(p.speedup for p in result.frontier)[len(result.frontier) // 2]
+    fast = reevaluate(result, evaluate, split="eval", min_speedup=cut)
+    assert [p.speedup for p in fast] == pytest.approx([p.speedup for p in result.frontier if p.speedup >= cut])
+    assert len(fast) < len(heldout) or len(set(p.speedup for p in result.frontier)) == 1
 
 
 def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):

@@ -305,13 +305,23 @@ def reevaluate(
     executor: Union[str, Executor] = "local",
     evaluation_timeout: Optional[float] = None,
     output_dir: Optional[Union[str, os.PathLike]] = None,
+    min_speedup: float = 0.0,
 ) -> list[pareto.Point]:
     """Runs the exact baseline and the frontier's configurations again with
     `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
     returns the frontier points measured there, relative to the exact run on
-    that split."""
+    that split.
+
+    Points below `min_speedup` on the tuning split (e.g. a point slightly more
+    accurate than exact and no faster) are not measured again: where a
+    held-out evaluation is expensive, they cannot pay for it.
+    """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
-    configs = [result.baseline.config] + [p.config for p in result.frontier]
+    frontier = [p for p in result.frontier if p.speedup >= min_speedup]
+    if len(frontier) < len(result.frontier):
+        _LOG.info("not re-measuring %d frontier point(s) below %.2fx on the tuning split",
+                  len(result.frontier) - len(frontier), min_speedup)
+    configs = [result.baseline.config] + [p.config for p in frontier]
     own_executor = not isinstance(executor, Executor)
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
     try:
