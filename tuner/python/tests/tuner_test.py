@@ -179,6 +179,24 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
     assert len(fast) < len(heldout) or len(set(p.speedup for p in result.frontier)) == 1
 
 
+def test_frontier_tolerance_prefers_fewer_approximations_within_noise():
+    from approxmlir.tuner import pareto
+
+    def point(time_ms, accuracy, **decisions):
+        config = {knob: {"transform": "func_substitute", "decisions": list(d), "thresholds": []}
+                  for knob, d in decisions.items()}
+        return pareto.Point(config, time_ms, accuracy, 0.5 - accuracy, 200.0 / time_ms)
+
+    simple = point(100.0, 0.5, qa=[2], retrieval=[0])
+    noisy_win = point(97.0, 0.5, qa=[2], retrieval=[0, 1])  # 3 % faster with one more knob approximated
+    real_win = point(80.0, 0.5, qa=[3], retrieval=[1])  # 20 % faster
+    worse = point(110.0, 0.4, qa=[3], retrieval=[0])  # slower and less accurate
+    assert pareto.approximated_knobs(noisy_win.config) == 2 and pareto.approximated_knobs(simple.config) == 1
+    assert pareto.frontier([simple, noisy_win, worse]) == [noisy_win]
+    assert pareto.frontier([simple, noisy_win, worse], time_tolerance=0.05) == [simple]
+    assert pareto.frontier([simple, noisy_win, real_win], time_tolerance=0.05) == [real_win]
+
+
 def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
     mlir = textwrap.dedent("""
         func.func private @state() -> i64

@@ -35,8 +35,26 @@ def points(records: Sequence[Record], baseline_time: float, baseline_accuracy: f
     ]
 
 
-def frontier(candidates: Sequence[Point]) -> list[Point]:
-    """The non-dominated points (less time and less loss), fastest first."""
+def approximated_knobs(config: Mapping) -> int:
+    """How many knobs of a configuration (JSON form) pick a non-exact decision anywhere."""
+    return sum(1 for params in config.values() if any(d != 0 for d in params.get("decisions", ())))
+
+
+def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[Point]:
+    """The non-dominated points (less time and less loss), fastest first.
+
+    With `time_tolerance` t > 0, a point first gives way to any point that is
+    at least as accurate, at most a factor 1 + t slower, and approximates
+    fewer knobs: where timings are that noisy, an approximation that buys
+    less than t is as likely noise as speed, and it may cost accuracy that
+    the tuning inputs do not show.
+    """
+    if time_tolerance > 0:
+        candidates = [
+            p for p in candidates
+            if not any(q.accuracy >= p.accuracy and q.time_ms <= p.time_ms * (1 + time_tolerance)
+                       and approximated_knobs(q.config) < approximated_knobs(p.config) for q in candidates)
+        ]
     best: list[Point] = []
     for point in sorted(candidates, key=lambda p: (p.time_ms, p.qos_loss)):
         if not best or point.qos_loss < best[-1].qos_loss:

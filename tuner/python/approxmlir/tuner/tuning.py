@@ -128,6 +128,7 @@ def tune(
     loss_levels: Sequence[float] = DEFAULT_LOSS_LEVELS,
     progress: bool = True,
     seed_configs: Sequence[Configuration] = (),
+    frontier_tolerance: float = 0.0,
 ) -> TuningResult:
     """Tunes the knobs of `mlir_source` (MLIR text or path) with `evaluate_fn`.
 
@@ -138,8 +139,9 @@ def tune(
     study (finished ones of earlier runs count), after `time_budget` seconds,
     or when the space is exhausted. `seed_configs` are evaluated right after
     the exact configuration (within the budget), so that the frontier holds
-    them or what beats them. Writes the results database, the Pareto
-    frontier as JSON and CSV, and a PNG plot into `output_dir`.
+    them or what beats them. `frontier_tolerance` is pareto.frontier's
+    time_tolerance. Writes the results database, the Pareto frontier as JSON
+    and CSV, and a PNG plot into `output_dir`.
     """
     if evaluate_fn is None:
         raise TypeError("tune() needs an evaluate_fn(config) -> (time_ms, accuracy)")
@@ -264,7 +266,7 @@ def tune(
     records = list(db.records(study_id))
     db.close()
     result = _summarize(records, baseline, accuracy_threshold, mode, out, loss_levels,
-                        {"database": pathlib.Path(db.path)})
+                        {"database": pathlib.Path(db.path)}, frontier_tolerance)
     _LOG.info("tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
               time.monotonic() - start, len(records), resumed, result.summary)
     return result
@@ -272,9 +274,9 @@ def tune(
 
 def _summarize(records: list[Record], baseline: Record, accuracy_threshold: float, mode: str,
                out: pathlib.Path, loss_levels: Sequence[float],
-               paths: dict[str, pathlib.Path]) -> TuningResult:
+               paths: dict[str, pathlib.Path], frontier_tolerance: float = 0.0) -> TuningResult:
     all_points = pareto.points(records, baseline.time_ms, baseline.accuracy)
-    front = pareto.frontier(all_points)
+    front = pareto.frontier(all_points, frontier_tolerance)
     admissible = [p for p in all_points if p.accuracy >= accuracy_threshold]
     best = min(admissible, key=lambda p: p.time_ms, default=None)
     paths = dict(paths)
