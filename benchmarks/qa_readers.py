@@ -28,9 +28,8 @@ def main(argv):
     logging.getLogger().setLevel(logging.INFO)
     out = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", ".")) / OUTPUT_DIR.value
     out.mkdir(parents=True, exist_ok=True)
-    variants = tuple(rag.QA_VARIANTS.values())
     with LLMService("approxbench.llm_models:qa_variants", out / "llm_answers.sqlite",
-                    factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": variants},
+                    factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": rag.MODEL_VARIANTS},
                     workers=LLM_WORKERS.value) as service:
         # The evaluation split is 5x the tuning split; ask for the questions it should have.
         system = rag.RagSystem("bm25", service.client(), tune_questions=max(1, QUESTIONS.value // 5),

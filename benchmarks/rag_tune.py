@@ -53,8 +53,7 @@ MIN_SPEEDUP = 1.1
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
 FACTORIES = {"bm25_rag": "approxbench.llm_models:qa_variants", "kb_rag": "approxbench.llm_models:qa_variants",
              "tools": "approxbench.agents:tool_agents"}
-MODEL_VARIANTS = {"bm25_rag": tuple(rag.QA_VARIANTS.values()), "kb_rag": tuple(rag.QA_VARIANTS.values()),
-                  "tools": tool_system.MODEL_VARIANTS}
+MODEL_VARIANTS = {"bm25_rag": rag.MODEL_VARIANTS, "kb_rag": rag.MODEL_VARIANTS, "tools": tool_system.MODEL_VARIANTS}
 
 
 def make_system(name: str, answerer, questions: int, cache_dir: str, llm_workers: int):

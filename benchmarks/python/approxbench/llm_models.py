@@ -34,13 +34,12 @@ def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
         loaded[model_name] = (config, params, GGUFTokenizer.from_gguf(path))
         _LOG.info("loaded %s (%d layers)", path.name, config.num_layers)
     models: dict[str, qa.QAModel] = {}
-    engines: dict[tuple, qa.QAModel] = {}  # variants that differ only in their prompt share an engine
+    engines: dict[tuple, object] = {}  # variants that differ only in their prompt share an engine
     for name in variants:
         variant = qa.VARIANTS[name]
-        shared = engines.get(variant.engine_key)
         models[name] = qa.QAModel(*loaded[variant.model], name, backend=backend, iree_cache_dir=cache_dir,
-                                  shared_engine=shared.engine if shared else None)
-        engines.setdefault(variant.engine_key, models[name])
+                                  shared_engine=engines.get(variant.engine_key))
+        engines.setdefault(variant.engine_key, models[name].engine)
     for name, model in models.items():
         # Compile every prefill bucket and the decode step now: generation
         # times are measured (and memoized), and must not include compiling.

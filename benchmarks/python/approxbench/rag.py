@@ -50,6 +50,8 @@ QA_KNOB = "qa_model"
 # Decision values of the QA model selection knob -> model variants
 # (approxmlir.ml.qa.VARIANTS), the exact one first.
 QA_VARIANTS = {0: "qwen", 1: "pro", 2: "extractive", 3: "zero-shot"}
+# The model variants the LLM service loads for these systems.
+MODEL_VARIANTS = tuple(QA_VARIANTS.values())
 CONTEXT_DOCUMENTS = 1
 CONTEXT_CHARACTERS = 700
 

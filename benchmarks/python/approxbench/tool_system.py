@@ -56,7 +56,7 @@ TRIAGE_VARIANTS = {0: "triage-pro", 1: "triage-fast", 2: KEYWORD_ROUTER}
 SUMMARY_VARIANTS = {0: "summary-pro", 1: "summary-fast", 2: None}
 # The model variants (approxmlir.ml.qa.VARIANTS) the LLM service loads: the
 # QA readers, and "fast" for the cheap triage and summary agents.
-MODEL_VARIANTS = (*rag.QA_VARIANTS.values(), "fast")
+MODEL_VARIANTS = (*rag.MODEL_VARIANTS, "fast")
 QUESTION_WORDS_RANGE = (0, 40)
 TOOLS = ("bm25", "kb", "pagerank", "kmeans", "lavamd")
 # The tools each question of a block of five goes to: two in five are NQ's.
