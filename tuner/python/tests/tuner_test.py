@@ -47,6 +47,9 @@ def test_dynamic_space_decodes_decision_trees():
     assert config["c"] == KnobParams("loop_perforate", (0, 1, 2), (50, 75))
     assert config["a"] == KnobParams("loop_perforate", (1,))
     assert SearchSpace(KNOBS, "static").size() == 4 * 4 * 3
+    # A tree whose branches all pick one value is that static configuration (one key, one evaluation).
+    same = space.decode(values | {"c.branch0": 2, "c.branch1": 2, "c.branch2": 2})
+    assert same["c"] == KnobParams("loop_perforate", (2,))
 
 
 @pytest.mark.parametrize("engine", ["opentuner", "random"])
@@ -195,6 +198,36 @@ def test_frontier_tolerance_prefers_fewer_approximations_within_noise():
     assert pareto.frontier([simple, noisy_win, worse]) == [noisy_win]
     assert pareto.frontier([simple, noisy_win, worse], time_tolerance=0.05) == [simple]
     assert pareto.frontier([simple, noisy_win, real_win], time_tolerance=0.05) == [real_win]
+
+
+def test_frontier_simplification_tries_each_approximated_knob_back_at_exact(tmp_path):
+    knobs = [KnobSpace(k, "f", f"x.mlir:{i}:1", ("func_substitute",), (0, 1)) for i, k in enumerate("qrs", 1)]
+    log = tmp_path / "evaluated.jsonl"  # evaluations run in their own processes
+
+    def evaluate(config):
+        with open(log, "a") as handle:
+            handle.write(json.dumps({k: p.decisions[0] for k, p in config.items()}) + "\n")
+        # q halves the time; r and s buy 2 % each, within the timing noise.
+        level = config["q"].decisions[0]
+        noise = 0.02 * (config["r"].decisions[0] + config["s"].decisions[0])
+        return 100.0 / (1 + level) * (1 - noise), 0.8
+
+    seed = {"q": KnobParams("func_substitute", (1,)), "r": KnobParams("func_substitute", (1,)),
+            "s": KnobParams("func_substitute", (1,))}
+    common = dict(evaluate_fn=evaluate, knobs=knobs, mode="static", engine="random", max_evaluations=2,
+                  progress=False, seed_configs=[seed], frontier_tolerance=0.05)
+    plain = tune(output_dir=tmp_path / "plain", **common)
+    assert [p.config for p in plain.frontier] == [{k: v.to_json() for k, v in seed.items()}]
+    result = tune(output_dir=tmp_path / "simplified", simplify_evaluations=10, **common)
+    evaluated = [json.loads(line) for line in log.read_text().splitlines()]
+    # The seed's neighbours in knob order, until one takes its frontier place; then that one's.
+    assert evaluated[4:8] == [{"q": 0, "r": 1, "s": 1}, {"q": 1, "r": 0, "s": 1},
+                              {"q": 0, "r": 0, "s": 1}, {"q": 1, "r": 0, "s": 0}]
+    assert [{k: v["decisions"] for k, v in p.config.items()} for p in result.frontier] == [
+        {"q": [1], "r": [0], "s": [0]}]
+    assert len(result.evaluations) == len(evaluated) - 2 <= 2 + 10
+    capped = tune(output_dir=tmp_path / "capped", simplify_evaluations=1, **common)
+    assert len(capped.evaluations) == 3
 
 
 def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):

@@ -100,7 +100,11 @@ class SearchSpace:
                 thresholds = decode_thresholds(
                     [values[f"{knob.id}.threshold{i}"] for i in range(knob.num_thresholds)], lo, hi)
                 decisions = tuple(values[f"{knob.id}.branch{i}"] for i in range(knob.num_thresholds + 1))
-                config[knob.id] = KnobParams(transform, decisions, thresholds)
+                if len(set(decisions)) == 1:
+                    # Every branch picks the same value: the static configuration, under its own key.
+                    config[knob.id] = KnobParams(transform, decisions[:1])
+                else:
+                    config[knob.id] = KnobParams(transform, decisions, thresholds)
             else:
                 config[knob.id] = KnobParams(transform, (values[f"{knob.id}.decision"],))
         return config

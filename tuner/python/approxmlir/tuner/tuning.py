@@ -20,7 +20,7 @@ import pathlib
 import time
 from typing import Callable, Mapping, Optional, Sequence, Union
 
-from approxmlir.compiler import KnobSpace, export_knobs
+from approxmlir.compiler import KnobParams, KnobSpace, export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
 from approxmlir.tuner import pareto
 from approxmlir.tuner.database import Record, ResultsDB
@@ -129,6 +129,7 @@ def tune(
     progress: bool = True,
     seed_configs: Sequence[Configuration] = (),
     frontier_tolerance: float = 0.0,
+    simplify_evaluations: int = 0,
 ) -> TuningResult:
     """Tunes the knobs of `mlir_source` (MLIR text or path) with `evaluate_fn`.
 
@@ -140,7 +141,12 @@ def tune(
     or when the space is exhausted. `seed_configs` are evaluated right after
     the exact configuration (within the budget), so that the frontier holds
     them or what beats them. `frontier_tolerance` is pareto.frontier's
-    time_tolerance. Writes the results database, the Pareto frontier as JSON
+    time_tolerance. After the search, up to `simplify_evaluations` more
+    evaluations (outside the budget) try the configurations of the frontier
+    points faster than 1 + frontier_tolerance with one approximated knob set
+    back to exact (`simpler_neighbours`), fastest point first, until no such
+    point has an untried neighbour: with a tolerance, an approximation whose
+    speed is noise gives way. Writes the results database, the Pareto frontier as JSON
     and CSV, and a PNG plot into `output_dir`.
     """
     if evaluate_fn is None:
@@ -255,6 +261,8 @@ def tune(
                 for token in tokens:
                     report(token, record)
                 bar.update(best_so_far())
+        if simplify_evaluations > 0:
+            _simplify_frontier(done, baseline, evaluate_now, frontier_tolerance, simplify_evaluations)
     finally:
         if bar is not None:
             bar.close()
@@ -270,6 +278,33 @@ def tune(
     _LOG.info("tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
               time.monotonic() - start, len(records), resumed, result.summary)
     return result
+
+
+def simpler_neighbours(config: Configuration) -> list[Configuration]:
+    """The configurations that set one of `config`'s approximated knobs back to exact."""
+    return [{**config, knob: KnobParams(params.transform, (0,))}
+            for knob, params in sorted(config.items()) if any(d != 0 for d in params.decisions)]
+
+
+def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Callable[[Configuration], Record],
+                       time_tolerance: float, max_evaluations: int) -> None:
+    """Evaluates untried simpler neighbours of the frontier's points, fastest point first."""
+    spent = 0
+    while spent < max_evaluations:
+        front = pareto.frontier(pareto.points(list(done.values()), baseline.time_ms, baseline.accuracy),
+                                time_tolerance)
+        # A point within the tolerance of the exact time has nothing to win from a simpler neighbour.
+        untried = [neighbour for point in front if point.speedup > 1 + time_tolerance
+                   for neighbour in simpler_neighbours(config_from_json(point.config))
+                   if config_key(neighbour) not in done]
+        if not untried:
+            return
+        record = evaluate(untried[0])
+        spent += 1
+        _LOG.info("simplifying the frontier (%d/%d): %s ms, accuracy %s for %s", spent, max_evaluations,
+                  f"{record.time_ms:.4g}" if record.ok else record.status,
+                  f"{record.accuracy:.4f}" if record.ok else "-", record.config_key)
+    _LOG.info("frontier simplification stopped after %d evaluations", spent)
 
 
 def _summarize(records: list[Record], baseline: Record, accuracy_threshold: float, mode: str,
