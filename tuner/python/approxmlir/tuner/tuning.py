@@ -280,10 +280,10 @@ def tune(
     return result
 
 
-def simpler_neighbours(config: Configuration) -> list[Configuration]:
-    """The configurations that set one of `config`'s approximated knobs back to exact."""
-    return [{**config, knob: KnobParams(params.transform, (0,))}
-            for knob, params in sorted(config.items()) if any(d != 0 for d in params.decisions)]
+def simpler_neighbours(config: Configuration) -> dict[str, Configuration]:
+    """For each of `config`'s approximated knobs, the configuration that sets it back to exact."""
+    return {knob: {**config, knob: KnobParams(params.transform, (0,))}
+            for knob, params in sorted(config.items()) if any(d != 0 for d in params.decisions)}
 
 
 def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Callable[[Configuration], Record],
@@ -291,20 +291,30 @@ def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Call
     """Evaluates untried simpler neighbours of the frontier's points, fastest point first."""
     spent = 0
     while spent < max_evaluations:
-        front = pareto.frontier(pareto.points(list(done.values()), baseline.time_ms, baseline.accuracy),
-                                time_tolerance)
-        # A point within the tolerance of the exact time has nothing to win from a simpler neighbour.
+        records = [r for r in done.values() if r.ok and r.time_ms]
+        front = pareto.frontier(pareto.points(records, baseline.time_ms, baseline.accuracy), time_tolerance)
+        # Where every configuration seen with a knob exact (besides the exact
+        # one) is slower than the point by more than the tolerance, that knob
+        # is what makes the point fast (e.g. the exact LLM): its neighbour
+        # cannot take the point's place.
+        fastest_with_exact = {
+            knob: min((r.time_ms for r in records
+                       if r.config_key != baseline.config_key
+                       and not any(r.config.get(knob, {}).get("decisions", ()))),
+                      default=0.0)
+            for knob in baseline.config}
         untried = [neighbour for point in front if point.speedup > 1 + time_tolerance
-                   for neighbour in simpler_neighbours(config_from_json(point.config))
-                   if config_key(neighbour) not in done]
+                   for knob, neighbour in simpler_neighbours(config_from_json(point.config)).items()
+                   if knob in fastest_with_exact and config_key(neighbour) not in done
+                   and fastest_with_exact[knob] <= point.time_ms * (1 + time_tolerance)]
         if not untried:
-            return
+            break
         record = evaluate(untried[0])
         spent += 1
         _LOG.info("simplifying the frontier (%d/%d): %s ms, accuracy %s for %s", spent, max_evaluations,
                   f"{record.time_ms:.4g}" if record.ok else record.status,
                   f"{record.accuracy:.4f}" if record.ok else "-", record.config_key)
-    _LOG.info("frontier simplification stopped after %d evaluations", spent)
+    _LOG.info("frontier simplification: %d evaluations", spent)
 
 
 def _summarize(records: list[Record], baseline: Record, accuracy_threshold: float, mode: str,
