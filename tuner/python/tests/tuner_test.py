@@ -221,7 +221,8 @@ def test_frontier_simplification_tries_each_approximated_knob_back_at_exact(tmp_
     result = tune(output_dir=tmp_path / "simplified", simplify_evaluations=10, **common)
     evaluated = [json.loads(line) for line in log.read_text().splitlines()]
     # The seed's neighbours in knob order, until one takes its frontier place; then that one's, but not q
-    # back at exact again: the one configuration seen with q exact (besides the exact one) was 2x slower.
+    # back at exact again: the one configuration seen with q exact (besides the exact one) ran at the
+    # exact one's pace (4 % faster, within the 5 % tolerance).
     assert evaluated[4:] == [{"q": 0, "r": 1, "s": 1}, {"q": 1, "r": 0, "s": 1}, {"q": 1, "r": 0, "s": 0}]
     assert [{k: v["decisions"] for k, v in p.config.items()} for p in result.frontier] == [
         {"q": [1], "r": [0], "s": [0]}]

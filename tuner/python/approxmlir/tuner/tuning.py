@@ -294,9 +294,8 @@ def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Call
         records = [r for r in done.values() if r.ok and r.time_ms]
         front = pareto.frontier(pareto.points(records, baseline.time_ms, baseline.accuracy), time_tolerance)
         # Where every configuration seen with a knob exact (besides the exact
-        # one) is slower than the point by more than the tolerance, that knob
-        # is what makes the point fast (e.g. the exact LLM): its neighbour
-        # cannot take the point's place.
+        # one) runs within the tolerance of the exact time, that knob sets the
+        # cost (e.g. the exact LLM): its neighbours cannot keep their points' pace.
         fastest_with_exact = {
             knob: min((r.time_ms for r in records
                        if r.config_key != baseline.config_key
@@ -306,7 +305,7 @@ def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Call
         untried = [neighbour for point in front if point.speedup > 1 + time_tolerance
                    for knob, neighbour in simpler_neighbours(config_from_json(point.config)).items()
                    if knob in fastest_with_exact and config_key(neighbour) not in done
-                   and fastest_with_exact[knob] <= point.time_ms * (1 + time_tolerance)]
+                   and fastest_with_exact[knob] * (1 + time_tolerance) < baseline.time_ms]
         if not untried:
             break
         record = evaluate(untried[0])
