@@ -25,7 +25,8 @@ from approxbench.llm_service import LLMService
 SYSTEMS = ("bm25_rag", "kb_rag", "tools")
 SYSTEM = flags.DEFINE_enum("system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb "
                            "retrieval, or LLM + tool invocation.")
-BUDGET = flags.DEFINE_float("budget", 180.0, "Tuning time per search space (static, dynamic), in seconds.")
+BUDGET = flags.DEFINE_float("budget", 150.0, "Search time per search space (static, dynamic), in seconds, "
+                             "after the exact configuration's evaluation.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
 QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
 PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel.")

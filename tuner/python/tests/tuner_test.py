@@ -230,6 +230,18 @@ def test_frontier_simplification_tries_each_approximated_knob_back_at_exact(tmp_
     assert len(capped.evaluations) == 3
 
 
+def test_time_budget_counts_from_the_exact_evaluation(tmp_path):
+    def evaluate(config):
+        exact = not any(any(p.decisions) for p in config.values())
+        time.sleep(3.0 if exact else 0.05)  # the exact configuration outlasts the whole budget
+        return synthetic(config)
+
+    result = tune(evaluate_fn=evaluate, knobs=KNOBS, mode="static", engine="random", output_dir=tmp_path,
+                  time_budget=2.0, max_evaluations=40, progress=False)
+    assert len(result.evaluations) >= 3
+    assert len(result.evaluations) < 40  # and it stopped at the budget
+
+
 def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
     mlir = textwrap.dedent("""
         func.func private @state() -> i64

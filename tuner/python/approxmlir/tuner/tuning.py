@@ -137,7 +137,8 @@ def tune(
     with `config` ({knob id: KnobParams}); when it accepts `split`, it gets
     "tune". The best configuration is the fastest whose accuracy is at least
     `accuracy_threshold`. Stops after `max_evaluations` evaluations in the
-    study (finished ones of earlier runs count), after `time_budget` seconds,
+    study (finished ones of earlier runs count), after `time_budget` seconds
+    (counted from the end of the exact configuration's evaluation),
     or when the space is exhausted. `seed_configs` are evaluated right after
     the exact configuration (within the budget), so that the frontier holds
     them or what beats them. `frontier_tolerance` is pareto.frontier's
@@ -174,7 +175,7 @@ def tune(
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
     split_kwargs = {"split": "tune"} if _accepts_split(evaluate_fn) else {}
     start = time.monotonic()
-    deadline = start + time_budget if time_budget else None
+    deadline = None
 
     def submit(config: Configuration) -> concurrent.futures.Future:
         workdir = out / "evaluations" / f"{len(done) + len(pending):05d}"
@@ -206,6 +207,8 @@ def tune(
         baseline = evaluate_now(space.exact())
         if not baseline.ok:
             raise TuningError(f"the exact configuration failed ({baseline.status}): {baseline.error}")
+        # The budget is for the search: the exact configuration costs the same in every run.
+        deadline = time.monotonic() + time_budget if time_budget else None
         for seed_config in seed_configs:
             if len(done) >= max_evaluations:
                 break
