@@ -64,7 +64,8 @@ MODEL_VARIANTS = {"bm25_rag": rag.MODEL_VARIANTS, "kb_rag": rag.MODEL_VARIANTS, 
 
 def make_system(name: str, answerer, questions: int, cache_dir: str, llm_workers: int):
     if name == "tools":
-        system = tool_system.ToolSystem(answerer, tune_questions=questions, cache_dir=cache_dir)
+        system = tool_system.ToolSystem(answerer, tune_questions=questions, cache_dir=cache_dir,
+                                        llm_workers=llm_workers)
         for split in ("tune", "eval"):
             system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
         return system

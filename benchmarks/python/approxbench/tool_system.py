@@ -32,6 +32,7 @@ embedding was not computed), the tool outputs that it found nothing.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import re
@@ -47,6 +48,7 @@ from approxmlir.frontends.jax.spec import KnobSpec
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
 from approxbench.harness import split_size
+from approxbench.llm_service import Answer
 from approxbench.rag import Answerer
 
 TRIAGE_KNOB = "triage_model"
@@ -213,6 +215,8 @@ class ToolSystem:
     answerer: Answerer
     tune_questions: int = 20
     cache_dir: Optional[str] = None
+    # LLM requests of one stage sent at once (as many as the LLM service has workers).
+    llm_workers: int = 1
     _questions: dict = dataclasses.field(default_factory=dict, init=False, repr=False)  # split -> questions
 
     @functools.cached_property
@@ -269,39 +273,42 @@ class ToolSystem:
     def _kb_questions(self) -> frozenset:
         return frozenset(q.question for q in self.dataset.questions)
 
-    def ask(self, library: runtime.NativeLibrary, question: str) -> tuple[Trace, float]:
-        """One question through the system: its trace and the seconds it took."""
-        seconds = 0.0
-        start = time.perf_counter()
-        triage = _select(library, TRIAGE_KNOB, min(len(question.split()), QUESTION_WORDS_RANGE[1]))
-        if TRIAGE_VARIANTS[triage] == KEYWORD_ROUTER:
-            tool = route_by_keywords(question)
-        else:
-            seconds += time.perf_counter() - start
-            reply = self.answerer.answer(TRIAGE_VARIANTS[triage], question, "")
-            seconds += reply.seconds
-            start = time.perf_counter()
-            tool = reply.text if reply.text in TOOLS else "bm25"
-        output = self.run_tool(library, tool, question)
-        summary_choice = _select(library, SUMMARY_KNOB, output.confidence)
-        qa_choice = _select(library, rag.QA_KNOB, output.confidence)
-        seconds += time.perf_counter() - start
-        summary = output.text
-        if SUMMARY_VARIANTS[summary_choice] is not None:
-            reply = self.answerer.answer(SUMMARY_VARIANTS[summary_choice], question, output.text)
-            summary, seconds = reply.text, seconds + reply.seconds
-        reply = self.answerer.answer(rag.QA_VARIANTS[qa_choice], question, summary)
-        seconds += reply.seconds
-        return Trace(tool, (triage, summary_choice, qa_choice), output.text, summary, reply.text), seconds
-
     def traces(self, config: Optional[Mapping], split: str) -> tuple[list[Trace], float]:
+        """Every question of the split through the system: the traces, and the seconds they took.
+
+        Stage by stage: the native library (knob states, tools) serves one
+        question at a time, while each stage's LLM requests go out
+        `llm_workers` at a time; every answer's time is measured by itself.
+        """
         library = self.build(config).load()
         runtime.get_runtime().seed(12345)  # probabilistic knobs: the same draws for every evaluation
-        traces, seconds = [], 0.0
-        for question in self.questions(split):
-            trace, took = self.ask(library, question.question)
-            traces.append(trace)
-            seconds += took
+        questions = [q.question for q in self.questions(split)]
+        with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
+
+            def ask_all(requests: Sequence[Optional[tuple[str, str, str]]]) -> list[Optional[Answer]]:
+                return list(pool.map(lambda r: None if r is None else self.answerer.answer(*r), requests))
+
+            start = time.perf_counter()
+            triage = [_select(library, TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1]))
+                      for q in questions]
+            seconds = time.perf_counter() - start
+            routed = ask_all([None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else (TRIAGE_VARIANTS[t], q, "")
+                              for q, t in zip(questions, triage)])
+            start = time.perf_counter()
+            tools = [route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
+                     for q, reply in zip(questions, routed)]
+            outputs = [self.run_tool(library, tool, q) for tool, q in zip(tools, questions)]
+            summary_choices = [_select(library, SUMMARY_KNOB, o.confidence) for o in outputs]
+            qa_choices = [_select(library, rag.QA_KNOB, o.confidence) for o in outputs]
+            seconds += time.perf_counter() - start
+            summarized = ask_all([None if SUMMARY_VARIANTS[c] is None else (SUMMARY_VARIANTS[c], q, o.text)
+                                  for q, o, c in zip(questions, outputs, summary_choices)])
+            summaries = [o.text if reply is None else reply.text for o, reply in zip(outputs, summarized)]
+            answers = ask_all([(rag.QA_VARIANTS[c], q, summary)
+                               for q, summary, c in zip(questions, summaries, qa_choices)])
+        seconds += sum(reply.seconds for reply in (*routed, *summarized, *answers) if reply is not None)
+        traces = [Trace(tool, decisions, output.text, summary, answer.text) for tool, decisions, output, summary, answer
+                  in zip(tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers)]
         return traces, seconds
 
     def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:

@@ -2,6 +2,8 @@
 routing by the triage, summary and QA knobs, and a real evaluation
 (Gemma 3 270M) on three questions."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -123,6 +125,8 @@ def test_knobs_route_every_stage(system):
     assert [t.decisions for t in traces] == [(0, 0, 0)] * len(questions)
     assert [t.answer for t in traces] == [f"summary of {t.tool_output[:60]}" for t in traces]
     assert len(models["triage-pro"].prompts) == len(models["qwen"].prompts) == len(questions)
+    # Each stage's LLM requests sent three at a time: the same traces, in question order.
+    assert dataclasses.replace(system, llm_workers=3).traces({}, "tune")[0] == traces
 
     # The summary by the tool's confidence: confident outputs skip it.
     states = [rag.confidence_state(*sorted((o.best, o.second), reverse=True)) for o in
