@@ -119,7 +119,7 @@ def _load_factory(factory: str) -> Callable[..., Mapping[str, Generator]]:
 
 def _serve(address: str, authkey: bytes, factory: str, factory_kwargs: dict, cache_path: str,
            ready: Any) -> None:
-    logging.basicConfig(level=logging.INFO)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         llms = LocalLLMs(_load_factory(factory)(**factory_kwargs), AnswerCache(cache_path))
     except BaseException as error:  # report why the service cannot start, then stop
