@@ -61,6 +61,13 @@ class Answerer(Protocol):
         ...
 
 
+def answer_all(answerer: Answerer, requests: Sequence[Optional[tuple[str, str, str]]],
+               workers: int) -> list[Optional[Answer]]:
+    """The replies to (variant, question, passage) requests, in order, `workers` at a time; None for None."""
+    with concurrent.futures.ThreadPoolExecutor(max(1, workers)) as pool:
+        return list(pool.map(lambda r: None if r is None else answerer.answer(*r), requests))
+
+
 def passage(documents: Sequence[str]) -> str:
     """The context of the prompt: the best documents, each cut to CONTEXT_CHARACTERS."""
     return " ".join(d[:CONTEXT_CHARACTERS] for d in documents)
@@ -206,8 +213,7 @@ class RagSystem:
             seconds += time.perf_counter() - start
             requests.append((QA_VARIANTS[decision], question.question, context))
             decisions.append(decision)
-        with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
-            replies = list(pool.map(lambda request: self.answerer.answer(*request), requests))
+        replies = answer_all(self.answerer, requests, self.llm_workers)
         seconds += sum(reply.seconds for reply in replies)
         return [reply.text for reply in replies], decisions, seconds
 

@@ -32,7 +32,6 @@ embedding was not computed), the tool outputs that it found nothing.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import functools
 import re
@@ -48,7 +47,6 @@ from approxmlir.frontends.jax.spec import KnobSpec
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
 from approxbench.harness import split_size
-from approxbench.llm_service import Answer
 from approxbench.rag import Answerer
 
 TRIAGE_KNOB = "triage_model"
@@ -283,29 +281,25 @@ class ToolSystem:
         library = self.build(config).load()
         runtime.get_runtime().seed(12345)  # probabilistic knobs: the same draws for every evaluation
         questions = [q.question for q in self.questions(split)]
-        with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
-
-            def ask_all(requests: Sequence[Optional[tuple[str, str, str]]]) -> list[Optional[Answer]]:
-                return list(pool.map(lambda r: None if r is None else self.answerer.answer(*r), requests))
-
-            start = time.perf_counter()
-            triage = [_select(library, TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1]))
-                      for q in questions]
-            seconds = time.perf_counter() - start
-            routed = ask_all([None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else (TRIAGE_VARIANTS[t], q, "")
-                              for q, t in zip(questions, triage)])
-            start = time.perf_counter()
-            tools = [route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
-                     for q, reply in zip(questions, routed)]
-            outputs = [self.run_tool(library, tool, q) for tool, q in zip(tools, questions)]
-            summary_choices = [_select(library, SUMMARY_KNOB, o.confidence) for o in outputs]
-            qa_choices = [_select(library, rag.QA_KNOB, o.confidence) for o in outputs]
-            seconds += time.perf_counter() - start
-            summarized = ask_all([None if SUMMARY_VARIANTS[c] is None else (SUMMARY_VARIANTS[c], q, o.text)
-                                  for q, o, c in zip(questions, outputs, summary_choices)])
-            summaries = [o.text if reply is None else reply.text for o, reply in zip(outputs, summarized)]
-            answers = ask_all([(rag.QA_VARIANTS[c], q, summary)
-                               for q, summary, c in zip(questions, summaries, qa_choices)])
+        start = time.perf_counter()
+        triage = [_select(library, TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1])) for q in questions]
+        seconds = time.perf_counter() - start
+        triage_requests = [None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else (TRIAGE_VARIANTS[t], q, "")
+                           for q, t in zip(questions, triage)]
+        routed = rag.answer_all(self.answerer, triage_requests, self.llm_workers)
+        start = time.perf_counter()
+        tools = [route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
+                 for q, reply in zip(questions, routed)]
+        outputs = [self.run_tool(library, tool, q) for tool, q in zip(tools, questions)]
+        summary_choices = [_select(library, SUMMARY_KNOB, o.confidence) for o in outputs]
+        qa_choices = [_select(library, rag.QA_KNOB, o.confidence) for o in outputs]
+        seconds += time.perf_counter() - start
+        summary_requests = [None if SUMMARY_VARIANTS[c] is None else (SUMMARY_VARIANTS[c], q, o.text)
+                            for q, o, c in zip(questions, outputs, summary_choices)]
+        summarized = rag.answer_all(self.answerer, summary_requests, self.llm_workers)
+        summaries = [o.text if reply is None else reply.text for o, reply in zip(outputs, summarized)]
+        qa_requests = [(rag.QA_VARIANTS[c], q, summary) for q, summary, c in zip(questions, summaries, qa_choices)]
+        answers = rag.answer_all(self.answerer, qa_requests, self.llm_workers)
         seconds += sum(reply.seconds for reply in (*routed, *summarized, *answers) if reply is not None)
         traces = [Trace(tool, decisions, output.text, summary, answer.text) for tool, decisions, output, summary, answer
                   in zip(tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers)]

@@ -35,9 +35,14 @@ def points(records: Sequence[Record], baseline_time: float, baseline_accuracy: f
     ]
 
 
+def approximates(decisions: Sequence[int]) -> bool:
+    """Whether a knob with these decisions picks a non-exact value anywhere."""
+    return any(d != 0 for d in decisions)
+
+
 def approximated_knobs(config: Mapping) -> int:
     """How many knobs of a configuration (JSON form) pick a non-exact decision anywhere."""
-    return sum(1 for params in config.values() if any(d != 0 for d in params.get("decisions", ())))
+    return sum(1 for params in config.values() if approximates(params.get("decisions", ())))
 
 
 def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[Point]:
@@ -50,10 +55,11 @@ def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[P
     the tuning inputs do not show.
     """
     if time_tolerance > 0:
+        counts = [approximated_knobs(p.config) for p in candidates]
         candidates = [
-            p for p in candidates
-            if not any(q.accuracy >= p.accuracy and q.time_ms <= p.time_ms * (1 + time_tolerance)
-                       and approximated_knobs(q.config) < approximated_knobs(p.config) for q in candidates)
+            p for p, count in zip(candidates, counts)
+            if not any(q.accuracy >= p.accuracy and q.time_ms <= p.time_ms * (1 + time_tolerance) and q_count < count
+                       for q, q_count in zip(candidates, counts))
         ]
     best: list[Point] = []
     for point in sorted(candidates, key=lambda p: (p.time_ms, p.qos_loss)):

@@ -286,7 +286,7 @@ def tune(
 def simpler_neighbours(config: Configuration) -> dict[str, Configuration]:
     """For each of `config`'s approximated knobs, the configuration that sets it back to exact."""
     return {knob: {**config, knob: KnobParams(params.transform, (0,))}
-            for knob, params in sorted(config.items()) if any(d != 0 for d in params.decisions)}
+            for knob, params in sorted(config.items()) if pareto.approximates(params.decisions)}
 
 
 def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Callable[[Configuration], Record],
@@ -302,7 +302,7 @@ def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Call
         fastest_with_exact = {
             knob: min((r.time_ms for r in records
                        if r.config_key != baseline.config_key
-                       and not any(r.config.get(knob, {}).get("decisions", ()))),
+                       and not pareto.approximates(r.config.get(knob, {}).get("decisions", ()))),
                       default=0.0)
             for knob in baseline.config}
         untried = [neighbour for point in front if point.speedup > 1 + time_tolerance
