@@ -146,8 +146,8 @@ class LLMService:
 
     `factory` is "module:function"; the function gets `factory_kwargs` and
     returns {variant name: Generator}. It runs in the servers only. The
-    workers start one after the other, so that the first one compiles (and
-    caches) whatever the others then load.
+    workers start side by side: their model loading overlaps, and they share
+    the compiling through the IREE module cache (iree_backend.compile_cached).
     """
 
     def __init__(self, factory: str, cache_path: os.PathLike, factory_kwargs: Optional[dict] = None,
@@ -160,6 +160,7 @@ class LLMService:
         self.cache_path = str(cache_path)
         self._processes: list = []
         context = multiprocessing.get_context("spawn")
+        ready = []
         for address in self.addresses:
             parent, child = context.Pipe()
             process = context.Process(
@@ -167,7 +168,10 @@ class LLMService:
                                      self.cache_path, child), daemon=True)
             process.start()
             self._processes.append((address, process))
-            if not parent.poll(start_timeout):
+            ready.append(parent)
+        deadline = time.monotonic() + start_timeout
+        for parent in ready:
+            if not parent.poll(max(0.0, deadline - time.monotonic())):
                 self.close()
                 raise TimeoutError(f"the LLM service did not start within {start_timeout:.0f} s")
             status = parent.recv()

@@ -95,6 +95,24 @@ def test_two_workers_answer_two_questions_at_once_and_clients_read_the_memo(tmp_
         LLMService(f"{__name__}:pid_variants", tmp_path / "answers.sqlite", workers=0)
 
 
+def slow_loading_variants(log: str, seconds: float):
+    """Records when this worker loaded its models: [start, end] as a line of `log`."""
+    start = time.time()
+    time.sleep(seconds)
+    with open(log, "a") as f:
+        f.write(f"{start} {time.time()}\n")
+    return {"pro": WhoAnswers()}
+
+
+def test_workers_load_their_models_side_by_side(tmp_path):
+    log = tmp_path / "loads.txt"
+    with LLMService(f"{__name__}:slow_loading_variants", tmp_path / "answers.sqlite", workers=2,
+                    factory_kwargs={"log": str(log), "seconds": 2.0}):
+        (_, first_end), (second_start, _) = sorted(
+            tuple(map(float, line.split())) for line in log.read_text().splitlines())
+    assert second_start < first_end  # the second worker did not wait for the first one to be ready
+
+
 def failing_factory():
     raise FileNotFoundError("no model file at /nowhere.gguf")
 

@@ -1,11 +1,15 @@
 """IREE against JAX on a tiny random Gemma 3: same logits, same greedy tokens, cached modules."""
 
+import concurrent.futures
+import fcntl
+
+import jax
 import numpy as np
 import pytest
 
 from approxmlir.ml import decoder, testing
 from approxmlir.ml.generation import JaxDecoder
-from approxmlir.ml.iree_backend import IreeDecoder
+from approxmlir.ml.iree_backend import IreeDecoder, IreeOptions, compile_cached, export_stablehlo, warm_up_engines
 
 PROMPT = [2, 17, 45, 9, 250, 31, 77]
 BUCKETS = (8,)
@@ -52,6 +56,7 @@ def test_stop_ids_and_a_full_cache_end_generation(setup):
 
 def test_compiled_modules_are_cached_on_disk(setup):
     model, params, cache_dir, iree, _ = setup
+    iree.warm_up()
     assert iree.compile_seconds["decode"] > 0
     assert len(list(cache_dir.glob("*.vmfb"))) == 2  # decode, prefill_8
     again = IreeDecoder(model, params, cache_dir=cache_dir, prefill_buckets=BUCKETS)
@@ -95,6 +100,37 @@ def test_warm_up_compiles_every_bucket(tmp_path):
     reference = JaxDecoder(model, params, prefill_buckets=(8, 16))
     for prompt in (PROMPT, PROMPT + PROMPT):  # 7 tokens (bucket 8), 14 (bucket 16)
         np.testing.assert_allclose(iree.prefill(prompt)[0], reference.prefill(prompt)[0], atol=1e-4, rtol=0)
+
+
+def test_engines_warming_up_side_by_side_compile_each_module_once(tmp_path):
+    """Two engines on one cache directory (as two LLM workers are): every module is compiled by one
+    of them and loaded by the other, and both generate the same tokens."""
+    config, params = decoder.select_layers(testing.TINY_CONFIG, decoder.init_random_params(testing.TINY_CONFIG), [0])
+    model = decoder.DecoderModel(config, max_len=24)
+    engines = [IreeDecoder(model, params, cache_dir=tmp_path, prefill_buckets=(8, 16)) for _ in range(2)]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda engine: warm_up_engines([engine]), engines))
+    names = {"decode", "prefill_8", "prefill_16"}
+    assert all(set(engine.compile_seconds) == names for engine in engines)
+    for name in names:
+        compiled = [engine.compile_seconds[name] > 0 for engine in engines]
+        assert sum(compiled) == 1, (name, compiled)
+    assert len(list(tmp_path.glob("*.vmfb"))) == 3
+    assert engines[0].generate(PROMPT, 6).tokens == engines[1].generate(PROMPT, 6).tokens
+
+
+def test_a_module_being_compiled_elsewhere_is_waited_for_or_skipped(tmp_path):
+    text = export_stablehlo(lambda x: x * 2.0, [jax.ShapeDtypeStruct((4,), np.float32)])
+    options = IreeOptions()
+    vmfb, seconds = compile_cached(text, options, tmp_path)
+    assert seconds > 0
+    (cached,) = tmp_path.glob("*.vmfb")
+    cached.unlink()
+    with open(cached.with_suffix(".lock"), "a") as other:  # another process compiling it
+        fcntl.flock(other, fcntl.LOCK_EX)
+        assert compile_cached(text, options, tmp_path, wait=False) is None
+        cached.write_bytes(vmfb)  # that process finishes
+    assert compile_cached(text, options, tmp_path, wait=False) == (vmfb, 0.0)
 
 
 def test_bad_requests_raise_value_error(setup):

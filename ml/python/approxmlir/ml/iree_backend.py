@@ -12,13 +12,15 @@ uses the smallest bucket that holds it.
 Compiled modules are cached on disk as `<sha256>.vmfb`, keyed by the
 StableHLO text, the compiler flags, the IREE compiler version and (for
 `target-cpu=host`) the CPU, in `cache_dir` (default: $APPROXMLIR_IREE_CACHE_DIR,
-else ~/.cache/approxmlir/iree).
+else ~/.cache/approxmlir/iree). Processes that share a cache directory
+compile each module once (a lock file per module).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import fcntl
 import functools
 import hashlib
 import logging
@@ -97,10 +99,16 @@ def export_stablehlo(fn: Callable[..., Any], specs: Sequence[jax.ShapeDtypeStruc
         return module.operation.get_asm(enable_debug_info=False)
 
 
-def compile_cached(stablehlo: str, options: IreeOptions, cache_dir: Path) -> tuple[bytes, float]:
-    """The .vmfb for `stablehlo`, from the cache or compiled now; and the compile time (0 if cached)."""
-    import iree.compiler
+def compile_cached(
+    stablehlo: str, options: IreeOptions, cache_dir: Path, wait: bool = True
+) -> tuple[bytes, float] | None:
+    """The .vmfb for `stablehlo`, from the cache or compiled now; and the compile time (0 if cached).
 
+    Processes sharing `cache_dir` compile each module once: the compiling
+    process holds `<key>.lock`, the others wait for it and then read the
+    module (or, with `wait=False`, get None at once and can compile
+    something else meanwhile).
+    """
     flags = options.compiler_flags()
     cpu = host_cpu_fingerprint() if options.target_cpu == "host" else options.target_cpu
     key = hashlib.sha256(
@@ -110,20 +118,37 @@ def compile_cached(stablehlo: str, options: IreeOptions, cache_dir: Path) -> tup
     if path.is_file():
         log.info("IREE module cache hit %s", path.name)
         return path.read_bytes(), 0.0
-    start = time.perf_counter()
-    vmfb = iree.compiler.compile_str(
-        stablehlo, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=flags
-    )
-    seconds = time.perf_counter() - start
-    log.info("compiled an IREE module in %.1f s", seconds)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
-            tmp.write(vmfb)
-        os.replace(tmp.name, path)  # atomic: readers never see a partial file
+        lock = open(cache_dir / f"{key}.lock", "a")
     except OSError as error:  # e.g. a read-only home in a sandbox: run uncached
         log.warning("cannot cache the IREE module in %s: %s", cache_dir, error)
-    return vmfb, seconds
+        return _compile(stablehlo, flags), 0.0
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
+        if path.is_file():  # compiled by another process while this one waited
+            log.info("IREE module compiled by another process: %s", path.name)
+            return path.read_bytes(), 0.0
+        start = time.perf_counter()
+        vmfb = _compile(stablehlo, flags)
+        seconds = time.perf_counter() - start
+        log.info("compiled an IREE module in %.1f s", seconds)
+        try:
+            with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
+                tmp.write(vmfb)
+            os.replace(tmp.name, path)  # atomic: readers never see a partial file
+        except OSError as error:
+            log.warning("cannot cache the IREE module in %s: %s", cache_dir, error)
+        return vmfb, seconds
+
+
+def _compile(stablehlo: str, flags: list[str]) -> bytes:
+    import iree.compiler
+
+    return iree.compiler.compile_str(stablehlo, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=flags)
 
 
 class _IreeFunction:
@@ -141,6 +166,46 @@ class _IreeFunction:
 
     def __call__(self, *args):
         return self.function(*args)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Module:
+    """One function of an engine to compile: its decode step (bucket None) or a prefill bucket."""
+
+    engine: "IreeDecoder"
+    bucket: int | None
+
+    def vmfb(self, wait: bool) -> bytes | None:
+        if self.bucket is None:
+            return self.engine._decode_vmfb(wait)
+        return self.engine._prefill_vmfb(self.bucket, wait)
+
+    def load(self, vmfb: bytes) -> None:
+        function = _IreeFunction(vmfb, self.engine._config)
+        if self.bucket is None:
+            self.engine._decode = function
+        else:
+            self.engine._prefill[self.bucket] = function
+
+
+def warm_up_engines(engines: Sequence["IreeDecoder"], buckets: Sequence[int] | None = None) -> None:
+    """Compiles (or loads) every function of `engines` (prefill: `buckets`, default each engine's own).
+
+    One compiler process per core (iree-compile runs outside the GIL). A
+    module that another process is compiling into the same cache is left
+    for last, so that processes warming up the same engines side by side
+    share the compiling instead of waiting for each other.
+    """
+    modules = [m for engine in engines for m in engine._missing_modules(buckets)]
+    if not modules:
+        return
+    with concurrent.futures.ThreadPoolExecutor(min(len(modules), os.cpu_count() or 1)) as pool:
+        vmfbs = list(pool.map(lambda m: m.vmfb(wait=False), modules))
+        busy = [i for i, vmfb in enumerate(vmfbs) if vmfb is None]
+        for i, vmfb in zip(busy, pool.map(lambda i: modules[i].vmfb(wait=True), busy)):
+            vmfbs[i] = vmfb
+    for module, vmfb in zip(modules, vmfbs):  # runtime contexts are made on this thread
+        module.load(vmfb)
 
 
 class IreeDecoder:
@@ -164,6 +229,7 @@ class IreeDecoder:
         self.prefill_buckets = tuple(sorted({int(b) for b in prefill_buckets if b <= model.max_len}))
         # Seconds spent compiling, per function ("decode", "prefill_128", ...); 0 when cached.
         self.compile_seconds: dict[str, float] = {}
+        self._stablehlo: dict[str, str] = {}
         import iree.runtime as ireert
 
         self._config = ireert.Config(options.driver)
@@ -173,10 +239,8 @@ class IreeDecoder:
         cache_leaves, self._cache_tree = jax.tree_util.tree_flatten(jax.eval_shape(model.init_cache))
         self._cache_specs = [jax.ShapeDtypeStruct(x.shape, x.dtype) for x in cache_leaves]
         self._num_cache = len(cache_leaves)
-        self._decode = self._compile("decode", self._flat_decode, [
-            jax.ShapeDtypeStruct((1,), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32), *self._cache_specs,
-            *self._candidate_specs(),
-        ])
+        # Compiled (or loaded from the cache) on first use or by warm_up.
+        self._decode: _IreeFunction | None = None
         self._prefill: dict[int, _IreeFunction] = {}
         # Upload the weights once; every call passes these device arrays.
         device = self._config.device
@@ -206,40 +270,59 @@ class IreeDecoder:
         logits, cache = self.model.decode_step(params, token, position, cache, *candidates)
         return (logits, *jax.tree_util.tree_leaves(cache))
 
-    def _vmfb(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> bytes:
-        start = time.perf_counter()
-        text = export_stablehlo(fn, [*self._param_specs, *input_specs])
-        log.info("exported %s to StableHLO in %.1f s", name, time.perf_counter() - start)
-        vmfb, seconds = compile_cached(text, self.options, self.cache_dir)
+    def _vmfb(
+        self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct], wait: bool = True
+    ) -> bytes | None:
+        text = self._stablehlo.get(name)
+        if text is None:  # kept: a module left to another process is looked up again
+            start = time.perf_counter()
+            text = self._stablehlo[name] = export_stablehlo(fn, [*self._param_specs, *input_specs])
+            log.info("exported %s to StableHLO in %.1f s", name, time.perf_counter() - start)
+        compiled = compile_cached(text, self.options, self.cache_dir, wait=wait)
+        if compiled is None:
+            return None
+        del self._stablehlo[name]
+        vmfb, seconds = compiled
         self.compile_seconds[name] = seconds
         return vmfb
 
-    def _compile(self, name: str, fn: Callable[..., Any], input_specs: list[jax.ShapeDtypeStruct]) -> _IreeFunction:
-        return _IreeFunction(self._vmfb(name, fn, input_specs), self._config)
+    def _decode_vmfb(self, wait: bool = True) -> bytes | None:
+        specs = [
+            jax.ShapeDtypeStruct((1,), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32), *self._cache_specs,
+            *self._candidate_specs(),
+        ]
+        return self._vmfb("decode", self._flat_decode, specs, wait)
 
-    def _prefill_vmfb(self, bucket: int) -> bytes:
+    def _prefill_vmfb(self, bucket: int, wait: bool = True) -> bytes | None:
         specs = [
             jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32),
             *self._candidate_specs(),
         ]
-        return self._vmfb(f"prefill_{bucket}", self._flat_prefill, specs)
+        return self._vmfb(f"prefill_{bucket}", self._flat_prefill, specs, wait)
+
+    def _decode_function(self) -> _IreeFunction:
+        if self._decode is None:
+            self._decode = _IreeFunction(self._decode_vmfb(), self._config)
+        return self._decode
 
     def _prefill_function(self, bucket: int) -> _IreeFunction:
         if bucket not in self._prefill:
             self._prefill[bucket] = _IreeFunction(self._prefill_vmfb(bucket), self._config)
         return self._prefill[bucket]
 
-    def warm_up(self, buckets: Sequence[int] | None = None) -> None:
-        """Compiles (or loads) the prefill functions ahead of the first prompt, one
-        compiler process per core (iree-compile runs outside the GIL)."""
-        missing = [b for b in (buckets if buckets is not None else self.prefill_buckets) if b not in self._prefill]
-        if not missing:
-            return
-        with concurrent.futures.ThreadPoolExecutor(min(len(missing), os.cpu_count() or 1)) as pool:
-            vmfbs = list(pool.map(self._prefill_vmfb, missing))
-        for bucket, vmfb in zip(missing, vmfbs):  # runtime contexts are made on this thread
-            self._prefill[bucket] = _IreeFunction(vmfb, self._config)
+    def _missing_modules(self, buckets: Sequence[int] | None = None) -> list[_Module]:
+        wanted = self.prefill_buckets if buckets is None else buckets
+        modules = []
+        if self._decode is None:
+            modules.append(_Module(self, None))
+        modules += [_Module(self, b) for b in dict.fromkeys(wanted) if b not in self._prefill]
+        return modules
 
+    def warm_up(self, buckets: Sequence[int] | None = None) -> None:
+        """Compiles (or loads) the decode step and the prefill functions (default: every bucket)."""
+        warm_up_engines([self], buckets)
+
+    # -- running ------------------------------------------------------------
     # -- running ------------------------------------------------------------
 
     def bucket_for(self, length: int) -> int:
@@ -261,7 +344,7 @@ class IreeDecoder:
         if not 0 <= position < self.model.max_len:
             raise ValueError(f"position {position} is outside the {self.model.max_len}-position KV cache")
         extra = () if candidates is None else (candidates,)
-        outputs = self._decode(*self._device_params, np.array([token], np.int32), np.int32(position), *cache, *extra)
+        outputs = self._decode_function()(*self._device_params, np.array([token], np.int32), np.int32(position), *cache, *extra)
         return outputs[0].to_host(), list(outputs[1:])
 
     def generate(
