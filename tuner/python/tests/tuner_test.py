@@ -17,6 +17,7 @@ import approxmlir as ar
 from approxmlir.compiler import KnobParams, KnobSpace
 from approxmlir.tuner import Driver, SearchSpace, compare_search_spaces, reevaluate, speedup_table, tune
 from approxmlir.tuner.space import decode_thresholds
+from approxmlir.tuner.pareto import speedup_at
 
 # Two static knobs (decisions 0..3) and one with a decision tree.
 KNOBS = [
@@ -180,6 +181,13 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
     fast = reevaluate(result, evaluate, split="eval", min_speedup=cut)
     assert [p.speedup for p in fast] == pytest.approx([p.speedup for p in result.frontier if p.speedup >= cut])
     assert len(fast) < len(heldout) or len(set(p.speedup for p in result.frontier)) == 1
+    # With loss levels, only the tuning split's choice at each level is measured again.
+    levels = [0.0, 0.3]
+    chosen = {id(speedup_at(result.frontier, level)) for level in levels} - {id(None)}
+    picked = reevaluate(result, evaluate, split="eval", loss_levels=levels)
+    assert len(chosen) < len(result.frontier)  # the test selects something
+    assert sorted(p.speedup for p in picked) == pytest.approx(
+        sorted(p.speedup for p in result.frontier if id(p) in chosen))
 
 
 def test_frontier_tolerance_prefers_fewer_approximations_within_noise():

@@ -355,6 +355,7 @@ def reevaluate(
     evaluation_timeout: Optional[float] = None,
     output_dir: Optional[Union[str, os.PathLike]] = None,
     min_speedup: float = 0.0,
+    loss_levels: Optional[Sequence[float]] = None,
 ) -> list[pareto.Point]:
     """Runs the exact baseline and the frontier's configurations again with
     `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
@@ -363,13 +364,24 @@ def reevaluate(
 
     Points below `min_speedup` on the tuning split (e.g. a point slightly more
     accurate than exact and no faster) are not measured again: where a
-    held-out evaluation is expensive, they cannot pay for it.
+    held-out evaluation is expensive, they cannot pay for it. With
+    `loss_levels`, only the points the tuning split selects at those QoS
+    losses (the fastest within each) are: the configurations one would
+    deploy, chosen without looking at the held-out data.
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
-    frontier = [p for p in result.frontier if p.speedup >= min_speedup]
-    if len(frontier) < len(result.frontier):
-        _LOG.info("not re-measuring %d frontier point(s) below %.2fx on the tuning split",
-                  len(result.frontier) - len(frontier), min_speedup)
+    frontier = list(result.frontier)
+    if loss_levels is not None:
+        selected = {id(p) for p in (pareto.speedup_at(frontier, level) for level in loss_levels) if p is not None}
+        frontier = [p for p in frontier if id(p) in selected]
+    fast = [p for p in frontier if p.speedup >= min_speedup]
+    if len(fast) < len(result.frontier):
+        why = [f"at least {min_speedup:.2f}x on the tuning split"]
+        if loss_levels is not None:
+            why.insert(0, "selected at QoS loss " + ", ".join(f"{level:g}" for level in loss_levels))
+        _LOG.info("re-measuring %d of %d frontier points on split %r (%s)", len(fast), len(result.frontier), split,
+                  " and ".join(why))
+    frontier = fast
     configs = [result.baseline.config] + [p.config for p in frontier]
     own_executor = not isinstance(executor, Executor)
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
