@@ -133,6 +133,15 @@ def test_a_module_being_compiled_elsewhere_is_waited_for_or_skipped(tmp_path):
     assert compile_cached(text, options, tmp_path, wait=False) == (vmfb, 0.0)
 
 
+def test_an_unusable_cache_directory_only_disables_caching(tmp_path, caplog):
+    text = export_stablehlo(lambda x: x + 1.0, [jax.ShapeDtypeStruct((4,), np.float32)])
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    vmfb, seconds = compile_cached(text, IreeOptions(), not_a_directory / "cache")
+    assert vmfb and seconds > 0
+    assert "cannot cache the IREE module" in caplog.text
+
+
 def test_bad_requests_raise_value_error(setup):
     _, _, _, iree, _ = setup
     with pytest.raises(ValueError, match="longer than the 24-position KV cache"):

@@ -123,7 +123,7 @@ def compile_cached(
         lock = open(cache_dir / f"{key}.lock", "a")
     except OSError as error:  # e.g. a read-only home in a sandbox: run uncached
         log.warning("cannot cache the IREE module in %s: %s", cache_dir, error)
-        return _compile(stablehlo, flags), 0.0
+        return _compile(stablehlo, flags)
     with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -132,10 +132,7 @@ def compile_cached(
         if path.is_file():  # compiled by another process while this one waited
             log.info("IREE module compiled by another process: %s", path.name)
             return path.read_bytes(), 0.0
-        start = time.perf_counter()
-        vmfb = _compile(stablehlo, flags)
-        seconds = time.perf_counter() - start
-        log.info("compiled an IREE module in %.1f s", seconds)
+        vmfb, seconds = _compile(stablehlo, flags)
         try:
             with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".tmp", delete=False) as tmp:
                 tmp.write(vmfb)
@@ -145,10 +142,14 @@ def compile_cached(
         return vmfb, seconds
 
 
-def _compile(stablehlo: str, flags: list[str]) -> bytes:
+def _compile(stablehlo: str, flags: list[str]) -> tuple[bytes, float]:
     import iree.compiler
 
-    return iree.compiler.compile_str(stablehlo, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=flags)
+    start = time.perf_counter()
+    vmfb = iree.compiler.compile_str(stablehlo, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=flags)
+    seconds = time.perf_counter() - start
+    log.info("compiled an IREE module in %.1f s", seconds)
+    return vmfb, seconds
 
 
 class _IreeFunction:
