@@ -169,26 +169,6 @@ class _IreeFunction:
         return self.function(*args)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Module:
-    """One function of an engine to compile: its decode step (bucket None) or a prefill bucket."""
-
-    engine: "IreeDecoder"
-    bucket: int | None
-
-    def vmfb(self, wait: bool) -> bytes | None:
-        if self.bucket is None:
-            return self.engine._decode_vmfb(wait)
-        return self.engine._prefill_vmfb(self.bucket, wait)
-
-    def load(self, vmfb: bytes) -> None:
-        function = _IreeFunction(vmfb, self.engine._config)
-        if self.bucket is None:
-            self.engine._decode = function
-        else:
-            self.engine._prefill[self.bucket] = function
-
-
 def warm_up_engines(engines: Sequence["IreeDecoder"], buckets: Sequence[int] | None = None) -> None:
     """Compiles (or loads) every function of `engines` (prefill: `buckets`, default each engine's own).
 
@@ -197,16 +177,16 @@ def warm_up_engines(engines: Sequence["IreeDecoder"], buckets: Sequence[int] | N
     for last, so that processes warming up the same engines side by side
     share the compiling instead of waiting for each other.
     """
-    modules = [m for engine in engines for m in engine._missing_modules(buckets)]
+    modules = [(engine, bucket) for engine in engines for bucket in engine._missing_functions(buckets)]
     if not modules:
         return
     with concurrent.futures.ThreadPoolExecutor(min(len(modules), os.cpu_count() or 1)) as pool:
-        vmfbs = list(pool.map(lambda m: m.vmfb(wait=False), modules))
+        vmfbs = list(pool.map(lambda m: m[0]._function_vmfb(m[1], wait=False), modules))
         busy = [i for i, vmfb in enumerate(vmfbs) if vmfb is None]
-        for i, vmfb in zip(busy, pool.map(lambda i: modules[i].vmfb(wait=True), busy)):
+        for i, vmfb in zip(busy, pool.map(lambda i: modules[i][0]._function_vmfb(modules[i][1]), busy)):
             vmfbs[i] = vmfb
-    for module, vmfb in zip(modules, vmfbs):  # runtime contexts are made on this thread
-        module.load(vmfb)
+    for (engine, bucket), vmfb in zip(modules, vmfbs):  # runtime contexts are made on this thread
+        engine._functions[bucket] = _IreeFunction(vmfb, engine._config)
 
 
 class IreeDecoder:
@@ -240,9 +220,9 @@ class IreeDecoder:
         cache_leaves, self._cache_tree = jax.tree_util.tree_flatten(jax.eval_shape(model.init_cache))
         self._cache_specs = [jax.ShapeDtypeStruct(x.shape, x.dtype) for x in cache_leaves]
         self._num_cache = len(cache_leaves)
-        # Compiled (or loaded from the cache) on first use or by warm_up.
-        self._decode: _IreeFunction | None = None
-        self._prefill: dict[int, _IreeFunction] = {}
+        # Prefill bucket (None: the decode step) -> its function, compiled (or
+        # loaded from the cache) on first use or by warm_up.
+        self._functions: dict[int | None, _IreeFunction] = {}
         # Upload the weights once; every call passes these device arrays.
         device = self._config.device
         self._device_params = [ireert.asdevicearray(device, np.asarray(x, np.float32)) for x in leaves]
@@ -287,43 +267,28 @@ class IreeDecoder:
         self.compile_seconds[name] = seconds
         return vmfb
 
-    def _decode_vmfb(self, wait: bool = True) -> bytes | None:
-        specs = [
-            jax.ShapeDtypeStruct((1,), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32), *self._cache_specs,
-            *self._candidate_specs(),
-        ]
-        return self._vmfb("decode", self._flat_decode, specs, wait)
+    def _function_vmfb(self, bucket: int | None, wait: bool = True) -> bytes | None:
+        """The module of a prefill bucket, or of the decode step (bucket None)."""
+        if bucket is None:
+            specs = [jax.ShapeDtypeStruct((1,), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32), *self._cache_specs]
+            return self._vmfb("decode", self._flat_decode, [*specs, *self._candidate_specs()], wait)
+        specs = [jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32)]
+        return self._vmfb(f"prefill_{bucket}", self._flat_prefill, [*specs, *self._candidate_specs()], wait)
 
-    def _prefill_vmfb(self, bucket: int, wait: bool = True) -> bytes | None:
-        specs = [
-            jax.ShapeDtypeStruct((1, bucket), jnp.int32), jax.ShapeDtypeStruct((), jnp.int32),
-            *self._candidate_specs(),
-        ]
-        return self._vmfb(f"prefill_{bucket}", self._flat_prefill, specs, wait)
+    def _function(self, bucket: int | None) -> _IreeFunction:
+        if bucket not in self._functions:
+            self._functions[bucket] = _IreeFunction(self._function_vmfb(bucket), self._config)
+        return self._functions[bucket]
 
-    def _decode_function(self) -> _IreeFunction:
-        if self._decode is None:
-            self._decode = _IreeFunction(self._decode_vmfb(), self._config)
-        return self._decode
-
-    def _prefill_function(self, bucket: int) -> _IreeFunction:
-        if bucket not in self._prefill:
-            self._prefill[bucket] = _IreeFunction(self._prefill_vmfb(bucket), self._config)
-        return self._prefill[bucket]
-
-    def _missing_modules(self, buckets: Sequence[int] | None = None) -> list[_Module]:
-        wanted = self.prefill_buckets if buckets is None else buckets
-        modules = []
-        if self._decode is None:
-            modules.append(_Module(self, None))
-        modules += [_Module(self, b) for b in dict.fromkeys(wanted) if b not in self._prefill]
-        return modules
+    def _missing_functions(self, buckets: Sequence[int] | None = None) -> list[int | None]:
+        """The decode step (None) and the prefill `buckets` (default: all) not loaded yet."""
+        wanted = [None, *(self.prefill_buckets if buckets is None else buckets)]
+        return [b for b in dict.fromkeys(wanted) if b not in self._functions]
 
     def warm_up(self, buckets: Sequence[int] | None = None) -> None:
         """Compiles (or loads) the decode step and the prefill functions (default: every bucket)."""
         warm_up_engines([self], buckets)
 
-    # -- running ------------------------------------------------------------
     # -- running ------------------------------------------------------------
 
     def bucket_for(self, length: int) -> int:
@@ -336,7 +301,7 @@ class IreeDecoder:
         tokens = np.zeros((1, bucket), np.int32)
         tokens[0, : len(prompt_ids)] = prompt_ids
         extra = () if candidates is None else (candidates,)
-        outputs = self._prefill_function(bucket)(*self._device_params, tokens, np.int32(len(prompt_ids)), *extra)
+        outputs = self._function(bucket)(*self._device_params, tokens, np.int32(len(prompt_ids)), *extra)
         return outputs[0].to_host(), list(outputs[1:])
 
     def decode_step(
@@ -345,7 +310,7 @@ class IreeDecoder:
         if not 0 <= position < self.model.max_len:
             raise ValueError(f"position {position} is outside the {self.model.max_len}-position KV cache")
         extra = () if candidates is None else (candidates,)
-        outputs = self._decode_function()(*self._device_params, np.array([token], np.int32), np.int32(position), *cache, *extra)
+        outputs = self._function(None)(*self._device_params, np.array([token], np.int32), np.int32(position), *cache, *extra)
         return outputs[0].to_host(), list(outputs[1:])
 
     def generate(

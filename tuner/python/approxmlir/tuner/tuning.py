@@ -370,18 +370,13 @@ def reevaluate(
     deploy, chosen without looking at the held-out data.
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
-    frontier = list(result.frontier)
-    if loss_levels is not None:
-        selected = {id(p) for p in (pareto.speedup_at(frontier, level) for level in loss_levels) if p is not None}
-        frontier = [p for p in frontier if id(p) in selected]
-    fast = [p for p in frontier if p.speedup >= min_speedup]
-    if len(fast) < len(result.frontier):
-        why = [f"at least {min_speedup:.2f}x on the tuning split"]
-        if loss_levels is not None:
-            why.insert(0, "selected at QoS loss " + ", ".join(f"{level:g}" for level in loss_levels))
-        _LOG.info("re-measuring %d of %d frontier points on split %r (%s)", len(fast), len(result.frontier), split,
-                  " and ".join(why))
-    frontier = fast
+    picks = None if loss_levels is None else [pareto.speedup_at(result.frontier, level) for level in loss_levels]
+    frontier = [p for p in result.frontier
+                if p.speedup >= min_speedup and (picks is None or any(p is pick for pick in picks))]
+    if len(frontier) < len(result.frontier):
+        _LOG.info("re-measuring %d of %d frontier points on split %r (at least %.2fx on the tuning split%s)",
+                  len(frontier), len(result.frontier), split, min_speedup,
+                  "" if picks is None else f", selected at QoS loss {', '.join(map(str, loss_levels))}")
     configs = [result.baseline.config] + [p.config for p in frontier]
     own_executor = not isinstance(executor, Executor)
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
