@@ -15,7 +15,7 @@ import pathlib
 
 from absl import app, flags
 
-from approxmlir.ml import surrogates
+from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.pipeline import PipelineConfig, PipelineResult, run
 

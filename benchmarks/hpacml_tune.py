@@ -14,7 +14,7 @@ import pathlib
 
 from absl import app, flags
 
-from approxmlir.ml import surrogates
+from approxmlir import surrogates
 from approxbench.hpacml.pipeline import PipelineConfig
 from approxbench.hpacml.tuning import TuneConfig, tune
 

@@ -2,7 +2,7 @@
 
 Both are few-shot completion prompts for the same Gemma 3 270M variants as the
 QA model ("pro": the whole model; "fast": fewer layers, a shorter prompt and
-extractive decoding; approxmlir.ml.qa), so the LLM service needs no new
+extractive decoding; approxmlir.frontends.llm.qa), so the LLM service needs no new
 weights or artifacts. Each agent offers the service's Generator interface,
 `answer(question, passage) -> text`:
 
@@ -19,7 +19,7 @@ from typing import Optional
 
 import numpy as np
 
-from approxmlir.ml import qa
+from approxmlir.frontends.llm import qa
 from approxbench.llm_models import qa_variants
 
 # Tool -> (the name the triage agent uses, what it is told about the tool).

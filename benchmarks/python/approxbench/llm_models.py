@@ -1,8 +1,8 @@
-"""The compound systems' LLM variants (approxmlir.ml.qa.VARIANTS): Qwen2.5 0.5B and Gemma 3 270M readers.
+"""The compound systems' LLM variants (approxmlir.frontends.llm.qa.VARIANTS): Qwen2.5 0.5B and Gemma 3 270M readers.
 
 `qa_variants` is the LLM service's factory (approxbench/llm_service.py): it
 runs in the service process, loads each packaged GGUF the variants need once
-and returns an `approxmlir.ml.qa.QAModel` per variant (question, passage ->
+and returns an `approxmlir.frontends.llm.qa.QAModel` per variant (question, passage ->
 short answer). Generation is greedy, through IREE by default (artifacts
 cached in `cache_dir`).
 """
@@ -14,10 +14,10 @@ import os
 import time
 from typing import Optional
 
-from approxmlir.ml import qa
-from approxmlir.ml.gguf_loader import load_gguf, packaged_gguf_path
-from approxmlir.ml.iree_backend import IreeDecoder, warm_up_engines
-from approxmlir.ml.tokenizer import GGUFTokenizer
+from approxmlir.frontends.llm import qa
+from approxmlir.frontends.llm.gguf_loader import load_gguf, packaged_gguf_path
+from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
+from approxmlir.runtime.llm.iree_backend import IreeDecoder, warm_up_engines
 
 _LOG = logging.getLogger(__name__)
 

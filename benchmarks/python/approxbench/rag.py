@@ -6,7 +6,7 @@ context of a prompt, and an LLM answers. The QA model selection knob picks
 a model variant for each question from the retrieval score: Qwen2.5 0.5B
 ("qwen", the exact choice), Gemma 3 270M with two worked examples ("pro"),
 with one and extractive decoding ("extractive"), or with none and extractive
-decoding ("zero-shot") (approxmlir.ml.qa). Its state is the retrieval's
+decoding ("zero-shot") (approxmlir.frontends.llm.qa). Its state is the retrieval's
 confidence, the margin of the best document over the second as a percentage
 of the best score (0..100).
 
@@ -48,7 +48,7 @@ _LOG = logging.getLogger(__name__)
 
 QA_KNOB = "qa_model"
 # Decision values of the QA model selection knob -> model variants
-# (approxmlir.ml.qa.VARIANTS), the exact one first.
+# (approxmlir.frontends.llm.qa.VARIANTS), the exact one first.
 QA_VARIANTS = {0: "qwen", 1: "pro", 2: "extractive", 3: "zero-shot"}
 # The model variants the LLM service loads for these systems.
 MODEL_VARIANTS = tuple(QA_VARIANTS.values())

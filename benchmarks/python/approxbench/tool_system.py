@@ -54,7 +54,7 @@ SUMMARY_KNOB = "summary_model"
 KEYWORD_ROUTER = "keywords"
 TRIAGE_VARIANTS = {0: "triage-pro", 1: "triage-fast", 2: KEYWORD_ROUTER}
 SUMMARY_VARIANTS = {0: "summary-pro", 1: "summary-fast", 2: None}
-# The model variants (approxmlir.ml.qa.VARIANTS) the LLM service loads: the
+# The model variants (approxmlir.frontends.llm.qa.VARIANTS) the LLM service loads: the
 # QA readers, and "fast" for the cheap triage and summary agents.
 MODEL_VARIANTS = (*rag.MODEL_VARIANTS, "fast")
 QUESTION_WORDS_RANGE = (0, 40)

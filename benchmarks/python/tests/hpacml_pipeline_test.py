@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from approxmlir.compiler import KnobParams
-from approxmlir.ml import surrogates
+from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.build import build_library
 from approxbench.hpacml.phases import run_phase

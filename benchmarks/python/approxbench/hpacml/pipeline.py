@@ -4,7 +4,7 @@
 2. `collect` on the same inputs: exact code + HDF5 database (its time over
    the plain run is the collection overhead);
 3. train surrogates from the database: an Optuna search over MLPs
-   (approxmlir.ml.surrogates), keeping the Pareto front of validation error
+   (approxmlir.surrogates), keeping the Pareto front of validation error
    vs. inference time;
 4. `plain` on the evaluation inputs (different seed): the exact QoI and time;
 5. `infer` on the evaluation inputs with each Pareto model: speedup over step
@@ -20,7 +20,7 @@ import pathlib
 import shutil
 from typing import Optional
 
-from approxmlir.ml import surrogates
+from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.phases import PhaseResult, run_phase
 

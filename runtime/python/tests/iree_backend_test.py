@@ -7,9 +7,9 @@ import jax
 import numpy as np
 import pytest
 
-from approxmlir.ml import decoder, testing
-from approxmlir.ml.generation import JaxDecoder
-from approxmlir.ml.iree_backend import IreeDecoder, IreeOptions, compile_cached, export_stablehlo, warm_up_engines
+from approxmlir.frontends.llm import decoder, testing
+from approxmlir.runtime.llm.generation import JaxDecoder
+from approxmlir.runtime.llm.iree_backend import IreeDecoder, IreeOptions, compile_cached, export_stablehlo, warm_up_engines
 
 PROMPT = [2, 17, 45, 9, 250, 31, 77]
 BUCKETS = (8,)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from approxmlir.ml.config import (
+from approxmlir.frontends.llm.config import (
     ARCHITECTURES, GEMMA3, QWEN2, DecoderConfig, Params, check_params, layer_param_shapes,
 )
 

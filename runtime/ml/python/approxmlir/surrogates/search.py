@@ -29,10 +29,10 @@ import optuna
 import torch
 import tqdm
 
-from approxmlir.ml.surrogates import export
-from approxmlir.ml.surrogates.dataset import RegionData
-from approxmlir.ml.surrogates.models import MLPConfig, parameter_count
-from approxmlir.ml.surrogates.training import TrainConfig, train
+from approxmlir.surrogates import export
+from approxmlir.surrogates.dataset import RegionData
+from approxmlir.surrogates.models import MLPConfig, parameter_count
+from approxmlir.surrogates.training import TrainConfig, train
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from approxmlir.ml.config import DecoderConfig, Params, check_params, layer_param_shapes
+from approxmlir.frontends.llm.config import DecoderConfig, Params, check_params, layer_param_shapes
 
 # Per layer (keys, values), each [num_kv_heads, max_len, head_dim]. One array
 # per layer rather than one stacked array, so that writing a decode step's

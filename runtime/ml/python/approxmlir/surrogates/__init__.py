@@ -1,4 +1,4 @@
-"""approxmlir.ml.surrogates: NN surrogates for HPAC-ML (`#pragma approx ml`) regions.
+"""approxmlir.surrogates: NN surrogates for HPAC-ML (`#pragma approx ml`) regions.
 
 From the HDF5 database the C++ runtime collects (runtime/ml/README.md) to the
 TorchScript models it loads:
@@ -12,19 +12,19 @@ TorchScript models it loads:
 - `search`: `SearchConfig`, `search(...) -> SearchResult`, a multi-objective
   Optuna study over architectures (validation RMSE vs. seconds per row) that
   writes search.json, model.<k>.pt for the Pareto front and model.pt;
-- `cli`: `python -m approxmlir.ml.surrogates.cli --database=... --region=...`.
+- `cli`: `python -m approxmlir.surrogates.cli --database=... --region=...`.
 """
 
-from approxmlir.ml.surrogates.dataset import RegionData, list_regions, load_region
-from approxmlir.ml.surrogates.models import MLPConfig, Surrogate, parameter_count
-from approxmlir.ml.surrogates.search import (
+from approxmlir.surrogates.dataset import RegionData, list_regions, load_region
+from approxmlir.surrogates.models import MLPConfig, Surrogate, parameter_count
+from approxmlir.surrogates.search import (
     ParetoModel,
     SearchConfig,
     SearchResult,
     TrialRecord,
     search,
 )
-from approxmlir.ml.surrogates.training import TrainConfig, TrainResult, train
+from approxmlir.surrogates.training import TrainConfig, TrainResult, train
 
 __all__ = [
     "MLPConfig",

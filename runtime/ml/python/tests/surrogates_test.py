@@ -1,4 +1,4 @@
-"""Tests of approxmlir.ml.surrogates on a synthetic HPAC-ML database."""
+"""Tests of approxmlir.surrogates on a synthetic HPAC-ML database."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from approxmlir.ml.surrogates import (
+from approxmlir.surrogates import (
     MLPConfig,
     SearchConfig,
     TrainConfig,
@@ -20,7 +20,7 @@ from approxmlir.ml.surrogates import (
     search,
     train,
 )
-from approxmlir.ml.surrogates import export
+from approxmlir.surrogates import export
 from approxmlir.qos import rmse
 
 # TorchScript is the runtime's format; torch 2.13 flags every torch.jit call.

@@ -7,7 +7,7 @@ gets the same worked examples as earlier chat turns. The answer is the
 greedy continuation up to the first line break (or end of turn), at most 16
 tokens.
 
-The variants trade quality for time (see README.md for the measurements):
+The variants trade quality for time (see approxmlir/runtime/llm/README.md for the measurements):
 - "qwen": Qwen2.5-Coder 0.5B Instruct (a 1.5B build ships too, ~4x slower again);
 - "pro": Gemma 3 270M, the whole model, two worked examples;
 - "extractive": Gemma 3 270M, one worked example, answers restricted to the
@@ -33,11 +33,11 @@ from typing import Sequence
 
 import numpy as np
 
-from approxmlir.ml.config import DecoderConfig, Params
-from approxmlir.ml.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
-from approxmlir.ml.generation import GenerationResult, JaxDecoder, pad_candidates
-from approxmlir.ml.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
-from approxmlir.ml.tokenizer import GGUFTokenizer
+from approxmlir.frontends.llm.config import DecoderConfig, Params
+from approxmlir.frontends.llm.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
+from approxmlir.frontends.llm.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
+from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
+from approxmlir.runtime.llm.generation import GenerationResult, JaxDecoder, pad_candidates
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,10 @@ VARIANTS = {
     "qwen": QAVariant("qwen", model="qwen2.5-coder-0.5b", chat=True),
     "pro": QAVariant("pro"),
     # Extractive answers lose nothing on RAG prompts (the gold answer is in
-    # the passage, README.md); fewer worked examples shorten the prefill.
+    # the passage, approxmlir/runtime/llm/README.md); fewer worked examples shorten the prefill.
     "extractive": QAVariant("extractive", shots=1, extractive=True),
     "zero-shot": QAVariant("zero-shot", shots=0, extractive=True),
-    # Chosen on the QA set (README.md): one worked example instead of two
+    # Chosen on the QA set (approxmlir/runtime/llm/README.md): one worked example instead of two
     # (a ~110- instead of ~170-token prompt, which sets the prefill cost),
     # decoder layer 8 skipped (the one whose removal costs the least; two
     # already halve the accuracy), and extractive decoding (which sets the
@@ -150,7 +150,7 @@ def contains_answer(prediction: str, answers: Sequence[str]) -> bool:
 def load_eval_set(path: str | os.PathLike[str] | None = None) -> list[QAItem]:
     """The hand-written (question, passage, answers) set shipped with the package, or `path`."""
     if path is None:
-        text = resources.files("approxmlir.ml").joinpath("data/qa_eval.json").read_text()
+        text = resources.files("approxmlir.frontends.llm").joinpath("data/qa_eval.json").read_text()
     else:
         text = Path(path).read_text()
     return [
@@ -197,7 +197,7 @@ class QAModel:
         num_candidates = EXTRACTIVE_CANDIDATES if variant.extractive else None
         model = DecoderModel(config, max_len=max_len, num_candidates=num_candidates)
         if backend == "iree":
-            from approxmlir.ml.iree_backend import IreeDecoder, IreeOptions
+            from approxmlir.runtime.llm.iree_backend import IreeDecoder, IreeOptions
 
             self.engine = IreeDecoder(
                 model, params, cache_dir=iree_cache_dir, options=iree_options or IreeOptions(),

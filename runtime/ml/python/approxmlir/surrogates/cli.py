@@ -1,6 +1,6 @@
 """Searches surrogates for one region of an HPAC-ML database.
 
-    python -m approxmlir.ml.surrogates.cli --database=d.h5 --region=r \
+    python -m approxmlir.surrogates.cli --database=d.h5 --region=r \
         --out_dir=models/r --trials=30 --timeout=1800
 
 writes <out_dir>/search.json, model.pt and model.<k>.pt (the Pareto front by
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from absl import app, flags, logging
 
-from approxmlir.ml.surrogates.dataset import list_regions, load_region
-from approxmlir.ml.surrogates.search import SearchConfig, SearchResult, search
+from approxmlir.surrogates.dataset import list_regions, load_region
+from approxmlir.surrogates.search import SearchConfig, SearchResult, search
 
 _DATABASE = flags.DEFINE_string("database", None, "HDF5 database written in collect mode.")
 _REGION = flags.DEFINE_string(

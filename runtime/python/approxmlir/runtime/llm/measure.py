@@ -1,7 +1,7 @@
-"""Measures the numbers in ml/README.md: load, compile, JAX vs IREE speed, QA accuracy and time.
+"""Measures the numbers in this package's README.md: load, compile, JAX vs IREE speed, QA accuracy and time.
 
     XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
-        python -m approxmlir.ml.measure --out /tmp/ml_measure.json
+        python -m approxmlir.runtime.llm.measure --out /tmp/ml_measure.json
 
 Single-threaded on both sides (IREE local-sync, XLA one thread) so that the
 ratios hold on a shared 2-core machine. Compile times are measured into a
@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from approxmlir.ml import gguf_loader, qa
-from approxmlir.ml.gguf_loader import GEMMA3_270M
-from approxmlir.ml.decoder import DecoderModel
-from approxmlir.ml.generation import JaxDecoder
-from approxmlir.ml.iree_backend import IreeDecoder
-from approxmlir.ml.tokenizer import GGUFTokenizer
+from approxmlir.frontends.llm import gguf_loader, qa
+from approxmlir.frontends.llm.decoder import DecoderModel
+from approxmlir.frontends.llm.gguf_loader import GEMMA3_270M
+from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
+from approxmlir.runtime.llm.generation import JaxDecoder
+from approxmlir.runtime.llm.iree_backend import IreeDecoder
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ def _fast_gguf_reader() -> Iterator[None]:
     parsing (see gguf_loader), parsing each file once."""
     import gguf
 
-    from approxmlir.ml.gguf_loader import _fast_reader_class
+    from approxmlir.frontends.llm.gguf_loader import _fast_reader_class
 
     reader_class = _fast_reader_class()
     readers: dict[str, object] = {}

@@ -9,8 +9,8 @@ from typing import Any, Protocol, Sequence
 import jax
 import numpy as np
 
-from approxmlir.ml.config import Params
-from approxmlir.ml.decoder import DecoderModel
+from approxmlir.frontends.llm.config import Params
+from approxmlir.frontends.llm.decoder import DecoderModel
 
 
 class Backend(Protocol):

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from approxmlir.ml.config import FULL, SLIDING, DecoderConfig, Params, check_params
+from approxmlir.frontends.llm.config import FULL, SLIDING, DecoderConfig, Params, check_params
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from approxmlir.ml import decoder, gguf_loader, testing
-from approxmlir.ml.tokenizer import GGUFTokenizer
+from approxmlir.frontends.llm import decoder, gguf_loader, testing
+from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
 
 
 @pytest.fixture(scope="module")

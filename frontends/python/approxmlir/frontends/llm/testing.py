@@ -14,8 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from approxmlir.ml.config import QWEN2, DecoderConfig, Params
-from approxmlir.ml.gguf_loader import _LAYER_TENSORS
+from approxmlir.frontends.llm.config import QWEN2, DecoderConfig, Params
+from approxmlir.frontends.llm.gguf_loader import _LAYER_TENSORS
 
 # transformers' GGUF reader takes neither the sliding-window pattern nor
 # query_pre_attn_scalar from the file (it uses Gemma 3's 6 and 256), so the

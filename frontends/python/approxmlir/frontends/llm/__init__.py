@@ -1,4 +1,7 @@
-"""approxmlir.ml: Gemma 3 and Qwen2 (text) in JAX, run through IREE, for the compound-AI benchmarks.
+"""approxmlir.frontends.llm: Gemma 3 and Qwen2 (text) in JAX, for the compound-AI benchmarks.
+
+The model programs; the engine that compiles and runs them through IREE is
+`approxmlir.runtime.llm` (its README.md has the measurements).
 
 Modules (import what you need; nothing heavy is imported here):
 - `config`: `DecoderConfig` (either architecture) and the parameter pytree's layout;
@@ -8,9 +11,7 @@ Modules (import what you need; nothing heavy is imported here):
 - `tokenizer`: the model's tokenizer, built from the GGUF by transformers;
 - `decoder`: the model (`DecoderModel.prefill` / `decode_step`, fixed-size KV
   cache) and `select_layers`;
-- `generation`: greedy generation and the plain-JAX backend;
-- `iree_backend`: jax.export -> IREE compile (cached) -> IREE runtime;
 - `qa`: few-shot short-answer QA with the "qwen", "pro" and "fast" variants;
 - `reference`: transformers' PyTorch model on the same GGUF (for checks);
-- `testing`: tiny models and files for tests; `measure`: the README numbers.
+- `testing`: tiny models and files for tests.
 """

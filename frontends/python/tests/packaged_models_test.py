@@ -8,7 +8,7 @@ import jax
 import numpy as np
 import pytest
 
-from approxmlir.ml import decoder, gguf_loader, reference, testing
+from approxmlir.frontends.llm import decoder, gguf_loader, reference, testing
 
 # "Hello world, the capital of France" (ids from each model's tokenizer; Gemma's start with <bos>)
 TOKENS = {

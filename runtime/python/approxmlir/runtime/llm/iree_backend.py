@@ -35,9 +35,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from approxmlir.ml.config import Params
-from approxmlir.ml.decoder import DecoderModel
-from approxmlir.ml.generation import GenerationResult, greedy_generate, pick_bucket
+from approxmlir.frontends.llm.config import Params
+from approxmlir.frontends.llm.decoder import DecoderModel
+from approxmlir.runtime.llm.generation import GenerationResult, greedy_generate, pick_bucket
 
 log = logging.getLogger(__name__)
 

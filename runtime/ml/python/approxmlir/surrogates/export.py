@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from approxmlir.ml.surrogates.models import Surrogate
+from approxmlir.surrogates.models import Surrogate
 
 # Extra file inside the .pt archive: shapes and provenance, for tools (the
 # runtime's torch::jit::load ignores it unless asked).

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from approxmlir.ml import decoder, gguf_loader, testing
-from approxmlir.ml.config import FULL, SLIDING, layer_param_shapes
+from approxmlir.frontends.llm import decoder, gguf_loader, testing
+from approxmlir.frontends.llm.config import FULL, SLIDING, layer_param_shapes
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,9 @@ import torch
 import tqdm
 from torch import nn
 
-from approxmlir.ml.surrogates.dataset import RegionData
-from approxmlir.ml.surrogates.export import torch_threads
-from approxmlir.ml.surrogates.models import MLPConfig, Surrogate
+from approxmlir.surrogates.dataset import RegionData
+from approxmlir.surrogates.export import torch_threads
+from approxmlir.surrogates.models import MLPConfig, Surrogate
 from approxmlir.qos import mape, rmse
 
 logger = logging.getLogger(__name__)

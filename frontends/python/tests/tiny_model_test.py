@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import torch
 
-from approxmlir.ml import decoder, gguf_loader, reference, safetensors_loader, testing
-from approxmlir.ml.config import FULL, SLIDING
+from approxmlir.frontends.llm import decoder, gguf_loader, reference, safetensors_loader, testing
+from approxmlir.frontends.llm.config import FULL, SLIDING
 
 TOKENS = [2, 17, 45, 9, 250, 31, 77, 5, 140, 66, 12, 200]  # 12 > sliding window (4)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from approxmlir.ml import decoder, qa, testing
-from approxmlir.ml.tokenizer import GGUFTokenizer
+from approxmlir.frontends.llm import decoder, qa, testing
+from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
 
 
 def test_squad_normalization():
