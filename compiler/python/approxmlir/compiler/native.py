@@ -30,6 +30,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from approxmlir import runtime
 from approxmlir.compiler.approx_opt import CompilerError, MlirInput, run_approx_opt
+from approxmlir.compiler.cache import cache_dir
 from approxmlir.compiler.knobs import ConfigEntry, config_entries
 from approxmlir.compiler.tools import find_approx_opt, find_llvm_tool
 
@@ -67,11 +68,7 @@ class NativeArtifact:
 
 
 def default_cache_dir() -> pathlib.Path:
-    explicit = os.environ.get(CACHE_ENV_VAR)
-    if explicit:
-        return pathlib.Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "approxmlir" / "native"
+    return cache_dir("native", env_var=CACHE_ENV_VAR)
 
 
 def _file_digest(path: pathlib.Path) -> str:

@@ -28,6 +28,8 @@ import iree.compiler
 import iree.runtime
 import numpy as np
 
+from approxmlir.compiler.cache import cache_dir
+
 _LOG = logging.getLogger(__name__)
 
 CACHE_ENV_VAR = "APPROXMLIR_IREE_CACHE_DIR"
@@ -100,11 +102,7 @@ class IreeCompilerError(RuntimeError):
 
 
 def default_cache_dir() -> pathlib.Path:
-    explicit = os.environ.get(CACHE_ENV_VAR)
-    if explicit:
-        return pathlib.Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "approxmlir" / "iree"
+    return cache_dir("iree", env_var=CACHE_ENV_VAR)
 
 
 @functools.lru_cache(maxsize=None)

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from approxmlir.compiler.cache import cache_dir
 from approxmlir.frontends.llm.config import (
     ARCHITECTURES, GEMMA3, QWEN2, DecoderConfig, Params, check_params, layer_param_shapes,
 )
@@ -234,7 +235,7 @@ MODEL_ARCHITECTURES = {GEMMA3_270M: GEMMA3, **{name: m.architecture for name, m 
 
 def default_model_cache_dir() -> Path:
     """$XDG_CACHE_HOME (or ~/.cache)/approxmlir/models."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "approxmlir" / "models"
+    return cache_dir("models")
 
 
 def _assemble(model: PackagedModel, output: Path) -> Path:

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from approxmlir.compiler.cache import cache_dir
+
 log = logging.getLogger(__name__)
 
 _ARCHITECTURES = ("gemma3", "qwen2")
@@ -30,7 +32,7 @@ _SPECIAL_FILE = "special_tokens.json"  # written last: its presence marks a comp
 
 def default_cache_dir() -> Path:
     """$XDG_CACHE_HOME (or ~/.cache)/approxmlir/tokenizers."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "approxmlir" / "tokenizers"
+    return cache_dir("tokenizers")
 
 
 def file_sha256(path: Path) -> str:
