@@ -14,6 +14,7 @@ import pytest
 from approxmlir import qos
 from approxmlir.qos import (
     answer_score,
+    contains_answer,
     mape,
     mape_accuracy,
     normalize_answer,
@@ -83,6 +84,28 @@ def test_whole_words_versus_substring():
     # qa_accuracy: whole words by default
     assert qa_accuracy(["in 1945", "a party"], ["4", "art"]) == 0.0
     assert qa_accuracy(["in 1945", "a party"], ["4", "art"], whole_words=False) == 1.0
+
+
+def test_contains_answer_is_answer_score_without_the_empty_gold_error():
+    # The same normalization and whole-word containment as answer_score ...
+    for prediction, gold in [("It is the Pacific Ocean.", ["Pacific"]), ("in 1945", "4"),
+                             ("born in new york city", "New York"), ("Sydney", ["Canberra"]),
+                             ("Leonardo da Vinci", ["Leonardo da Vinci", "da Vinci"])]:
+        assert contains_answer(prediction, gold) == bool(answer_score(prediction, gold))
+    assert not contains_answer("Augustus", ["Au"])
+    assert contains_answer("in 1945", "4", whole_words=False)
+    # ... including Unicode punctuation (curly quotes, dashes) removed.
+    assert contains_answer("\u201cThe Beatles\u201d \u2014 of course", ["beatles"])
+    # Gold answers that normalize to "" never match; none left is not an error.
+    assert contains_answer("paris", ["", "Paris"])
+    assert not contains_answer("anything", [""])
+    assert not contains_answer("the end", ["The"])
+    with pytest.raises(ValueError, match="no gold answer"):
+        answer_score("anything", [""])
+    with pytest.raises(TypeError):
+        contains_answer("x", [1])
+    with pytest.raises(TypeError):
+        contains_answer(None, ["x"])
 
 
 def test_qa_accuracy_fraction_in_unit_interval():
@@ -424,6 +447,7 @@ def test_package_exports():
     assert sorted(qos.__all__) == sorted(
         [
             "answer_score",
+            "contains_answer",
             "mape",
             "mape_accuracy",
             "normalize_answer",

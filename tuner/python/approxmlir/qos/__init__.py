@@ -6,7 +6,8 @@ returns to the tuner (higher is better):
 
 - `qa_accuracy(predictions, gold_answers)`: equation 1, the fraction of
   questions whose (normalized) gold answer is contained in the generated
-  answer (`approxmlir.qos.qa`, with `normalize_answer` and `answer_score`).
+  answer (`approxmlir.qos.qa`, with `normalize_answer`, `answer_score` and
+  `contains_answer`).
 - `normalized_l2_accuracy(approx, exact)`: equation 2,
   1 - ||exact - approx||_2 / ||exact||_2 (`approxmlir.qos.l2`).
 - `rbo(exact_ranking, approx_ranking, p=0.95)`: equation 3, rank-biased
@@ -25,12 +26,13 @@ then the exact one (rankings: exact first, as in Appendix D.1).
 
 from approxmlir.qos.l2 import normalized_l2_accuracy
 from approxmlir.qos.mape import mape, mape_accuracy
-from approxmlir.qos.qa import answer_score, normalize_answer, qa_accuracy
+from approxmlir.qos.qa import answer_score, contains_answer, normalize_answer, qa_accuracy
 from approxmlir.qos.rbo import rbo
 from approxmlir.qos.rmse import rmse
 
 __all__ = [
     "answer_score",
+    "contains_answer",
     "mape",
     "mape_accuracy",
     "normalize_answer",

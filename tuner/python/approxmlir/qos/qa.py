@@ -42,12 +42,17 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
-def _gold_list(gold: GoldAnswers, where: str) -> list[str]:
+def _normalized_gold(gold: GoldAnswers, where: str) -> tuple[list[str], list[str]]:
+    """The gold answers as given, and those left non-empty after normalization."""
     answers = [gold] if isinstance(gold, str) else list(gold)
     for answer in answers:
         if not isinstance(answer, str):
             raise TypeError(f"{where}: gold answers must be strings, got {answer!r}")
-    normalized = [n for n in map(normalize_answer, answers) if n]
+    return answers, [n for n in map(normalize_answer, answers) if n]
+
+
+def _gold_list(gold: GoldAnswers, where: str) -> list[str]:
+    answers, normalized = _normalized_gold(gold, where)
     if not normalized:
         # An empty gold answer would be "contained" in every prediction.
         raise ValueError(
@@ -73,6 +78,17 @@ def answer_score(prediction: str, gold: GoldAnswers, *, whole_words: bool = True
     """One question's score in equation 1: 1 if a normalized gold answer is
     contained in the normalized prediction, else 0. See `qa_accuracy`."""
     return _score(prediction, _gold_list(gold, "gold"), whole_words, "prediction")
+
+
+def contains_answer(prediction: str, gold: GoldAnswers, *, whole_words: bool = True) -> bool:
+    """Whether a normalized gold answer is contained in the normalized
+    prediction: `answer_score` as a bool, for scoring one answer at a time.
+
+    Unlike `answer_score`, gold answers that normalize to "" (e.g. "" or
+    "the") are skipped instead of rejected: they never match, and a question
+    left without any is not answered (False)."""
+    _, normalized = _normalized_gold(gold, "gold")
+    return bool(_score(prediction, normalized, whole_words, "prediction"))
 
 
 def qa_accuracy(

@@ -11,7 +11,8 @@ Modules (import what you need; nothing heavy is imported here):
 - `tokenizer`: the model's tokenizer, built from the GGUF by transformers;
 - `decoder`: the model (`DecoderModel.prefill` / `decode_step`, fixed-size KV
   cache) and `select_layers`;
-- `qa`: few-shot short-answer QA with the "qwen", "pro" and "fast" variants;
+- `qa`: few-shot short-answer QA with the "qwen", "pro" and "fast" variants
+  (scored with `approxmlir.qos`);
 - `reference`: transformers' PyTorch model on the same GGUF (for checks);
 - `testing`: tiny models and files for tests.
 """

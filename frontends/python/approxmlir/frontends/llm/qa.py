@@ -24,8 +24,6 @@ import dataclasses
 import json
 import logging
 import os
-import re
-import string
 import time
 from importlib import resources
 from pathlib import Path
@@ -37,6 +35,9 @@ from approxmlir.frontends.llm.config import DecoderConfig, Params
 from approxmlir.frontends.llm.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
 from approxmlir.frontends.llm.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
 from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
+# Answers are scored as everywhere in approxmlir: SQuAD normalization (plus
+# Unicode punctuation), whole-word containment of a non-empty gold answer.
+from approxmlir.qos.qa import contains_answer, normalize_answer  # noqa: F401 (part of this module's API)
 from approxmlir.runtime.llm.generation import GenerationResult, JaxDecoder, pad_candidates
 
 log = logging.getLogger(__name__)
@@ -131,20 +132,6 @@ def build_chat_prompt(tokenizer: GGUFTokenizer, question: str, passage: str, sho
 def one_line(text: str) -> str:
     # A line break inside the passage would look like the end of an answer.
     return " ".join(text.split())
-
-
-def normalize_answer(text: str) -> str:
-    """SQuAD's normalization: lower case, no punctuation, no articles, single spaces."""
-    text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def contains_answer(prediction: str, answers: Sequence[str]) -> bool:
-    """Whether any normalized gold answer occurs, as whole words, in the normalized prediction."""
-    predicted = f" {normalize_answer(prediction)} "
-    return any(f" {normalize_answer(a)} " in predicted for a in answers if normalize_answer(a))
 
 
 def load_eval_set(path: str | os.PathLike[str] | None = None) -> list[QAItem]:
