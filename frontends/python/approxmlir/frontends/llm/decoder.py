@@ -30,6 +30,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from approxmlir.frontends.llm.config import DecoderConfig, Params, check_params, layer_param_shapes
+from approxmlir.frontends.llm.precision import linear, select_rows, take_rows
 
 # Per layer (keys, values), each [num_kv_heads, max_len, head_dim]. One array
 # per layer rather than one stacked array, so that writing a decode step's
@@ -44,16 +45,6 @@ def rms_norm(x: jax.Array, weight: jax.Array, eps: float, offset: float = 1.0) -
     x = x.astype(jnp.float32)
     variance = jnp.mean(x * x, axis=-1, keepdims=True)
     return x * jax.lax.rsqrt(variance + eps) * (offset + weight)
-
-
-def linear(x: jax.Array, w: jax.Array) -> jax.Array:
-    """x[T, in] times w[out, in]^T -> [T, out].
-
-    Written as (w @ x^T)^T: IREE's llvm-cpu runs that 1.3-2.5x faster than
-    einsum("ti,oi->to") or `x @ w` with w stored [in, out] (measured at
-    640x2048 for 1 and 64 rows).
-    """
-    return (w @ x.T).T
 
 
 def rope(x: jax.Array, positions: jax.Array, base: float, scaling: float) -> jax.Array:
@@ -118,10 +109,18 @@ class DecoderModel:
         t = q.shape[0]
         groups = c.num_heads // c.num_kv_heads
         q = q.reshape(t, c.num_kv_heads, groups, c.head_dim) * (c.query_pre_attn_scalar ** -0.5)
-        scores = jnp.einsum("tkgd,ksd->kgts", q, k)
+        # IREE 3.13's data tiling miscompiles the one-token (decode) attention
+        # when the query heads per KV head are not a power of two (Qwen2.5
+        # 0.5B: 7): padding them with zero heads, dropped below, avoids it.
+        padded = 1 << (groups - 1).bit_length()
+        q = jnp.pad(q, ((0, 0), (0, 0), (0, padded - groups), (0, 0)))
+        # The barrier keeps the mask out of the scores' matmul dispatch: IREE
+        # 3.13's data tiling crashes (SIGSEGV) encoding the scalar position
+        # that the fused mask reads.
+        scores = jax.lax.optimization_barrier(jnp.einsum("tkgd,ksd->kgts", q, k))
         scores = jnp.where(mask[None, None], scores, jnp.finfo(jnp.float32).min)
         probs = jax.nn.softmax(scores, axis=-1)
-        out = jnp.einsum("kgts,ksd->tkgd", probs, v)
+        out = jnp.einsum("kgts,ksd->tkgd", probs, v)[:, :, :groups]
         return out.reshape(t, c.num_heads * c.head_dim)
 
     def _mask(self, layer: int, query_pos: jax.Array, key_pos: jax.Array) -> jax.Array:
@@ -143,7 +142,7 @@ class DecoderModel:
         return x + self._norm(mlp, p["post_ffn_norm"])
 
     def _embed(self, params: Params, tokens: jax.Array) -> jax.Array:
-        embedded = jnp.take(params["embed"], tokens, axis=0)
+        embedded = take_rows(params["embed"], tokens)
         if not self.config.is_gemma:
             return embedded
         return embedded * jnp.asarray(np.sqrt(self.config.hidden_size), jnp.float32)
@@ -159,10 +158,8 @@ class DecoderModel:
         if candidates is not None:
             if candidates.shape != (self.num_candidates,):
                 raise ValueError(f"candidates must be [{self.num_candidates}], got {candidates.shape}")
-            embed = jnp.take(embed, candidates, axis=0)
-        # embed @ x, not einsum("d,vd->v"): IREE runs the latter ~10x slower
-        # (it transposes the 671 MB table on every call).
-        return embed @ x
+            embed = select_rows(embed, candidates)
+        return linear(x[None, :], embed)[0]
 
     # -- the two entry points -------------------------------------------------
 
@@ -171,32 +168,51 @@ class DecoderModel:
         shape = (c.num_kv_heads, self.max_len, c.head_dim)
         return tuple((jnp.zeros(shape, jnp.float32), jnp.zeros(shape, jnp.float32)) for _ in range(c.num_layers))
 
-    def prefill(
-        self, params: Params, tokens: jax.Array, length: jax.Array, candidates: jax.Array | None = None
+    def extend(
+        self, params: Params, tokens: jax.Array, start: jax.Array, length: jax.Array, cache: KVCache
     ) -> tuple[jax.Array, KVCache]:
-        """Logits [vocab] (or [num_candidates]) after tokens[0, :length] and the cache of positions [0, T).
+        """Runs tokens[0, :T] at positions start .. start + T - 1 on top of `cache`.
 
-        `tokens` is [1, T] with T <= max_len, padded after `length`. The padding
-        only ever sees itself and earlier tokens (causal mask), and decode
-        steps overwrite its cache entries before attending to them.
+        Returns the final hidden state after tokens[0, length - 1] and the
+        cache with positions [start, start + T) written. `tokens` is [1, T],
+        padded after `length`; the caller keeps start + T <= max_len. Every
+        query attends to the whole cache under a causal (and, on local
+        layers, sliding-window) mask, so a chunk sees the cache entries of
+        earlier chunks, and the entries padding writes past the prompt are
+        overwritten before any query can see them. Prefill (start 0 on an
+        empty cache), chunked prefill, prefill after a reused prefix, and a
+        decode step (T = 1) are all this one function.
         """
         if tokens.ndim != 2 or tokens.shape[0] != 1:
             raise ValueError(f"tokens must be [1, T], got shape {tokens.shape}")
         t = tokens.shape[1]
         if t > self.max_len:
-            raise ValueError(f"prompt of {t} tokens does not fit the {self.max_len}-position cache")
-        positions = jnp.arange(t, dtype=jnp.int32)
+            raise ValueError(f"a chunk of {t} tokens does not fit the {self.max_len}-position cache")
+        start = jnp.asarray(start, jnp.int32)
+        positions = start + jnp.arange(t, dtype=jnp.int32)
+        key_pos = jnp.arange(self.max_len, dtype=jnp.int32)
         x = self._embed(params, tokens[0])
-        cache = []
-        for i, p in enumerate(params["layers"]):
+        new_cache = []
+        for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
             q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
-            k, v = k.transpose(1, 0, 2), v.transpose(1, 0, 2)  # [KV, T, D]
-            attn = self._attend(q, k, v, self._mask(i, positions, positions))
+            k_cache = jax.lax.dynamic_update_slice(k_cache, k.transpose(1, 0, 2), (0, start, 0))
+            v_cache = jax.lax.dynamic_update_slice(v_cache, v.transpose(1, 0, 2), (0, start, 0))
+            attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
             x = self._block_tail(p, x, attn)
-            pad = ((0, 0), (0, self.max_len - t), (0, 0))
-            cache.append((jnp.pad(k, pad), jnp.pad(v, pad)))
+            new_cache.append((k_cache, v_cache))
         last = jax.lax.dynamic_index_in_dim(x, jnp.asarray(length, jnp.int32) - 1, axis=0, keepdims=False)
-        return self._logits(params, last, candidates), tuple(cache)
+        return last, tuple(new_cache)
+
+    def logits(self, params: Params, hidden: jax.Array, candidates: jax.Array | None = None) -> jax.Array:
+        """Logits [vocab] (or [num_candidates]) of a final hidden state [hidden_size]."""
+        return self._logits(params, hidden, candidates)
+
+    def prefill(
+        self, params: Params, tokens: jax.Array, length: jax.Array, candidates: jax.Array | None = None
+    ) -> tuple[jax.Array, KVCache]:
+        """Logits after tokens[0, :length] ([1, T], padded) and the cache of positions [0, T)."""
+        hidden, cache = self.extend(params, tokens, 0, length, self.init_cache())
+        return self.logits(params, hidden, candidates), cache
 
     def decode_step(
         self,
@@ -206,20 +222,9 @@ class DecoderModel:
         cache: KVCache,
         candidates: jax.Array | None = None,
     ) -> tuple[jax.Array, KVCache]:
-        """Logits [vocab] (or [num_candidates]) after `token` ([1]) at `position`, and the updated cache."""
-        position = jnp.asarray(position, jnp.int32)
-        positions = position[None]
-        key_pos = jnp.arange(self.max_len, dtype=jnp.int32)
-        x = self._embed(params, token.reshape(1))
-        new_cache = []
-        for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
-            q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
-            k_cache = jax.lax.dynamic_update_slice(k_cache, k.transpose(1, 0, 2), (0, position, 0))
-            v_cache = jax.lax.dynamic_update_slice(v_cache, v.transpose(1, 0, 2), (0, position, 0))
-            attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
-            x = self._block_tail(p, x, attn)
-            new_cache.append((k_cache, v_cache))
-        return self._logits(params, x[0], candidates), tuple(new_cache)
+        """Logits after `token` ([1]) at `position`, and the updated cache."""
+        hidden, cache = self.extend(params, jnp.reshape(token, (1, 1)), position, 1, cache)
+        return self.logits(params, hidden, candidates), cache
 
 
 def select_layers(config: DecoderConfig, params: Params, layers: Sequence[int]) -> tuple[DecoderConfig, Params]:

@@ -34,6 +34,7 @@ import numpy as np
 from approxmlir.frontends.llm.config import DecoderConfig, Params
 from approxmlir.frontends.llm.decoder import DEFAULT_MAX_LEN, DecoderModel, select_layers
 from approxmlir.frontends.llm.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
+from approxmlir.frontends.llm.precision import BFLOAT16, FLOAT32, INT8, convert_params
 from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
 # Answers are scored as everywhere in approxmlir: SQuAD normalization (plus
 # Unicode punctuation), whole-word containment of a non-empty gold answer.
@@ -78,11 +79,14 @@ class QAVariant:
     shots: int = 2  # worked examples in the prompt
     max_answer_tokens: int = MAX_ANSWER_TOKENS
     chat: bool = False  # an instruction-tuned model: the examples as chat turns
+    # The weights' precision (precision.PRECISIONS): float32 is exact,
+    # bfloat16 and int8 are approximations of the same model.
+    precision: str = FLOAT32
 
     @property
     def engine_key(self) -> tuple:
         """Variants with equal keys compute the same functions on the same weights."""
-        return (self.model, self.layers, self.extractive)
+        return (self.model, self.layers, self.extractive, self.precision)
 
 
 VARIANTS = {
@@ -99,6 +103,14 @@ VARIANTS = {
     # decode cost).
     "fast": QAVariant("fast", layers=tuple(i for i in range(18) if i != 8), shots=1, extractive=True),
 }
+# Every variant at the reduced precisions too ("qwen-int8", "pro-bfloat16", ...).
+VARIANTS.update(
+    {
+        f"{name}-{precision}": dataclasses.replace(variant, name=f"{name}-{precision}", precision=precision)
+        for name, variant in list(VARIANTS.items())
+        for precision in (BFLOAT16, INT8)
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,11 +170,6 @@ class QAModel:
         max_len: int = DEFAULT_MAX_LEN,
         iree_cache_dir: str | os.PathLike[str] | None = None,
         iree_options=None,
-        # Prompts take ~110-170 tokens plus the passage (RAG: ~150 more); fine
-        # buckets keep the padding (computed like real tokens) small: Qwen's
-        # RAG prompts (210-340 tokens) spent a third of their prefill on
-        # padding to 384 without the 320 bucket.
-        prefill_buckets: Sequence[int] = (128, 192, 256, 320, 384, 512),
         # The engine of a QAModel whose variant has the same engine_key: the
         # weights are on the device once, the compiled functions loaded once.
         shared_engine=None,
@@ -183,15 +190,13 @@ class QAModel:
             config, params = select_layers(config, params, variant.layers)
         num_candidates = EXTRACTIVE_CANDIDATES if variant.extractive else None
         model = DecoderModel(config, max_len=max_len, num_candidates=num_candidates)
+        params = convert_params(params, variant.precision)
         if backend == "iree":
-            from approxmlir.runtime.llm.iree_backend import IreeDecoder, IreeOptions
+            from approxmlir.runtime.llm.iree_backend import DEFAULT_OPTIONS, IreeDecoder
 
-            self.engine = IreeDecoder(
-                model, params, cache_dir=iree_cache_dir, options=iree_options or IreeOptions(),
-                prefill_buckets=prefill_buckets,
-            )
+            self.engine = IreeDecoder(model, params, cache_dir=iree_cache_dir, options=iree_options or DEFAULT_OPTIONS)
         elif backend == "jax":
-            self.engine = JaxDecoder(model, params, prefill_buckets=prefill_buckets)
+            self.engine = JaxDecoder(model, params)
         else:
             raise ValueError(f"unknown backend {backend!r}; choose 'iree' or 'jax'")
 
