@@ -80,6 +80,30 @@ def test_prefix_reuse_gives_the_same_tokens(setup):
     assert reusing.reused_tokens == 2 * len(shared)  # prompts 3 and 4
 
 
+def test_batched_decoding_gives_each_prompt_its_own_tokens(setup, tmp_path):
+    """Four prompts of different lengths and stopping points, three at a time (the last group padded)."""
+    model, params, _, plain, _ = setup
+    batched = IreeDecoder(model, params, cache_dir=tmp_path, chunks=CHUNKS, batch=3)
+    prompts = [PROMPT, PROMPT[:3], [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 11], [44] * 20]
+    alone = [plain.generate(p, 8) for p in prompts]
+    stop = alone[1].tokens[2]  # ends the second prompt early
+    alone = [plain.generate(p, 8, stop_ids=[stop]) for p in prompts]
+    together = batched.generate_batch(prompts, 8, stop_ids=[stop])
+    assert [r.tokens for r in together] == [r.tokens for r in alone]
+    assert [r.stop_reason for r in together] == [r.stop_reason for r in alone]
+    assert "stop" in {r.stop_reason for r in together} and "cache_full" in {r.stop_reason for r in together}
+    # Per-answer time as if alone: its steps at the measured one-sequence step time.
+    step = together[0].decode_seconds / together[0].decode_steps
+    assert step > 0 and all(r.decode_seconds == pytest.approx(r.decode_steps * step) for r in together)
+    assert batched.last_batch_seconds > 0
+    # Two prompts from one stored prefix decode side by side (their caches must not share buffers).
+    shared = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+    batched.prefixes.min_length = 8
+    prompts = [shared + [40, 41], shared + [50], shared + [60, 61, 62], shared + [70, 71]]
+    assert [r.tokens for r in batched.generate_batch(prompts, 6)] == [plain.generate(p, 6).tokens for p in prompts]
+    assert batched.reused_tokens > 0
+
+
 def test_prefix_store_keeps_the_longest_shared_prefix_and_forgets_the_oldest():
     store = PrefixStore(capacity=2, min_length=3)
     store.remember([1, 2, 3, 4, 5])

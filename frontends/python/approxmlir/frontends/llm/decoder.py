@@ -195,11 +195,12 @@ class DecoderModel:
         new_cache = []
         for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
             q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
-            k_cache = jax.lax.dynamic_update_slice(k_cache, k.transpose(1, 0, 2), (0, start, 0))
-            v_cache = jax.lax.dynamic_update_slice(v_cache, v.transpose(1, 0, 2), (0, start, 0))
+            k_cache, v_cache = _write(k_cache, k, start), _write(v_cache, v, start)
             attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
             x = self._block_tail(p, x, attn)
             new_cache.append((k_cache, v_cache))
+        if t == 1:
+            return x[0], tuple(new_cache)
         last = jax.lax.dynamic_index_in_dim(x, jnp.asarray(length, jnp.int32) - 1, axis=0, keepdims=False)
         return last, tuple(new_cache)
 
@@ -225,6 +226,20 @@ class DecoderModel:
         """Logits after `token` ([1]) at `position`, and the updated cache."""
         hidden, cache = self.extend(params, jnp.reshape(token, (1, 1)), position, 1, cache)
         return self.logits(params, hidden, candidates), cache
+
+
+def _write(cache: jax.Array, new: jax.Array, start: jax.Array) -> jax.Array:
+    """cache [KV, S, D] with new [T, KV, D] written at positions start .. start + T - 1.
+
+    One token (a decode step) is a select against the position rather than a
+    dynamic_update_slice: under jax.vmap (batched decoding) the latter becomes
+    a batched scatter that IREE 3.13 rejects; the select costs the same copy.
+    """
+    new = new.transpose(1, 0, 2)
+    if new.shape[1] == 1:
+        positions = jnp.arange(cache.shape[1], dtype=jnp.int32)[None, :, None]
+        return jnp.where(positions == start, new, cache)
+    return jax.lax.dynamic_update_slice(cache, new, (0, start, 0))
 
 
 def select_layers(config: DecoderConfig, params: Params, layers: Sequence[int]) -> tuple[DecoderConfig, Params]:

@@ -80,23 +80,12 @@ def greedy_generate(
     logits, cache = backend.prefill(prompt_ids, ids)
     prefill_seconds = time.perf_counter() - start
 
-    tokens: list[int] = []
-    reason = "max_new_tokens"
+    tokens = [pick_token(logits, ids)]
     start = time.perf_counter()
     steps = 0
-    while True:
-        token = int(np.argmax(logits)) if ids is None else int(ids[np.argmax(logits)])
-        tokens.append(token)
-        if token in stop:
-            reason = "stop"
-            break
-        if len(tokens) == max_new_tokens:
-            break
-        position = len(prompt_ids) + len(tokens) - 1
-        if position >= backend.model.max_len:
-            reason = "cache_full"
-            break
-        logits, cache = backend.decode_step(token, position, cache, ids)
+    while (reason := stop_reason(tokens, stop, max_new_tokens, len(prompt_ids) + len(tokens) - 1, backend.model.max_len)) is None:
+        logits, cache = backend.decode_step(tokens[-1], len(prompt_ids) + len(tokens) - 1, cache, ids)
+        tokens.append(pick_token(logits, ids))
         steps += 1
     return GenerationResult(
         tokens=tokens,
@@ -106,6 +95,22 @@ def greedy_generate(
         decode_seconds=time.perf_counter() - start,
         decode_steps=steps,
     )
+
+
+def pick_token(logits: np.ndarray, candidates: np.ndarray | None) -> int:
+    """The greedy token: the argmax, mapped through the candidate ids when the model scores only those."""
+    return int(np.argmax(logits)) if candidates is None else int(candidates[np.argmax(logits)])
+
+
+def stop_reason(tokens: list[int], stop: frozenset[int], max_new_tokens: int, position: int, max_len: int) -> str | None:
+    """Why generation ends after `tokens`, or None to run the next decode step at `position`."""
+    if tokens[-1] in stop:
+        return "stop"
+    if len(tokens) == max_new_tokens:
+        return "max_new_tokens"
+    if position >= max_len:
+        return "cache_full"
+    return None
 
 
 class JaxDecoder:

@@ -35,7 +35,7 @@ import numpy as np
 from approxmlir.compiler.iree import IreeOptions, VmfbArtifact, compile_vmfb, default_cache_dir, load_vm_module
 from approxmlir.frontends.llm.config import Params
 from approxmlir.frontends.llm.decoder import DecoderModel
-from approxmlir.runtime.llm.generation import GenerationResult, greedy_generate
+from approxmlir.runtime.llm.generation import GenerationResult, greedy_generate, pad_candidates, pick_token, stop_reason
 from approxmlir.runtime.llm.parameters import PARAMETER_SCOPE, link_with_parameters, parameter_index
 
 log = logging.getLogger(__name__)
@@ -176,12 +176,17 @@ class IreeDecoder:
         options: IreeOptions = DEFAULT_OPTIONS,
         chunks: Sequence[int] = DEFAULT_CHUNKS,
         prefix_reuse: bool = True,
+        batch: int = 1,
     ) -> None:
         self.model = model
         self.options = dataclasses.replace(options, extra_flags=(*ENGINE_FLAGS, *options.extra_flags))
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.chunks = tuple(sorted({int(t) for t in chunks if 1 < t <= model.max_len}))
         self.prefixes = PrefixStore() if prefix_reuse else None
+        if batch < 1:
+            raise ValueError(f"batch must be at least 1, got {batch}")
+        self.batch = batch  # sequences per batched decode step (`generate_batch`)
+        self._step_seconds: float | None = None  # one sequence's decode step, alone
         self.compile_seconds = 0.0  # 0 when the module came from the cache
         self.reused_tokens = 0  # prompt tokens whose cache came from a stored prefix
         leaves, self._params_tree = jax.tree_util.tree_flatten(params)
@@ -194,7 +199,6 @@ class IreeDecoder:
         self._context = None
         self._text: str | None = None
         self._functions: dict[str, Any] = {}
-        self._empty_cache: list[Any] = []
 
     # -- export -------------------------------------------------------------
 
@@ -212,10 +216,25 @@ class IreeDecoder:
         hidden, *candidates = flat[len(self._param_specs):]
         return self.model.logits(self._params(flat), hidden, *candidates)
 
-    def module_text(self) -> str:
-        """The linked module: `extend_<T>` for T in 1 and the chunks, and `logits`."""
-        from approxmlir.runtime.llm.parameters import link_with_parameters
+    def _decode_batch_fn(self, *flat):
+        """One decode step of `batch` sequences: tokens [B, 1, 1], positions [B], caches stacked on axis 0."""
+        n = len(self._param_specs)
+        tokens, positions, *cache_leaves = flat[n:]
+        params = self._params(flat)
 
+        def step(token, position, *leaves):
+            cache = jax.tree_util.tree_unflatten(self._cache_tree, leaves)
+            hidden, cache = self.model.extend(params, token, position, 1, cache)
+            return (hidden, *jax.tree_util.tree_leaves(cache))
+
+        return jax.vmap(step)(tokens, positions, *cache_leaves)
+
+    def _logits_batch_fn(self, *flat):
+        params = self._params(flat)
+        return jax.vmap(lambda *rows: self.model.logits(params, *rows))(*flat[len(self._param_specs):])
+
+    def module_text(self) -> str:
+        """The linked module: `extend_<T>` for T in 1 and the chunks, `logits`, and (batch > 1) the batched decode."""
         start = time.perf_counter()
         scalar = jax.ShapeDtypeStruct((), jnp.int32)
         exports = {}
@@ -225,6 +244,13 @@ class IreeDecoder:
         candidates = [] if self.model.num_candidates is None else [jax.ShapeDtypeStruct((self.model.num_candidates,), jnp.int32)]
         hidden = jax.ShapeDtypeStruct((self.model.config.hidden_size,), jnp.float32)
         exports["logits"] = export_stablehlo(self._logits_fn, [*self._param_specs, hidden, *candidates])
+        if self.batch > 1:
+            b = self.batch
+            batched = [jax.ShapeDtypeStruct((b, *s.shape), s.dtype) for s in self._cache_specs]
+            specs = [jax.ShapeDtypeStruct((b, 1, 1), jnp.int32), jax.ShapeDtypeStruct((b,), jnp.int32), *batched]
+            exports["decode_batch"] = export_stablehlo(self._decode_batch_fn, [*self._param_specs, *specs])
+            rows = [jax.ShapeDtypeStruct((b, *s.shape), s.dtype) for s in [hidden, *candidates]]
+            exports["logits_batch"] = export_stablehlo(self._logits_batch_fn, [*self._param_specs, *rows])
         types = [_tensor_type(spec) for spec in self._param_specs]
         text = link_with_parameters(exports, types, self._param_keys)
         log.info("exported and linked %d entry points in %.1f s", len(exports), time.perf_counter() - start)
@@ -257,8 +283,9 @@ class IreeDecoder:
         self._config = config
         self._context = ireert.SystemContext(vm_modules=modules, config=config)
         functions = self._context.modules[modules[-1].name]
-        self._functions = {name: functions[name] for name in [f"extend_{t}" for t in (1, *self.chunks)] + ["logits"]}
-        self._empty_cache = [ireert.asdevicearray(config.device, np.zeros(s.shape, s.dtype)) for s in self._cache_specs]
+        names = [f"extend_{t}" for t in (1, *self.chunks)] + ["logits"]
+        names += ["decode_batch", "logits_batch"] if self.batch > 1 else []
+        self._functions = {name: functions[name] for name in names}
 
     def warm_up(self) -> None:
         """Compiles (or loads) the module now rather than on first use."""
@@ -282,6 +309,20 @@ class IreeDecoder:
             ids, start = ids[real:], start + real
         return hidden, cache
 
+    def _copy(self, cache: list[Any] | None = None) -> list[Any]:
+        """A private copy of `cache` (default: an empty cache) on the device.
+
+        IREE writes a call's cache outputs into its cache inputs' buffers (the
+        entry points update the cache in place), so a cache that several
+        prompts start from (the empty one, a stored prefix) is copied first.
+        """
+        import iree.runtime as ireert
+
+        device = self._config.device
+        if cache is None:
+            return [ireert.asdevicearray(device, np.zeros(s.shape, s.dtype)) for s in self._cache_specs]
+        return [ireert.asdevicearray(device, leaf.to_host()) for leaf in cache]
+
     def _logits(self, hidden, candidates: np.ndarray | None) -> np.ndarray:
         extra = () if candidates is None else (candidates,)
         return self._function("logits")(hidden, *extra).to_host()
@@ -294,19 +335,19 @@ class IreeDecoder:
             raise ValueError("the prompt is empty")
         if len(ids) > self.model.max_len:
             raise ValueError(f"prompt of {len(ids)} tokens is longer than the {self.model.max_len}-position KV cache")
-        self._function("logits")  # loads the module (and the empty cache)
-        start, cache = 0, self._empty_cache
+        self._function("logits")  # loads the module
+        start, cache = 0, None
         if self.prefixes is not None:
             start, stored = self.prefixes.longest(ids)
-            cache = stored if stored is not None else cache
+            cache = self._copy(stored) if stored is not None else None
             self.reused_tokens += start
             split = self.prefixes.split_point(ids)
             if split > start and ids[:split] not in self.prefixes:
-                _, cache = self._extend(ids[start:split], start, cache)
-                self.prefixes.put(ids[:split], cache)
+                _, cache = self._extend(ids[start:split], start, cache if cache is not None else self._copy())
+                self.prefixes.put(ids[:split], self._copy(cache))
                 start = split
             self.prefixes.remember(ids)
-        hidden, cache = self._extend(ids[start:], start, cache)
+        hidden, cache = self._extend(ids[start:], start, cache if cache is not None else self._copy())
         return self._logits(hidden, candidates), cache
 
     def decode_step(
@@ -326,6 +367,92 @@ class IreeDecoder:
     ) -> GenerationResult:
         """Greedy decoding: prefill (after the longest stored prefix), then decode steps."""
         return greedy_generate(self, prompt_ids, max_new_tokens, stop_ids, candidates)
+
+    def generate_batch(
+        self,
+        prompts: Sequence[Sequence[int]],
+        max_new_tokens: int,
+        stop_ids: Sequence[int] = (),
+        candidates: Sequence[Sequence[int] | None] | None = None,
+    ) -> list[GenerationResult]:
+        """Greedy decoding of several prompts (the same tokens as `generate` on each), decoded `batch` at a time.
+
+        Each prompt is prefilled on its own (with prefix reuse); then one call
+        runs a decode step of up to `batch` sequences, reading the weights once
+        for all of them. Time is attributed as if each answer ran alone: a
+        result's `decode_seconds` is its decode steps times this engine's
+        measured one-sequence step time, so memoized per-answer times mean the
+        same with and without batching; `last_batch_seconds` is the wall time
+        of the batched decoding (the throughput).
+        """
+        if max_new_tokens < 1:
+            raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
+        candidates = list(candidates) if candidates is not None else [None] * len(prompts)
+        if len(candidates) != len(prompts):
+            raise ValueError(f"{len(candidates)} candidate lists for {len(prompts)} prompts")
+        if self.batch == 1:
+            return [self.generate(p, max_new_tokens, stop_ids, c) for p, c in zip(prompts, candidates)]
+        self.last_batch_seconds = 0.0
+        results: list[GenerationResult] = []
+        for i in range(0, len(prompts), self.batch):
+            group = slice(i, i + self.batch)
+            results += self._generate_group(prompts[group], candidates[group], max_new_tokens, frozenset(stop_ids))
+        return results
+
+    def _generate_group(self, prompts, candidates, max_new_tokens: int, stop: frozenset) -> list[GenerationResult]:
+        import iree.runtime as ireert
+
+        rows = []  # per prompt: [prompt ids, candidate ids, tokens, stop reason, prefill seconds, cache]
+        for prompt, wanted in zip(prompts, candidates):
+            ids = pad_candidates(self.model, wanted)
+            start = time.perf_counter()
+            logits, cache = self.prefill(prompt, ids)
+            rows.append([list(prompt), ids, [pick_token(logits, ids)], None, time.perf_counter() - start, cache])
+        padded = rows + [rows[-1]] * (self.batch - len(rows))  # spare rows repeat the last prompt, unread
+        device = self._config.device
+        cache = [
+            ireert.asdevicearray(device, np.stack([row[5][j].to_host() for row in padded]))
+            for j in range(self._num_cache)
+        ]
+        if self._step_seconds is None:  # one sequence's decode step alone, for the time attribution
+            first = rows[0]
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                self.decode_step(first[2][-1], min(len(first[0]), self.model.max_len - 1), first[5], first[1])
+                times.append(time.perf_counter() - start)
+            self._step_seconds = min(times)
+        ids = None if self.model.num_candidates is None else np.stack([row[1] for row in padded])
+        steps = [0] * len(rows)
+        start = time.perf_counter()
+        while True:
+            for row in rows:
+                if row[3] is None:
+                    row[3] = stop_reason(row[2], stop, max_new_tokens, len(row[0]) + len(row[2]) - 1, self.model.max_len)
+            if all(row[3] is not None for row in rows):
+                break
+            positions = np.array([min(len(r[0]) + len(r[2]) - 1, self.model.max_len - 1) for r in padded], np.int32)
+            tokens = np.array([r[2][-1] for r in padded], np.int32).reshape(-1, 1, 1)
+            outputs = self._functions["decode_batch"](tokens, positions, *cache)
+            cache = list(outputs[1:])
+            extra = () if ids is None else (ids,)
+            logits = self._functions["logits_batch"](outputs[0], *extra).to_host()
+            for k, row in enumerate(rows):
+                if row[3] is None:
+                    row[2].append(pick_token(logits[k], row[1]))
+                    steps[k] += 1
+        self.last_batch_seconds += time.perf_counter() - start
+        return [
+            GenerationResult(
+                tokens=row[2],
+                stop_reason=row[3],
+                prompt_tokens=len(row[0]),
+                prefill_seconds=row[4],
+                decode_seconds=steps[k] * self._step_seconds,
+                decode_steps=steps[k],
+            )
+            for k, row in enumerate(rows)
+        ]
 
 
 def _tensor_type(spec: jax.ShapeDtypeStruct) -> str:
