@@ -36,6 +36,7 @@ RUNS = flags.DEFINE_list("runs", ["xla:float32", "iree:float32", "iree:bfloat16"
 PROMPT_TOKENS = flags.DEFINE_integer("prompt_tokens", 300, "Prompt length of the speed runs.")
 NEW_TOKENS = flags.DEFINE_integer("new_tokens", 16, "Greedy tokens per continuation.")
 QA = flags.DEFINE_bool("qa", True, "QA accuracy on the gold-passage set (IREE engines).")
+BATCH = flags.DEFINE_integer("batch", 8, "Sequences per batched decode step (IREE engines).")
 CORE = flags.DEFINE_integer("core", 0, "The core every child process is pinned to.")
 OUTPUT_DIR = flags.DEFINE_string("output_dir", "approxmlir-llm_engine", "Results and the IREE module cache.")
 CHILD = flags.DEFINE_string("child", None, "Internal: run one measurement (JSON spec).")
@@ -72,7 +73,7 @@ def measure(spec: dict) -> dict:
 
     start = time.perf_counter()
     if spec["engine"] == "iree":
-        engine = IreeDecoder(model, params, cache_dir=spec["cache_dir"], prefix_reuse=False)
+        engine = IreeDecoder(model, params, cache_dir=spec["cache_dir"], prefix_reuse=False, batch=spec["batch"])
         engine.warm_up()
     else:
         engine = JaxDecoder(model, params, prefill_buckets=(len(speed_prompt), 512))
@@ -101,6 +102,13 @@ def measure(spec: dict) -> dict:
     np.save(pathlib.Path(spec["out"]) / f"logits_{spec['model']}_{spec['engine']}_{spec['precision']}.npy",
             np.stack(logits))
     result["continuations"] = continuations
+    if spec["engine"] == "iree" and spec["batch"] > 1:
+        batch = prompts[: spec["batch"]]
+        together = engine.generate_batch(batch, spec["new_tokens"])
+        same_tokens = [r.tokens for r in together] == continuations[: len(batch)]
+        steps = sum(r.decode_steps for r in together)
+        result.update(batch_decode_tokens_per_second=steps / engine.last_batch_seconds,
+                      batch_same_tokens=same_tokens)
     if spec["qa"] and spec["engine"] == "iree":
         engine.prefixes = PrefixStore()  # as the compound systems run it
         report = qa.evaluate(reader, items)
@@ -129,15 +137,18 @@ def _agreement(out: pathlib.Path, model: str, row: dict, reference: dict) -> dic
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| model | engine | precision | prefill tok/s | vs XLA | decode tok/s | vs XLA | engine memory GB "
-            "| max logit diff vs IREE f32 | greedy identical | QA gold set | s/answer |")
+    head = ("| model | engine | precision | prefill tok/s | vs XLA | decode tok/s | vs XLA | batched decode tok/s "
+            "| engine memory GB | max logit diff vs IREE f32 | greedy identical | QA gold set | s/answer |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         qa = f"{r['qa_correct']}/{r['qa_total']}" if "qa_correct" in r else "-"
         seconds = f"{r['qa_seconds_per_answer']:.2f}" if "qa_seconds_per_answer" in r else "-"
+        batched = "-"
+        if "batch_decode_tokens_per_second" in r:
+            batched = f"{r['batch_decode_tokens_per_second']:.1f}" + ("" if r["batch_same_tokens"] else " (tokens differ!)")
         lines.append(
             f"| {r['model']} | {r['engine']} | {r['precision']} | {r['prefill_tokens_per_second']:.0f} "
-            f"| {r['prefill_ratio']:.2f}x | {r['decode_tokens_per_second']:.1f} | {r['decode_ratio']:.2f}x "
+            f"| {r['prefill_ratio']:.2f}x | {r['decode_tokens_per_second']:.1f} | {r['decode_ratio']:.2f}x | {batched} "
             f"| {r['engine_memory_gb']:.2f} | {r['max_logit_diff']:.2g} "
             f"| {r['identical_continuations']}/{r['prompt_set']} | {qa} | {seconds} |"
         )
@@ -160,9 +171,11 @@ def main(argv):
             engine, precision = run.split(":")
             spec = {"model": model, "engine": engine, "precision": precision, "core": CORE.value,
                     "prompt_tokens": PROMPT_TOKENS.value, "new_tokens": NEW_TOKENS.value, "qa": QA.value,
+                    "batch": BATCH.value,
                     "cache_dir": str(out / "iree-cache"), "out": str(out)}
             start = time.perf_counter()
             measured.append(_run_child(spec))
+            (out / f"run_{model}_{engine}_{precision}.json").write_text(json.dumps(measured[-1], indent=1))
             logging.info("%s %s %s measured in %.0f s", model, engine, precision, time.perf_counter() - start)
         baseline = next(r for r in measured if (r["engine"], r["precision"]) == ("xla", "float32"))
         exact = next(r for r in measured if (r["engine"], r["precision"]) == ("iree", "float32"))
@@ -172,8 +185,8 @@ def main(argv):
             r.update(_agreement(out, model, r, exact))
         rows.extend(measured)
     text = table(rows)
-    print(f"One core each (taskset -c {CORE.value}), {PROMPT_TOKENS.value}-token prompt, {NEW_TOKENS.value} new tokens; "
-          f"agreement on the {rows[0]['prompt_set']} gold-set prompts:\n{text}")
+    print(f"One core each (taskset -c {CORE.value}), {PROMPT_TOKENS.value}-token prompt, {NEW_TOKENS.value} new tokens, "
+          f"batches of {BATCH.value} gold-set prompts; agreement on the {rows[0]['prompt_set']} gold-set prompts:\n{text}")
     (out / "llm_engine.md").write_text(text + "\n")
     (out / "llm_engine.json").write_text(json.dumps(rows, indent=1))
     return 0

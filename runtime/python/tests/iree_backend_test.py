@@ -13,6 +13,7 @@ from approxmlir.runtime.llm.iree_backend import IreeDecoder, PrefixStore, plan_c
 
 PROMPT = [2, 17, 45, 9, 250, 31, 77]
 CHUNKS = (4, 8)
+SPANS = (8, 16)  # chunks ending before position 8 (16) attend to 8 (16) cache positions only
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def setup(tmp_path_factory):
     params = decoder.init_random_params(testing.TINY_CONFIG, seed=0)
     model = decoder.DecoderModel(testing.TINY_CONFIG, max_len=24)
     cache_dir = tmp_path_factory.mktemp("iree")
-    iree = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False)
+    iree = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS)
     return model, params, cache_dir, iree, JaxDecoder(model, params)
 
 
@@ -55,6 +56,8 @@ def test_prompts_of_every_length_prefill_in_chunks_like_one_pass(setup):
     for length in (1, 3, 7, 9, 20, 23):
         prompt = [int(t) for t in rng.integers(1, 300, length)]
         np.testing.assert_allclose(iree.prefill(prompt)[0], jax_engine.prefill(prompt)[0], atol=1e-4, rtol=0)
+    assert set(iree._functions) == {"extend_1", "extend_4", "extend_8", "extend_4_8", "extend_8_8", "extend_4_16",
+                                    "extend_8_16", "logits"}
 
 
 def test_plan_chunks_never_reaches_past_the_cache():
@@ -70,7 +73,7 @@ def test_plan_chunks_never_reaches_past_the_cache():
 def test_prefix_reuse_gives_the_same_tokens(setup):
     """Prompts sharing 10 tokens: the third prefills only its own part, and every answer is the plain path's."""
     model, params, cache_dir, plain, _ = setup
-    reusing = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS)
+    reusing = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, key_spans=SPANS)
     reusing.prefixes.min_length = 8
     shared = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
     prompts = [shared + [40, 41, 42], shared + [50, 51], shared + [60, 61, 62, 63], shared + [70]]
@@ -172,13 +175,13 @@ def test_the_module_is_cached_on_disk(setup):
     model, params, cache_dir, iree, _ = setup
     iree.warm_up()
     assert len(list(cache_dir.glob("*.vmfb"))) == 1  # every entry point in one module
-    again = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False)
+    again = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS)
     again.warm_up()
     assert again.compile_seconds == 0.0
     assert again.generate(PROMPT, 4).tokens == iree.generate(PROMPT, 4).tokens
     # Other weights of the same shapes: the same module, parameters bound at load time.
     other = IreeDecoder(model, decoder.init_random_params(testing.TINY_CONFIG, seed=7), cache_dir=cache_dir,
-                        chunks=CHUNKS, prefix_reuse=False)
+                        chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS)
     assert other.generate(PROMPT, 4).tokens != iree.generate(PROMPT, 4).tokens
     assert other.compile_seconds == 0.0 and len(list(cache_dir.glob("*.vmfb"))) == 1
 

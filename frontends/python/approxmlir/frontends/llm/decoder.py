@@ -169,7 +169,13 @@ class DecoderModel:
         return tuple((jnp.zeros(shape, jnp.float32), jnp.zeros(shape, jnp.float32)) for _ in range(c.num_layers))
 
     def extend(
-        self, params: Params, tokens: jax.Array, start: jax.Array, length: jax.Array, cache: KVCache
+        self,
+        params: Params,
+        tokens: jax.Array,
+        start: jax.Array,
+        length: jax.Array,
+        cache: KVCache,
+        keys: int | None = None,
     ) -> tuple[jax.Array, KVCache]:
         """Runs tokens[0, :T] at positions start .. start + T - 1 on top of `cache`.
 
@@ -190,13 +196,19 @@ class DecoderModel:
             raise ValueError(f"a chunk of {t} tokens does not fit the {self.max_len}-position cache")
         start = jnp.asarray(start, jnp.int32)
         positions = start + jnp.arange(t, dtype=jnp.int32)
-        key_pos = jnp.arange(self.max_len, dtype=jnp.int32)
+        # With `keys` (static), attention reads only the first `keys` cache
+        # positions: the caller guarantees start + T <= keys. Early chunks of a
+        # prompt then do not pay for attending to the whole empty cache.
+        keys = self.max_len if keys is None else keys
+        if not t <= keys <= self.max_len:
+            raise ValueError(f"keys must be in [{t}, {self.max_len}], got {keys}")
+        key_pos = jnp.arange(keys, dtype=jnp.int32)
         x = self._embed(params, tokens[0])
         new_cache = []
         for i, (p, (k_cache, v_cache)) in enumerate(zip(params["layers"], cache)):
             q, k, v = self._qkv(i, p, self._norm(x, p["attn_norm"]), positions)
             k_cache, v_cache = _write(k_cache, k, start), _write(v_cache, v, start)
-            attn = self._attend(q, k_cache, v_cache, self._mask(i, positions, key_pos))
+            attn = self._attend(q, k_cache[:, :keys], v_cache[:, :keys], self._mask(i, positions, key_pos))
             x = self._block_tail(p, x, attn)
             new_cache.append((k_cache, v_cache))
         if t == 1:
