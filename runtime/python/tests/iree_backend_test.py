@@ -186,6 +186,20 @@ def test_the_module_is_cached_on_disk(setup):
     assert other.compile_seconds == 0.0 and len(list(cache_dir.glob("*.vmfb"))) == 1
 
 
+def test_weights_from_a_parameter_archive(setup):
+    """The weights written once to a memory-mapped .irpa in the cache directory: the same tokens, the file reused."""
+    model, params, cache_dir, iree, _ = setup
+    archived = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
+                           weights_archive=True)
+    assert archived.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
+    (archive,) = cache_dir.glob("*.irpa")
+    written = archive.stat().st_mtime_ns
+    again = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
+                        weights_archive=True)
+    assert again.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
+    assert archive.stat().st_mtime_ns == written and len(list(cache_dir.glob("*.irpa"))) == 1
+
+
 def test_candidates_restrict_the_output(tmp_path):
     """The extractive mode: logits over given ids only."""
     config, params = one_layer(layer=5)

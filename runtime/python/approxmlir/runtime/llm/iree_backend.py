@@ -39,7 +39,7 @@ from approxmlir.compiler.iree import IreeOptions, VmfbArtifact, compile_vmfb, de
 from approxmlir.frontends.llm.config import Params
 from approxmlir.frontends.llm.decoder import DecoderModel
 from approxmlir.runtime.llm.generation import GenerationResult, greedy_generate, pad_candidates, pick_token, stop_reason
-from approxmlir.runtime.llm.parameters import PARAMETER_SCOPE, link_with_parameters, parameter_index
+from approxmlir.runtime.llm.parameters import PARAMETER_SCOPE, link_with_parameters, parameter_archive, parameter_index
 
 log = logging.getLogger(__name__)
 
@@ -194,12 +194,16 @@ class IreeDecoder:
         prefix_reuse: bool = True,
         batch: int = 1,
         key_spans: Sequence[int] = KEY_SPANS,
+        weights_archive: bool = False,
     ) -> None:
         self.model = model
         self.options = dataclasses.replace(options, extra_flags=(*ENGINE_FLAGS, *options.extra_flags))
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
         self.chunks = tuple(sorted({int(t) for t in chunks if 1 < t <= model.max_len}))
         self.key_spans = tuple(sorted({int(k) for k in key_spans}))
+        # Serve the weights from a memory-mapped parameter archive in cache_dir
+        # (written once per set of weights) instead of the numpy arrays.
+        self.weights_archive = weights_archive
         self.prefixes = PrefixStore() if prefix_reuse else None
         if batch < 1:
             raise ValueError(f"batch must be at least 1, got {batch}")
@@ -298,7 +302,11 @@ class IreeDecoder:
 
         config = ireert.Config(self.options.driver)
         instance = config.vm_instance
-        index = parameter_index(self._leaves, self._param_keys)
+        index = parameter_archive(self._leaves, self._param_keys, self.cache_dir) if self.weights_archive else None
+        if index is None:
+            index = parameter_index(self._leaves, self._param_keys)
+        else:
+            self._leaves = None  # the archive serves them; the caller's arrays can go
         module, _ = load_vm_module(instance, self._module_text(), self.options, self.cache_dir, artifact)
         self._text = None
         modules = [

@@ -19,9 +19,16 @@ create ops), never through text edits.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 PARAMETER_SCOPE = "model"
 
@@ -129,3 +136,39 @@ def parameter_index(arrays: Sequence[np.ndarray], keys: Sequence[str]):
         index.add_buffer(key, array)
     return index
 
+
+
+def parameter_archive(arrays: Sequence[np.ndarray], keys: Sequence[str], directory: Path):
+    """A ParameterIndex over an IREE parameter archive (`<sha256>.irpa` in `directory`) holding `arrays`.
+
+    The archive is written once per distinct set of weights (content hash,
+    atomic rename) and memory-mapped: the weights then live in the page
+    cache, shared by every process that maps the file, and the caller's
+    numpy arrays can be freed. None when the directory is unusable (the
+    caller falls back to `parameter_index`).
+    """
+    import iree.runtime as ireert
+
+    digest = hashlib.sha256()
+    for key, array in zip(keys, arrays):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{key}\0{array.dtype.str}\0{array.shape}\0".encode())
+        digest.update(memoryview(array.view(np.uint8).reshape(-1)))
+    path = directory / f"{digest.hexdigest()}.irpa"
+    try:
+        if not path.is_file():
+            directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".irpa", dir=directory)
+            os.close(handle)
+            try:
+                parameter_index(arrays, keys).create_archive_file(temporary)
+                os.replace(temporary, path)
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+        index = ireert.ParameterIndex()
+        index.load(str(path), mmap=True)
+        return index
+    except (OSError, RuntimeError) as error:
+        log.warning("cannot use a parameter archive in %s (%s); keeping the weights in memory", directory, error)
+        return None
