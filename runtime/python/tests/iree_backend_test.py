@@ -186,18 +186,20 @@ def test_the_module_is_cached_on_disk(setup):
     assert other.compile_seconds == 0.0 and len(list(cache_dir.glob("*.vmfb"))) == 1
 
 
-def test_weights_from_a_parameter_archive(setup):
+def test_weights_from_a_parameter_archive(setup, tmp_path):
     """The weights written once to a memory-mapped .irpa in the cache directory: the same tokens, the file reused."""
     model, params, cache_dir, iree, _ = setup
-    archived = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
-                           weights_archive=True)
+    in_memory = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
+                            weights_archive=False)
+    assert in_memory.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
+    archives = tmp_path / "archives"
+    archived = IreeDecoder(model, params, cache_dir=archives, chunks=(8,), prefix_reuse=False)
     assert archived.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
-    (archive,) = cache_dir.glob("*.irpa")
+    (archive,) = archives.glob("*.irpa")
     written = archive.stat().st_mtime_ns
-    again = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
-                        weights_archive=True)
+    again = IreeDecoder(model, params, cache_dir=archives, chunks=(8,), prefix_reuse=False)
     assert again.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
-    assert archive.stat().st_mtime_ns == written and len(list(cache_dir.glob("*.irpa"))) == 1
+    assert archive.stat().st_mtime_ns == written and len(list(archives.glob("*.irpa"))) == 1
 
 
 def test_candidates_restrict_the_output(tmp_path):

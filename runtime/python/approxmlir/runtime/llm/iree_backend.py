@@ -194,7 +194,7 @@ class IreeDecoder:
         prefix_reuse: bool = True,
         batch: int = 1,
         key_spans: Sequence[int] = KEY_SPANS,
-        weights_archive: bool = False,
+        weights_archive: bool = True,
     ) -> None:
         self.model = model
         self.options = dataclasses.replace(options, extra_flags=(*ENGINE_FLAGS, *options.extra_flags))
@@ -202,7 +202,9 @@ class IreeDecoder:
         self.chunks = tuple(sorted({int(t) for t in chunks if 1 < t <= model.max_len}))
         self.key_spans = tuple(sorted({int(k) for k in key_spans}))
         # Serve the weights from a memory-mapped parameter archive in cache_dir
-        # (written once per set of weights) instead of the numpy arrays.
+        # (written once per set of weights) rather than from the numpy arrays:
+        # Qwen2.5 0.5B float32 then costs 4.0 instead of 6.5 GB of anonymous
+        # memory (the mapped file is shared by every process that maps it).
         self.weights_archive = weights_archive
         self.prefixes = PrefixStore() if prefix_reuse else None
         if batch < 1:

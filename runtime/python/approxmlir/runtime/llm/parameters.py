@@ -147,6 +147,7 @@ def parameter_archive(arrays: Sequence[np.ndarray], keys: Sequence[str], directo
     numpy arrays can be freed. None when the directory is unusable (the
     caller falls back to `parameter_index`).
     """
+    import filelock
     import iree.runtime as ireert
 
     digest = hashlib.sha256()
@@ -158,14 +159,16 @@ def parameter_archive(arrays: Sequence[np.ndarray], keys: Sequence[str], directo
     try:
         if not path.is_file():
             directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".irpa", dir=directory)
-            os.close(handle)
-            try:
-                parameter_index(arrays, keys).create_archive_file(temporary)
-                os.replace(temporary, path)
-            finally:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
+            with filelock.FileLock(directory / f"{path.name}.lock"):  # one writer; the others wait, then map it
+                if not path.is_file():
+                    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".irpa", dir=directory)
+                    os.close(handle)
+                    try:
+                        parameter_index(arrays, keys).create_archive_file(temporary)
+                        os.replace(temporary, path)
+                    finally:
+                        if os.path.exists(temporary):
+                            os.unlink(temporary)
         index = ireert.ParameterIndex()
         index.load(str(path), mmap=True)
         return index
