@@ -180,8 +180,9 @@ def warm_up_engines(engines: Sequence["IreeDecoder"]) -> None:
 class IreeDecoder:
     """A decoder compiled by IREE, with its weights as parameters and its KV cache on the device.
 
-    Every call returns a new cache (inputs are never modified), so a stored
-    prefix cache can start any number of prompts.
+    A call may write its cache outputs into its cache inputs' buffers, so the
+    decode loop updates one cache in place, and a cache that several prompts
+    start from (the empty cache, a stored prefix) is copied first (`_copy`).
     """
 
     def __init__(
