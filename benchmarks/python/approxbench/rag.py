@@ -176,6 +176,9 @@ class RagSystem:
     # Questions answered at once (as many as the LLM service has workers);
     # each answer's time is measured by itself.
     llm_workers: int = 1
+    # The QA model variant of each decision of the QA knob (e.g. the same
+    # readers at a reduced weight precision: qa_readers --precision).
+    qa_variants: Mapping[int, str] = dataclasses.field(default_factory=lambda: dict(QA_VARIANTS))
 
     def __post_init__(self) -> None:
         if self.retriever_name not in RETRIEVERS:
@@ -211,7 +214,7 @@ class RagSystem:
             decision = int(library[symbols.select]())
             context = passage([self.dataset.documents[i] for i in order[:CONTEXT_DOCUMENTS]])
             seconds += time.perf_counter() - start
-            requests.append((QA_VARIANTS[decision], question.question, context))
+            requests.append((self.qa_variants[decision], question.question, context))
             decisions.append(decision)
         replies = answer_all(self.answerer, requests, self.llm_workers)
         seconds += sum(reply.seconds for reply in replies)
