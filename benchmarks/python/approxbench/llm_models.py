@@ -41,7 +41,7 @@ def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
         models[name] = qa.QAModel(*loaded[variant.model], name, backend=backend, iree_cache_dir=cache_dir,
                                   shared_engine=engines.get(variant.engine_key))
         engines.setdefault(variant.engine_key, models[name].engine)
-    # Compile every prefill bucket and decode step now: generation times are
+    # Compile (or load) every engine's module now: generation times are
     # measured (and memoized), and must not include compiling. All engines
     # at once, so that the compiler keeps every core busy.
     iree_engines = [e for e in engines.values() if isinstance(e, IreeDecoder)]

@@ -147,7 +147,7 @@ class LLMService:
     `factory` is "module:function"; the function gets `factory_kwargs` and
     returns {variant name: Generator}. It runs in the servers only. The
     workers start side by side: their model loading overlaps, and they share
-    the compiling through the IREE module cache (iree_backend.compile_cached).
+    the compiling through the IREE module cache (approxmlir.compiler.iree).
     """
 
     def __init__(self, factory: str, cache_path: os.PathLike, factory_kwargs: Optional[dict] = None,
