@@ -80,14 +80,6 @@ def convert_params(params: Params, precision: str) -> Params:
     return out
 
 
-def precision_of(params: Params) -> str:
-    """The precision `convert_params` gave these params."""
-    embed = params["embed"]
-    if isinstance(embed, Int8Weight):
-        return INT8
-    return BFLOAT16 if embed.dtype == jnp.bfloat16 else FLOAT32
-
-
 def linear(x: jax.Array, w) -> jax.Array:
     """x[T, in] times w[out, in]^T -> float32 [T, out], in w's precision."""
     contract = (((1,), (1,)), ((), ()))

@@ -72,7 +72,7 @@ KEY_SPANS = (128, 256)
 # Data tiling packs each weight into the layout of its matmul kernel (the
 # packing of parameters is hoisted into the module initializer), and the
 # ukernels are IREE's hand-written mmt4d kernels (bf16 and int8 VNNI on
-# AVX-512); 2-4x faster products than without (ml README).
+# AVX-512); 2-4x faster products than without (this package's README).
 ENGINE_FLAGS = (
     "--iree-opt-data-tiling=true",
     "--iree-llvmcpu-enable-ukernels=all",
@@ -212,6 +212,7 @@ class IreeDecoder:
             raise ValueError(f"batch must be at least 1, got {batch}")
         self.batch = batch  # sequences per batched decode step (`generate_batch`)
         self._step_seconds: float | None = None  # one sequence's decode step, alone
+        self.last_batch_seconds = 0.0  # wall time of the last generate_batch's batched decoding
         self.compile_seconds = 0.0  # 0 when the module came from the cache
         self.reused_tokens = 0  # prompt tokens whose cache came from a stored prefix
         leaves, self._params_tree = jax.tree_util.tree_flatten(params)
@@ -230,12 +231,15 @@ class IreeDecoder:
     def _params(self, flat: Sequence[Any]) -> Params:
         return jax.tree_util.tree_unflatten(self._params_tree, flat[: len(self._param_specs)])
 
-    def _extend_fn(self, *flat, keys: int | None = None):
-        n = len(self._param_specs)
-        tokens, start, length, *cache_leaves = flat[n:]
+    def _extend_leaves(self, params: Params, tokens, start, length, cache_leaves, keys: int | None = None):
+        """`DecoderModel.extend` over the cache's flat leaves: (hidden, *new cache leaves)."""
         cache = jax.tree_util.tree_unflatten(self._cache_tree, cache_leaves)
-        hidden, cache = self.model.extend(self._params(flat), tokens, start, length, cache, keys)
+        hidden, cache = self.model.extend(params, tokens, start, length, cache, keys)
         return (hidden, *jax.tree_util.tree_leaves(cache))
+
+    def _extend_fn(self, *flat, keys: int | None = None):
+        tokens, start, length, *cache_leaves = flat[len(self._param_specs):]
+        return self._extend_leaves(self._params(flat), tokens, start, length, cache_leaves, keys)
 
     def _logits_fn(self, *flat):
         hidden, *candidates = flat[len(self._param_specs):]
@@ -243,15 +247,9 @@ class IreeDecoder:
 
     def _decode_batch_fn(self, *flat):
         """One decode step of `batch` sequences: tokens [B, 1, 1], positions [B], caches stacked on axis 0."""
-        n = len(self._param_specs)
-        tokens, positions, *cache_leaves = flat[n:]
+        tokens, positions, *cache_leaves = flat[len(self._param_specs):]
         params = self._params(flat)
-
-        def step(token, position, *leaves):
-            cache = jax.tree_util.tree_unflatten(self._cache_tree, leaves)
-            hidden, cache = self.model.extend(params, token, position, 1, cache)
-            return (hidden, *jax.tree_util.tree_leaves(cache))
-
+        step = lambda token, position, *leaves: self._extend_leaves(params, token, position, 1, leaves)  # noqa: E731
         return jax.vmap(step)(tokens, positions, *cache_leaves)
 
     def _logits_batch_fn(self, *flat):
@@ -262,8 +260,12 @@ class IreeDecoder:
         """Entry name -> (chunk size, cache positions attended; None: all)."""
         entries: dict[str, tuple[int, int | None]] = {f"extend_{t}": (t, None) for t in (1, *self.chunks)}
         for t in self.chunks:
-            entries.update({f"extend_{t}_{k}": (t, k) for k in self.key_spans if t <= k < self.model.max_len})
+            entries.update({f"extend_{t}_{k}": (t, k) for k in self._spans(t)})
         return entries
+
+    def _spans(self, size: int, end: int = 0) -> list[int]:
+        """The cache prefixes a chunk of `size` tokens ending at `end` can attend to (short of the whole cache)."""
+        return [k for k in self.key_spans if max(size, end) <= k < self.model.max_len]
 
     def module_text(self) -> str:
         """The linked module: `extend_<T>` for T in 1 and the chunks, `logits`, and (batch > 1) the batched decode."""
@@ -341,8 +343,8 @@ class IreeDecoder:
         for size, real in plan_chunks(len(ids), start, self.chunks, self.model.max_len):
             tokens = np.zeros((1, size), np.int32)
             tokens[0, :real] = ids[:real]
-            span = min((k for k in self.key_spans if start + size <= k < self.model.max_len), default=None)
-            name = f"extend_{size}" if size == 1 or span is None else f"extend_{size}_{span}"
+            spans = self._spans(size, start + size) if size > 1 else []
+            name = f"extend_{size}_{spans[0]}" if spans else f"extend_{size}"
             outputs = self._function(name)(tokens, np.int32(start), np.int32(real), *cache)
             hidden, cache = outputs[0], list(outputs[1:])
             ids, start = ids[real:], start + real
@@ -375,18 +377,17 @@ class IreeDecoder:
         if len(ids) > self.model.max_len:
             raise ValueError(f"prompt of {len(ids)} tokens is longer than the {self.model.max_len}-position KV cache")
         self._function("logits")  # loads the module
-        start, cache = 0, None
+        start, stored = self.prefixes.longest(ids) if self.prefixes is not None else (0, None)
+        cache = self._copy(stored)
         if self.prefixes is not None:
-            start, stored = self.prefixes.longest(ids)
-            cache = self._copy(stored) if stored is not None else None
             self.reused_tokens += start
             split = self.prefixes.split_point(ids)
             if split > start and ids[:split] not in self.prefixes:
-                _, cache = self._extend(ids[start:split], start, cache if cache is not None else self._copy())
+                _, cache = self._extend(ids[start:split], start, cache)
                 self.prefixes.put(ids[:split], self._copy(cache))
                 start = split
             self.prefixes.remember(ids)
-        hidden, cache = self._extend(ids[start:], start, cache if cache is not None else self._copy())
+        hidden, cache = self._extend(ids[start:], start, cache)
         return self._logits(hidden, candidates), cache
 
     def decode_step(
@@ -441,16 +442,16 @@ class IreeDecoder:
     def _generate_group(self, prompts, candidates, max_new_tokens: int, stop: frozenset) -> list[GenerationResult]:
         import iree.runtime as ireert
 
-        rows = []  # per prompt: [prompt ids, candidate ids, tokens, stop reason, prefill seconds, cache]
+        rows = []
         for prompt, wanted in zip(prompts, candidates):
             ids = pad_candidates(self.model, wanted)
             start = time.perf_counter()
             logits, cache = self.prefill(prompt, ids)
-            rows.append([list(prompt), ids, [pick_token(logits, ids)], None, time.perf_counter() - start, cache])
+            rows.append(_Sequence(list(prompt), ids, [pick_token(logits, ids)], time.perf_counter() - start, cache))
         padded = rows + [rows[-1]] * (self.batch - len(rows))  # spare rows repeat the last prompt, unread
         device = self._config.device
         cache = [
-            ireert.asdevicearray(device, np.stack([row[5][j].to_host() for row in padded]))
+            ireert.asdevicearray(device, np.stack([row.cache[j].to_host() for row in padded]))
             for j in range(self._num_cache)
         ]
         if self._step_seconds is None:  # one sequence's decode step alone, for the time attribution
@@ -458,40 +459,57 @@ class IreeDecoder:
             times = []
             for _ in range(3):
                 start = time.perf_counter()
-                self.decode_step(first[2][-1], min(len(first[0]), self.model.max_len - 1), first[5], first[1])
+                self.decode_step(first.tokens[-1], min(first.position, self.model.max_len - 1), first.cache, first.ids)
                 times.append(time.perf_counter() - start)
             self._step_seconds = min(times)
-        ids = None if self.model.num_candidates is None else np.stack([row[1] for row in padded])
-        steps = [0] * len(rows)
+        ids = None if self.model.num_candidates is None else np.stack([row.ids for row in padded])
         start = time.perf_counter()
         while True:
             for row in rows:
-                if row[3] is None:
-                    row[3] = stop_reason(row[2], stop, max_new_tokens, len(row[0]) + len(row[2]) - 1, self.model.max_len)
-            if all(row[3] is not None for row in rows):
+                if row.reason is None:
+                    row.reason = stop_reason(row.tokens, stop, max_new_tokens, row.position, self.model.max_len)
+            if all(row.reason is not None for row in rows):
                 break
-            positions = np.array([min(len(r[0]) + len(r[2]) - 1, self.model.max_len - 1) for r in padded], np.int32)
-            tokens = np.array([r[2][-1] for r in padded], np.int32).reshape(-1, 1, 1)
+            positions = np.array([min(r.position, self.model.max_len - 1) for r in padded], np.int32)
+            tokens = np.array([r.tokens[-1] for r in padded], np.int32).reshape(-1, 1, 1)
             outputs = self._functions["decode_batch"](tokens, positions, *cache)
             cache = list(outputs[1:])
             extra = () if ids is None else (ids,)
             logits = self._functions["logits_batch"](outputs[0], *extra).to_host()
             for k, row in enumerate(rows):
-                if row[3] is None:
-                    row[2].append(pick_token(logits[k], row[1]))
-                    steps[k] += 1
+                if row.reason is None:
+                    row.tokens.append(pick_token(logits[k], row.ids))
+                    row.steps += 1
         self.last_batch_seconds += time.perf_counter() - start
         return [
             GenerationResult(
-                tokens=row[2],
-                stop_reason=row[3],
-                prompt_tokens=len(row[0]),
-                prefill_seconds=row[4],
-                decode_seconds=steps[k] * self._step_seconds,
-                decode_steps=steps[k],
+                tokens=row.tokens,
+                stop_reason=row.reason,
+                prompt_tokens=len(row.prompt),
+                prefill_seconds=row.prefill_seconds,
+                decode_seconds=row.steps * self._step_seconds,
+                decode_steps=row.steps,
             )
-            for k, row in enumerate(rows)
+            for row in rows
         ]
+
+
+@dataclasses.dataclass
+class _Sequence:
+    """One prompt of a batch being decoded."""
+
+    prompt: list[int]
+    ids: np.ndarray | None  # candidate token ids (extractive models)
+    tokens: list[int]  # generated so far
+    prefill_seconds: float
+    cache: list[Any]  # its own cache after prefill
+    reason: str | None = None  # why it stopped; None while decoding
+    steps: int = 0
+
+    @property
+    def position(self) -> int:
+        """Where its next decode step writes."""
+        return len(self.prompt) + len(self.tokens) - 1
 
 
 def _tensor_type(spec: jax.ShapeDtypeStruct) -> str:
