@@ -158,6 +158,10 @@ class LLMService:
         self.addresses = tuple(os.path.join(self._dir.name, f"worker{i}.socket") for i in range(workers))
         self.authkey = secrets.token_bytes(16)
         self.cache_path = str(cache_path)
+        # Create the memo (and switch it to WAL) before the workers open it: two
+        # workers switching a new database's journal mode at once fail with
+        # "database is locked", which the busy timeout does not cover.
+        AnswerCache(self.cache_path)
         self._processes: list = []
         context = multiprocessing.get_context("spawn")
         ready = []
