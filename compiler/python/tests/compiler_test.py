@@ -109,3 +109,44 @@ def test_missing_binary_from_env_is_reported(monkeypatch, tmp_path):
 
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))
+
+
+KERNEL_A = """module {
+  func.func private @approx_rt_iteration() -> i64
+  func.func @kernel_a() -> i64 {
+    %r = func.call @approx_rt_iteration() : () -> i64
+    return %r : i64
+  }
+}
+"""
+
+KERNEL_B = KERNEL_A.replace("@kernel_a", "@kernel_b")
+
+
+def test_link_modules_keeps_shared_declarations_once():
+    linked = compiler.link_modules({"a": KERNEL_A, "b": KERNEL_B, "knobs": PROGRAM})
+    assert linked.count("func.func private @approx_rt_iteration()") == 1
+    for symbol in ("@kernel_a", "@kernel_b", "@sum", "@score"):
+        assert f"func.func {symbol}(" in linked
+    ids = [k.id for k in compiler.export_knobs(linked)]
+    assert sorted(ids) == ["score_call", "sum_loop"]
+
+
+def test_link_modules_reports_a_conflict_naming_both_modules(tmp_path: pathlib.Path):
+    path = tmp_path / "first.mlir"
+    path.write_text(KERNEL_A)
+    other = KERNEL_A.replace("%r = func.call @approx_rt_iteration() : () -> i64", "%r = arith.constant 1 : i64")
+    with pytest.raises(CompilerError) as error:
+        compiler.link_modules({"first": path, "second": other})
+    assert "second.mlir:3:3: error: symbol @kernel_a of 'second.mlir' conflicts with its definition in" in str(error.value)
+    assert f"{path}" in str(error.value)
+    assert "first defined here" in str(error.value)
+
+
+def test_link_modules_rejects_bad_input():
+    with pytest.raises(CompilerError, match="no modules"):
+        compiler.link_modules([])
+    with pytest.raises(CompilerError, match=r"module1\.mlir:1:\d+: error"):
+        compiler.link_modules([KERNEL_A, "module { func.func @x( }"])
+    with pytest.raises(TypeError, match="not MLIR text"):
+        compiler.link_modules([KERNEL_A, b"module {}"])

@@ -7,7 +7,7 @@ import os
 import pathlib
 import subprocess
 import time
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 from approxmlir.compiler.tools import find_approx_opt
 
@@ -34,11 +34,13 @@ def run_approx_opt(
     args: Sequence[str],
     *,
     timeout: float = DEFAULT_TIMEOUT_S,
+    cwd: Optional[os.PathLike] = None,
 ) -> str:
     """Runs approx-opt with `args` on `mlir` and returns the printed module.
 
     `mlir` is MLIR text when it is a `str`, or a file when it is a `pathlib.Path`
-    (diagnostics then name the file). Raises CompilerError with MLIR's
+    (diagnostics then name the file); relative paths in `args` are resolved
+    against `cwd`. Raises CompilerError with MLIR's
     diagnostics when approx-opt fails or exceeds `timeout` seconds.
     """
     binary = find_approx_opt()
@@ -53,7 +55,7 @@ def run_approx_opt(
     start = time.perf_counter()
     try:
         result = subprocess.run(
-            command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+            command, input=stdin, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd
         )
     except subprocess.TimeoutExpired as error:
         raise CompilerError("approx-opt", f"timed out after {timeout:g} s", command) from error

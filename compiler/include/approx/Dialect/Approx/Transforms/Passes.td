@@ -173,4 +173,26 @@ def ApproxExportSignatures
   ];
 }
 
+def ApproxLinkModules : Pass<"approx-link-modules", "::mlir::ModuleOp"> {
+  let summary = "Merge other MLIR modules into this one";
+  let description = [{
+    Parses each file of `inputs` and moves its top-level operations into this
+    module, so that one symbol table holds them all (a compound system's
+    kernels and model-selection knobs become one module, one search space and
+    one native library).
+
+    A symbol defined in one module and declared in another (a private
+    `func.func` without a body of the same type) is kept as the definition;
+    identical declarations are kept once, and so are operations that are
+    identical apart from their locations. Any other symbol that two modules
+    define is an error at the later definition, naming both modules, with a
+    note at the first one; the module is then left unchanged. Attributes of
+    the linked modules are copied unless they conflict with this module's.
+  }];
+  let options = [
+    ListOption<"inputs", "inputs", "std::string",
+               "MLIR files to link into the module, in order">
+  ];
+}
+
 #endif // APPROX_DIALECT_APPROX_TRANSFORMS_PASSES_TD

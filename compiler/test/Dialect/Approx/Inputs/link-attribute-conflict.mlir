@@ -1,0 +1,3 @@
+// Sets a module attribute that link-kernel-b.mlir sets to another value.
+module attributes {approx.origin = "other"} {
+}
