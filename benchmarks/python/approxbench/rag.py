@@ -29,15 +29,14 @@ import concurrent.futures
 import dataclasses
 import functools
 import logging
-import re
 import time
 from typing import Mapping, Optional, Protocol, Sequence
 
 import numpy as np
 
 from approxmlir import runtime
-from approxmlir.compiler import NativeArtifact, build_native
-from approxmlir.frontends.jax.selector import SelectorSymbols, selector_ops
+from approxmlir.compiler import NativeArtifact, build_native, link_modules
+from approxmlir.frontends.jax.selector import SelectorSymbols, selector_module
 from approxmlir.frontends.jax.spec import DecisionTree, KnobSpec
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, qa_data
@@ -81,14 +80,9 @@ def confidence_state(best: float, second: float) -> int:
 
 
 def selector_knob_spec(name: str, decisions: Sequence[int], state_range: tuple[int, int]) -> KnobSpec:
-    """A model selection knob: one threshold over a state in `state_range`.
-
-    The state is computed by the system and stored with <knob>_set_state
-    before <knob>_select, so the runtime function is unused.
-    """
+    """A model selection knob: one threshold over a state in `state_range` that the system computes."""
     return KnobSpec(name=name, decision_values=tuple(decisions), transform_type="func_substitute",
-                    decision_tree=DecisionTree(runtime_function=lambda *args: 0, thresholds_range=state_range,
-                                               num_thresholds=1))
+                    decision_tree=DecisionTree.external(state_range, num_thresholds=1))
 
 
 def qa_knob_spec() -> KnobSpec:
@@ -96,38 +90,9 @@ def qa_knob_spec() -> KnobSpec:
     return selector_knob_spec(QA_KNOB, tuple(QA_VARIANTS), (0, 100))
 
 
-def compose_module(kernel_modules: Sequence[str], knobs: Sequence[KnobSpec]) -> str:
-    """One module: the kernels' modules (from the C frontend) and the knobs' selectors.
-
-    The kernels share their approx-runtime declarations, which are kept once;
-    any other symbol defined twice is an error (the build would reject it less
-    clearly).
-    """
-    body: list[str] = []
-    declarations: set[str] = set()
-    defined: set[str] = set()
-    for text in kernel_modules:
-        lines = text.strip().splitlines()
-        if not lines or lines[0].strip() != "module {" or lines[-1].strip() != "}":
-            raise ValueError("a kernel's MLIR is not a plain `module { ... }`")
-        for line in lines[1:-1]:
-            if _DECLARATION.match(line):
-                if line in declarations:
-                    continue
-                declarations.add(line)
-            symbol = _TOP_LEVEL_SYMBOL.match(line)
-            if symbol:
-                if symbol.group(1) in defined:
-                    raise ValueError(f"symbol @{symbol.group(1)} is defined by two of the system's kernels")
-                defined.add(symbol.group(1))
-            body.append(line)
-    for spec in knobs:
-        body += selector_ops(spec)
-    return "module {\n" + "\n".join(body) + "\n}\n"
-
-
-_DECLARATION = re.compile(r"^  func\.func private @[\w$.]+\([^{]*$")
-_TOP_LEVEL_SYMBOL = re.compile(r"^  (?:func\.func|memref\.global)\s+(?:\S+\s+)*?@([\w$.]+)")
+def compose_module(kernel_modules: Mapping[str, str], knobs: Sequence[KnobSpec]) -> str:
+    """One module: the kernels' modules (from the C frontend) and the knobs' selectors, linked by approx-opt."""
+    return link_modules({**kernel_modules, **{spec.name: selector_module(spec) for spec in knobs}})
 
 
 class Retriever(Protocol):
@@ -187,7 +152,7 @@ class RagSystem:
 
     @functools.cached_property
     def mlir(self) -> str:
-        return compose_module([self.retriever.benchmark.mlir], [qa_knob_spec()])
+        return compose_module({self.retriever_name: self.retriever.benchmark.mlir}, [qa_knob_spec()])
 
     @functools.cached_property
     def dataset(self) -> qa_data.QADataset:

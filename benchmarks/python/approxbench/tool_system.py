@@ -220,7 +220,7 @@ class ToolSystem:
     @functools.cached_property
     def mlir(self) -> str:
         kernels = [bm25.BENCHMARK, kb.BENCHMARK, kmeans.BENCHMARK, pagerank.BENCHMARK, lavamd.BENCHMARK]
-        return rag.compose_module([k.mlir for k in kernels], knob_specs())
+        return rag.compose_module({k.name: k.mlir for k in kernels}, knob_specs())
 
     @functools.cached_property
     def dataset(self) -> qa_data.QADataset:

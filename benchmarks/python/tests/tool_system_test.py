@@ -66,13 +66,14 @@ def test_one_module_holds_every_knob(system):
 
 
 def test_compose_module_rejects_clashing_kernels():
-    module = "module {\n  func.func @f() {\n    return\n  }\n}\n"
-    with pytest.raises(ValueError, match="@f is defined by two"):
-        rag.compose_module([module, module], [])
-    with pytest.raises(ValueError, match="not a plain"):
-        rag.compose_module(["func.func @f()"], [])
+    module = "module {\n  func.func @f() -> i64 {\n    %c = arith.constant 1 : i64\n    return %c : i64\n  }\n}\n"
+    other = module.replace("arith.constant 1", "arith.constant 2")
+    with pytest.raises(compiler.CompilerError, match="symbol @f of 'kmeans.mlir' conflicts with its definition in 'bm25.mlir'"):
+        rag.compose_module({"bm25": module, "kmeans": other}, [])
+    with pytest.raises(compiler.CompilerError, match=r"kmeans\.mlir:1:\d+: error"):
+        rag.compose_module({"bm25": module, "kmeans": "func.func @f("}, [])
     shared = "module {\n  func.func private @approx_rt_iteration() -> i64\n}\n"
-    assert rag.compose_module([shared, shared], []).count("@approx_rt_iteration") == 1
+    assert rag.compose_module({"a": shared, "b": shared}, []).count("@approx_rt_iteration") == 1
 
 
 def test_questions_mix_tools_and_splits_do_not_overlap(system):

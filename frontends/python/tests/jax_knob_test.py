@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from approxmlir import compiler
-from approxmlir.frontends.jax import DecisionTree, Knob, bundle_knobs, describe, read_bundle
+from approxmlir.frontends.jax import DecisionTree, Knob, KnobError, StateError, bundle_knobs, describe, read_bundle
 from approxmlir.frontends.jax import bundle as bundle_module
 
 THIS_FILE = os.path.abspath(__file__)
@@ -90,6 +90,25 @@ def test_state_below_the_threshold_runs_exact_above_runs_the_variant(make_knob):
     np.testing.assert_allclose(compiled(X, HIGH), expected(strided_sum, X, HIGH), rtol=1e-6)
     # The threshold itself takes the upper branch (state >= threshold).
     assert compiled.select(X, np.float32(0.5)) == 1
+
+
+def test_an_external_state_is_passed_by_the_program(make_knob):
+    compiled = make_knob(decision_tree=DecisionTree.external((0, 100))).compile(DYNAMIC)
+    assert (compiled.select(state=20), compiled.select(state=80), compiled.select(state=50)) == (0, 1, 1)
+    np.testing.assert_allclose(compiled.run(compiled.select(state=80), X, LOW), expected(strided_sum, X, LOW),
+                               rtol=1e-6)
+    with pytest.raises(KnobError, match="external"):
+        compiled.select(X, LOW)  # no state function to compute it
+    with pytest.raises(StateError, match=r"the state passed to select 101, outside the thresholds_range \[0, 100\]"):
+        compiled.select(state=101)
+    with pytest.raises(StateError, match="not an integer"):
+        compiled.select(state=0.5)
+
+
+def test_a_knob_with_a_state_function_rejects_a_passed_state(make_knob):
+    compiled = make_knob().compile(DYNAMIC)
+    with pytest.raises(KnobError, match="runtime_function"):
+        compiled.select(X, LOW, state=20)
 
 
 def test_a_tuned_configuration_changes_which_variant_runs(make_knob):

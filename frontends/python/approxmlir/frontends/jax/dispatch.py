@@ -56,8 +56,11 @@ def _bind(library: runtime.NativeLibrary, name: str, argtypes: list, restype: An
     return function
 
 
-def state_value(spec: KnobSpec, state_function: Callable, raw: Any) -> int:
-    """`raw` (what `state_function` returned) as an int inside the threshold range, or StateError."""
+def state_value(spec: KnobSpec, state_function: Optional[Callable], raw: Any) -> int:
+    """`raw` (what `state_function` returned, or the state the program passed when
+    it is None) as an int inside the threshold range, or StateError."""
+    source = "the state passed to select" if state_function is None else (
+        f"state function {function_name(state_function)} returned")
     if isinstance(raw, (bool, np.bool_)):
         value = None
     elif isinstance(raw, numbers.Integral):
@@ -68,12 +71,12 @@ def state_value(spec: KnobSpec, state_function: Callable, raw: Any) -> int:
         value = None
     if value is None:
         raise StateError(
-            spec.name, f"state function {function_name(state_function)} returned {raw!r} of type "
+            spec.name, f"{source} {raw!r} of type "
             f"{type(raw).__name__}, not an integer (scale a floating-point state to an integer range, "
             "e.g. round(score * 100))")
     lo, hi = spec.threshold_range
     if not lo <= value <= hi:
-        raise StateError(spec.name, f"state function {function_name(state_function)} returned {value}, "
+        raise StateError(spec.name, f"{source} {value}, "
                                     f"outside the thresholds_range [{lo}, {hi}]")
     return value
 
@@ -140,18 +143,34 @@ class CompiledKnob:
 
     def state(self, *args: Any) -> int:
         """The state function's checked value for these arguments."""
-        if self._state_function is None:
+        if self._set_state is None:
             raise KnobError(self.name, "the knob is static (no decision tree): it has no state")
+        if self._state_function is None:
+            raise KnobError(self.name, "the knob's state is external (DecisionTree.external): the program "
+                                       "passes it, as select(state=...)")
         raw = self._state_function(*args)
         if type(raw) is int and self._lo <= raw <= self._hi:  # the common case, without state_value's checks
             return raw
         return state_value(self.spec, self._state_function, raw)
 
-    def select(self, *args: Any) -> int:
-        """The decision value the compiled selector picks for these arguments."""
+    def select(self, *args: Any, state: Optional[int] = None) -> int:
+        """The decision value the compiled selector picks for these arguments.
+
+        `state` is the knob's state when the program computes it
+        (DecisionTree.external); a knob with a state function computes it
+        from `args` and takes no `state`.
+        """
         if self._set_state is None:
+            if state is not None:
+                raise KnobError(self.name, "the knob is static (no decision tree): it takes no state")
             return self._select()
-        state = self.state(*args)
+        if state is None:
+            state = self.state(*args)
+        elif self._state_function is not None:
+            raise KnobError(self.name, "the knob computes its state with its runtime_function; "
+                                       "pass state= only to a knob with DecisionTree.external")
+        else:
+            state = state_value(self.spec, None, state)
         with self._lock:
             self._set_state(state)
             return self._select()

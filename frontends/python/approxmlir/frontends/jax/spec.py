@@ -41,9 +41,15 @@ class DecisionTree:
     integer state in `thresholds_range` (inclusive); the tuner picks
     `num_thresholds` ascending thresholds in that range and a decision value
     for each of the `num_thresholds + 1` branches.
+
+    A state the program computes elsewhere (a compound system's retrieval
+    confidence, a question's length) is external: build the tree with
+    `DecisionTree.external(...)` (`runtime_function` None) and pass the state
+    when selecting (`CompiledKnob.select(state=...)`, or the selector's
+    `<knob>_set_state` before `<knob>_select` in a native library).
     """
 
-    runtime_function: StateFunction
+    runtime_function: Optional[StateFunction]
     thresholds_range: Sequence[int] = (0, 100)
     num_thresholds: int = 1
 
@@ -51,6 +57,15 @@ class DecisionTree:
         # The paper writes the range as a list; keep an immutable copy.
         if isinstance(self.thresholds_range, (list, tuple)):
             object.__setattr__(self, "thresholds_range", tuple(self.thresholds_range))
+
+    @classmethod
+    def external(cls, thresholds_range: Sequence[int] = (0, 100), num_thresholds: int = 1) -> "DecisionTree":
+        """A tree whose state the program sets when it selects (no state function)."""
+        return cls(None, thresholds_range, num_thresholds)
+
+    @property
+    def has_external_state(self) -> bool:
+        return self.runtime_function is None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +127,7 @@ class KnobSpec:
             raise self._error(f"decision_values {list(values)} has duplicates")
 
     def _check_tree(self, tree: DecisionTree) -> None:
-        if not callable(tree.runtime_function):
+        if tree.runtime_function is not None and not callable(tree.runtime_function):
             raise self._error(f"the decision tree's runtime_function {tree.runtime_function!r} is not callable")
         bounds = tuple(tree.thresholds_range)
         if len(bounds) != 2 or not all(_is_int(b) for b in bounds):
@@ -129,6 +144,11 @@ class KnobSpec:
     @property
     def is_dynamic(self) -> bool:
         return self.decision_tree is not None
+
+    @property
+    def has_external_state(self) -> bool:
+        """Whether the program passes the state (DecisionTree.external) instead of a state function."""
+        return self.decision_tree is not None and self.decision_tree.has_external_state
 
     @property
     def threshold_range(self) -> Optional[tuple[int, int]]:
