@@ -16,7 +16,7 @@ import pathlib
 from absl import app, flags
 
 from approxmlir.compiler import export_knobs
-from approxmlir.tuner import compare_search_spaces, reevaluate
+from approxmlir.tuner import TuneOptions, compare_search_spaces, reevaluate
 from approxmlir.tuner import pareto
 from approxmlir.tuner.pareto import speedup_table
 from approxbench import rag, tool_system
@@ -92,9 +92,9 @@ def main(argv):
         print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
               f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions")
         results = compare_search_spaces(
-            system.mlir, system, accuracy_threshold=THRESHOLD.value, output_dir=out, time_budget=BUDGET.value,
-            max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value, seed=SEED.value,
-            frontier_tolerance=FRONTIER_TOLERANCE.value, simplify_evaluations=SIMPLIFY.value)
+            system.mlir, system, THRESHOLD.value, BUDGET.value, options=TuneOptions(
+                knobs=knobs, output_dir=out, max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value,
+                seed=SEED.value, frontier_tolerance=FRONTIER_TOLERANCE.value, simplify_evaluations=SIMPLIFY.value))
         heldout = {mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS)
                    for mode, result in results.items()}
     for mode, points in heldout.items():

@@ -19,7 +19,7 @@ import sys
 from absl import flags
 
 from approxmlir.compiler import export_knobs
-from approxmlir.tuner import compare_search_spaces, reevaluate
+from approxmlir.tuner import TuneOptions, compare_search_spaces, reevaluate
 from approxmlir.tuner.pareto import speedup_at, speedup_table
 from approxbench.harness import KernelBenchmark, make_evaluator
 
@@ -46,9 +46,9 @@ def tune_main(benchmark: KernelBenchmark) -> int:
     evaluator = make_evaluator(benchmark, SCALE.value, cache_dir=out / "build-cache")
     knobs = export_knobs(benchmark.mlir)
     results = compare_search_spaces(
-        benchmark.mlir, evaluator, accuracy_threshold=THRESHOLD.value, output_dir=out,
-        time_budget=BUDGET.value, max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value,
-        seed=SEED.value)
+        benchmark.mlir, evaluator, THRESHOLD.value, BUDGET.value, options=TuneOptions(
+            knobs=knobs, output_dir=out, max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value,
+            seed=SEED.value))
     heldout = {mode: reevaluate(result, evaluator, split="eval") for mode, result in results.items()}
     print(f"\n{benchmark.name}: {len(knobs)} knobs; exact run {evaluator.exact_ms['tune']:.1f} ms (tune), "
           f"{evaluator.exact_ms['eval']:.1f} ms (eval)")

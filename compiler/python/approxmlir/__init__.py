@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 # `import approxmlir as ar; ar.tune(...)`, without importing the tuner (and
 # its dependencies) for users of the compiler alone.
-_TUNER_EXPORTS = ("tune", "Driver", "reevaluate", "compare_search_spaces")
+_TUNER_EXPORTS = ("tune", "TuneOptions", "Driver", "reevaluate", "compare_search_spaces")
 # `ar.Knob(...)`, `ar.DecisionTree(...)` (paper, section 4.3), without
 # importing jax for users of the C path.
 _JAX_EXPORTS = ("Knob", "DecisionTree")

@@ -23,7 +23,7 @@ from typing import Optional
 import numpy as np
 
 from approxmlir.compiler import export_knobs
-from approxmlir.tuner import STATIC, TuningResult
+from approxmlir.tuner import STATIC, TuneOptions, TuningResult
 from approxmlir.tuner import tune as tune_knobs
 from approxbench.hpacml import APPS
 from approxbench.hpacml.build import build_library, translate
@@ -101,6 +101,6 @@ def tune(config: TuneConfig) -> TuningResult:
                            f"{SURROGATE_KIND} knob selects up to {max(decisions)}; lower its decision_values")
     exact = run_phase(app.name, "plain", pipeline.eval_size, pipeline.workdir, pipeline.cache_dir).qoi
     evaluate = Evaluator(app.name, pipeline.workdir, pipeline.eval_size, exact, pipeline.cache_dir)
-    return tune_knobs(mlir_source=mlir, evaluate_fn=evaluate, accuracy_threshold=config.accuracy_threshold,
-                      time_budget=config.time_budget, output_dir=pipeline.workdir / "tuning",
-                      mode=STATIC, max_evaluations=config.max_evaluations, seed=config.seed)
+    return tune_knobs(mlir, evaluate, config.accuracy_threshold, config.time_budget, options=TuneOptions(
+        knobs=knobs, output_dir=pipeline.workdir / "tuning", mode=STATIC, max_evaluations=config.max_evaluations,
+        seed=config.seed))

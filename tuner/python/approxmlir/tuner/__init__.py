@@ -1,6 +1,6 @@
 """The autotuner: `tune` (section 5.2 and Appendix D of the ApproxMLIR paper).
 
-- `tune(mlir_source, evaluate_fn, accuracy_threshold, time_budget, result_callback, ...)`
+- `tune(mlir_source, evaluate_fn, accuracy_threshold, time_budget, result_callback, options=TuneOptions(...))`
 - `Driver`: subclass with `run_application(config)` and call `.tune(...)`
 - `reevaluate(result, evaluate_fn, split="eval")`: frontier on held-out data
 - `compare_search_spaces(...)`: static-only versus dynamic decision trees
@@ -11,7 +11,9 @@ from approxmlir.tuner.driver import Driver
 from approxmlir.tuner.executors import Executor, Outcome, make_executor
 from approxmlir.tuner.pareto import Point, frontier, speedup_table
 from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, SearchSpace, config_key
-from approxmlir.tuner.tuning import TuningError, TuningResult, compare_search_spaces, reevaluate, tune
+from approxmlir.tuner.experiments import compare_search_spaces, reevaluate
+from approxmlir.tuner.options import TuneOptions
+from approxmlir.tuner.tuning import TuningError, TuningResult, tune
 
 __all__ = [
     "DYNAMIC",
@@ -24,6 +26,7 @@ __all__ = [
     "Record",
     "ResultsDB",
     "SearchSpace",
+    "TuneOptions",
     "TuningError",
     "TuningResult",
     "compare_search_spaces",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import abc
 import os
 import pathlib
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 from approxmlir.compiler import NativeArtifact, build_native
 from approxmlir.compiler.approx_opt import MlirInput
+from approxmlir.tuner.database import Record
+from approxmlir.tuner.options import TuneOptions
 from approxmlir.tuner.space import Configuration
 from approxmlir.tuner.tuning import TuningResult, tune
 
@@ -24,7 +26,7 @@ class Driver(abc.ABC):
             ...                     # run it, compare with the exact output
             return time_ms, accuracy
 
-    result = Bm25("bm25.mlir", c_sources=["state.c"]).tune(accuracy_threshold=0.95)
+    result = Bm25("bm25.mlir", c_sources=["state.c"]).tune(0.95, options=TuneOptions(parallelism=2))
     ```
     """
 
@@ -42,5 +44,14 @@ class Driver(abc.ABC):
     def run_application(self, config: Configuration) -> tuple[float, float]:
         """Runs the application with `config`; returns (time_ms, accuracy)."""
 
-    def tune(self, accuracy_threshold: float = 0.9, **options) -> TuningResult:
-        return tune(self.mlir_source, self.run_application, accuracy_threshold, **options)
+    def tune(
+        self,
+        accuracy_threshold: float = 0.9,
+        time_budget: Optional[float] = None,
+        result_callback: Optional[Callable[[Record], None]] = None,
+        *,
+        options: Optional[TuneOptions] = None,
+    ) -> TuningResult:
+        """`tune(self.mlir_source, self.run_application, ...)`."""
+        return tune(self.mlir_source, self.run_application, accuracy_threshold, time_budget, result_callback,
+                    options=options)

@@ -7,6 +7,11 @@ evaluated at most once per study (results are looked up in the database,
 including those of earlier, interrupted runs), `parallelism` at a time, each
 in its own process and working directory. Failed, crashed and hung
 evaluations are recorded as failures and the search goes on.
+
+`tune` keeps the paper's arguments (section 5.2, Appendix D); the rest is a
+`TuneOptions` (options.py). What one does with a result, re-measuring the
+frontier on held-out data and comparing the static and dynamic spaces, is in
+experiments.py.
 """
 
 from __future__ import annotations
@@ -15,23 +20,24 @@ import concurrent.futures
 import dataclasses
 import inspect
 import logging
-import os
+import math
+import numbers
 import pathlib
 import time
-from typing import Callable, Mapping, Optional, Sequence, Union
+from typing import Callable, Optional, Sequence
 
-from approxmlir.compiler import KnobParams, KnobSpace, export_knobs
+from approxmlir.compiler import KnobParams, export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
 from approxmlir.tuner import pareto
 from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.engines import make_engine
 from approxmlir.tuner.executors import Executor, make_executor
-from approxmlir.tuner.space import DYNAMIC, Configuration, SearchSpace, config_from_json, config_key
+from approxmlir.tuner.options import TuneOptions
+from approxmlir.tuner.space import Configuration, SearchSpace, config_from_json, config_key
 
 _LOG = logging.getLogger(__name__)
 
 EvaluateFn = Callable[..., tuple[float, float]]
-DEFAULT_LOSS_LEVELS = (0.01, 0.03, 0.05, 0.10)
 # Give up when the engine keeps proposing configurations already evaluated.
 _MAX_REPEATS = 500
 
@@ -113,73 +119,78 @@ def tune(
     time_budget: Optional[float] = None,
     result_callback: Optional[Callable[[Record], None]] = None,
     *,
-    knobs: Optional[Sequence[KnobSpace]] = None,
-    output_dir: Union[str, os.PathLike] = "approxmlir-tuning",
-    database: Optional[Union[str, os.PathLike]] = None,
-    study: Optional[str] = None,
-    mode: str = DYNAMIC,
-    engine: str = "opentuner",
-    technique: Optional[str] = None,
-    seed: int = 0,
-    max_evaluations: int = 100,
-    parallelism: int = 1,
-    executor: Union[str, Executor] = "local",
-    evaluation_timeout: Optional[float] = None,
-    loss_levels: Sequence[float] = DEFAULT_LOSS_LEVELS,
-    progress: bool = True,
-    seed_configs: Sequence[Configuration] = (),
-    frontier_tolerance: float = 0.0,
-    simplify_evaluations: int = 0,
+    options: Optional[TuneOptions] = None,
 ) -> TuningResult:
     """Tunes the knobs of `mlir_source` (MLIR text or path) with `evaluate_fn`.
 
     `evaluate_fn(config) -> (time_ms, accuracy)` builds and runs the program
     with `config` ({knob id: KnobParams}); when it accepts `split`, it gets
     "tune". The best configuration is the fastest whose accuracy is at least
-    `accuracy_threshold`. Stops after `max_evaluations` evaluations in the
-    study (finished ones of earlier runs count), after `time_budget` seconds
-    (counted from the end of the exact configuration's evaluation),
-    or when the space is exhausted. `seed_configs` are evaluated right after
-    the exact configuration (within the budget), so that the frontier holds
-    them or what beats them. `frontier_tolerance` is pareto.frontier's
-    time_tolerance. After the search, up to `simplify_evaluations` more
-    evaluations (outside the budget) try the configurations of the frontier
-    points faster than 1 + frontier_tolerance with one approximated knob set
-    back to exact (`simpler_neighbours`), fastest point first, until no such
-    point has an untried neighbour: with a tolerance, an approximation whose
-    speed is noise gives way. Writes the results database, the Pareto frontier as JSON
-    and CSV, and a PNG plot into `output_dir`.
+    `accuracy_threshold`. `result_callback(record)`, if given, sees each
+    evaluation's Record as it is stored. Everything else is in `options`
+    (`TuneOptions()` when None): the search space (`knobs` instead of
+    `mlir_source`, `mode`, `seed_configs`), the engine, the executor, the
+    output directory and the frontier simplification.
+
+    Stops after `options.max_evaluations` evaluations in the study (finished
+    ones of earlier runs count), after `time_budget` seconds (counted from the
+    end of the exact configuration's evaluation; None for no limit), or when
+    the space is exhausted. The seed configurations are evaluated right after
+    the exact configuration (within the budget). After the search, up to
+    `options.simplify_evaluations` more evaluations (outside the budget) try
+    the configurations of the frontier points faster than
+    1 + frontier_tolerance with one approximated knob set back to exact
+    (`simpler_neighbours`), fastest point first, until no such point has an
+    untried neighbour: with a tolerance, an approximation whose speed is
+    noise gives way. Writes the results database, the Pareto frontier as
+    JSON and CSV, and a PNG plot into `options.output_dir`.
     """
+    if options is None:
+        options = TuneOptions()
+    elif not isinstance(options, TuneOptions):
+        raise TypeError(f"tune() takes options=TuneOptions(...), got {type(options).__name__}")
+    if not (isinstance(accuracy_threshold, numbers.Real) and not isinstance(accuracy_threshold, bool)
+            and math.isfinite(accuracy_threshold)):
+        raise ValueError(f"accuracy_threshold must be a finite number, got {accuracy_threshold!r}")
+    if time_budget is not None and not (isinstance(time_budget, numbers.Real) and time_budget > 0):
+        raise ValueError(f"time_budget must be a positive number of seconds or None (no limit), got {time_budget!r}")
+    if result_callback is not None and not callable(result_callback):
+        raise TypeError(f"result_callback must be callable or None, got {result_callback!r}")
+    o = options
     if evaluate_fn is None:
         raise TypeError("tune() needs an evaluate_fn(config) -> (time_ms, accuracy)")
+    if not callable(evaluate_fn):
+        raise TypeError(f"evaluate_fn must be callable, got {evaluate_fn!r}")
+    knobs = o.knobs
     if knobs is None:
         if mlir_source is None:
-            raise TypeError("tune() needs mlir_source or knobs")
+            raise TypeError("tune() needs mlir_source or TuneOptions(knobs=...)")
         knobs = export_knobs(mlir_source)
+    mode, seed_configs, max_evaluations = o.mode, o.seed_configs, o.max_evaluations
     space = SearchSpace(knobs, mode)
     known = {k.id for k in knobs}
     for seed_config in seed_configs:
         unknown = sorted(set(seed_config) - known)
         if unknown:
             raise ValueError(f"a seed configuration sets knobs the program does not have: {unknown}")
-    out = pathlib.Path(output_dir)
+    out = pathlib.Path(o.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    db = ResultsDB(database or out / "results.db")
-    study_id = db.study(study or f"{mode}-{space.fingerprint()}", space.fingerprint())
+    db = ResultsDB(o.database or out / "results.db")
+    study_id = db.study(o.study or f"{mode}-{space.fingerprint()}", space.fingerprint())
     done = {r.config_key: r for r in db.records(study_id)}
     resumed = len(done)
     if resumed:
         _LOG.info("resuming study with %d finished evaluations from %s", resumed, db.path)
 
-    own_executor = not isinstance(executor, Executor)
-    pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
+    own_executor = not isinstance(o.executor, Executor)
+    pool = make_executor(o.executor, parallelism=o.parallelism) if own_executor else o.executor
     split_kwargs = {"split": "tune"} if _accepts_split(evaluate_fn) else {}
     start = time.monotonic()
     deadline = None
 
     def submit(config: Configuration) -> concurrent.futures.Future:
         workdir = out / "evaluations" / f"{len(done) + len(pending):05d}"
-        return pool.submit(evaluate_fn, config, workdir=workdir, timeout=evaluation_timeout, kwargs=split_kwargs)
+        return pool.submit(evaluate_fn, config, workdir=workdir, timeout=o.evaluation_timeout, kwargs=split_kwargs)
 
     def finish(key: str, config: Configuration, future: concurrent.futures.Future) -> Record:
         record = db.record(study_id, "tune", key, {k: v.to_json() for k, v in config.items()}, future.result())
@@ -217,8 +228,8 @@ def tune(
                 break
             evaluate_now(seed_config)
 
-        engine_impl = make_engine(engine, space, accuracy_threshold, out / "engine", seed, technique)
-        bar = _Progress(progress, max_evaluations, min(len(done), max_evaluations), deadline)
+        engine_impl = make_engine(o.engine, space, accuracy_threshold, out / "engine", o.seed, o.technique)
+        bar = _Progress(o.progress, max_evaluations, min(len(done), max_evaluations), deadline)
         waiting: dict[str, list] = {}  # config key -> engine tokens waiting for its result
         repeats = 0
         exhausted = False
@@ -264,8 +275,8 @@ def tune(
                 for token in tokens:
                     report(token, record)
                 bar.update(best_so_far())
-        if simplify_evaluations > 0:
-            _simplify_frontier(done, baseline, evaluate_now, frontier_tolerance, simplify_evaluations)
+        if o.simplify_evaluations > 0:
+            _simplify_frontier(done, baseline, evaluate_now, o.frontier_tolerance, o.simplify_evaluations)
     finally:
         if bar is not None:
             bar.close()
@@ -276,8 +287,8 @@ def tune(
 
     records = list(db.records(study_id))
     db.close()
-    result = _summarize(records, baseline, accuracy_threshold, mode, out, loss_levels,
-                        {"database": pathlib.Path(db.path)}, frontier_tolerance)
+    result = _summarize(records, baseline, accuracy_threshold, mode, out, o.loss_levels,
+                        {"database": pathlib.Path(db.path)}, o.frontier_tolerance)
     _LOG.info("tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
               time.monotonic() - start, len(records), resumed, result.summary)
     return result
@@ -343,89 +354,3 @@ def _summarize(records: list[Record], baseline: Record, accuracy_threshold: floa
     ]
     return TuningResult(baseline, best, front, all_points, records, accuracy_threshold, mode, paths,
                         "\n".join(lines))
-
-
-def reevaluate(
-    result: TuningResult,
-    evaluate_fn: EvaluateFn,
-    split: str = "eval",
-    *,
-    parallelism: int = 1,
-    executor: Union[str, Executor] = "local",
-    evaluation_timeout: Optional[float] = None,
-    output_dir: Optional[Union[str, os.PathLike]] = None,
-    min_speedup: float = 0.0,
-    loss_levels: Optional[Sequence[float]] = None,
-) -> list[pareto.Point]:
-    """Runs the exact baseline and the frontier's configurations again with
-    `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
-    returns the frontier points measured there, relative to the exact run on
-    that split.
-
-    Points below `min_speedup` on the tuning split (e.g. a point slightly more
-    accurate than exact and no faster) are not measured again: where a
-    held-out evaluation is expensive, they cannot pay for it. With
-    `loss_levels`, only the points the tuning split selects at those QoS
-    losses (the fastest within each) are: the configurations one would
-    deploy, chosen without looking at the held-out data.
-    """
-    out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
-    picks = None if loss_levels is None else [pareto.speedup_at(result.frontier, level) for level in loss_levels]
-    frontier = [p for p in result.frontier
-                if p.speedup >= min_speedup and (picks is None or any(p is pick for pick in picks))]
-    if len(frontier) < len(result.frontier):
-        _LOG.info("re-measuring %d of %d frontier points on split %r (at least %.2fx on the tuning split%s)",
-                  len(frontier), len(result.frontier), split, min_speedup,
-                  "" if picks is None else f", selected at QoS loss {', '.join(map(str, loss_levels))}")
-    configs = [result.baseline.config] + [p.config for p in frontier]
-    own_executor = not isinstance(executor, Executor)
-    pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
-    try:
-        futures = [
-            pool.submit(evaluate_fn, config_from_json(c), workdir=out / f"{i:04d}", timeout=evaluation_timeout,
-                        kwargs={"split": split})
-            for i, c in enumerate(configs)
-        ]
-        outcomes = [f.result() for f in futures]
-    finally:
-        if own_executor:
-            pool.shutdown()
-    base = outcomes[0]
-    if base.status != "ok":
-        raise TuningError(f"the exact configuration failed on split {split!r}: {base.error}")
-    _LOG.info("exact configuration on split %r: %.4g ms, accuracy %.4f", split, base.time_ms, base.accuracy)
-    measured = []
-    for config, outcome in zip(configs[1:], outcomes[1:]):
-        if outcome.status == "ok" and outcome.time_ms:
-            measured.append(pareto.Point(config, outcome.time_ms, outcome.accuracy,
-                                         base.accuracy - outcome.accuracy, base.time_ms / outcome.time_ms))
-    return measured
-
-
-def compare_search_spaces(
-    mlir_source: MlirInput,
-    evaluate_fn: EvaluateFn,
-    accuracy_threshold: float = 0.9,
-    output_dir: Union[str, os.PathLike] = "approxmlir-tuning",
-    **options,
-) -> dict[str, TuningResult]:
-    """Tunes the static-only and the dynamic (decision tree) search spaces and
-    plots both frontiers on one figure (`compare_static_dynamic.png`).
-
-    The dynamic space contains the static one (a knob may keep one decision),
-    so its search starts from the static frontier: its frontier is at or
-    above the static one, and its budget goes to the decision trees.
-    """
-    knobs = export_knobs(mlir_source)
-    results = {"static": tune(evaluate_fn=evaluate_fn, knobs=knobs, accuracy_threshold=accuracy_threshold,
-                              output_dir=output_dir, mode="static", **options)}
-    seeds = [config_from_json(p.config) for p in results["static"].frontier]
-    results["dynamic"] = tune(evaluate_fn=evaluate_fn, knobs=knobs, accuracy_threshold=accuracy_threshold,
-                              output_dir=output_dir, mode="dynamic", seed_configs=seeds, **options)
-    baseline = results["static"].baseline.time_ms
-    path = pareto.plot({mode: (r.points, r.frontier) for mode, r in results.items()}, baseline,
-                       pathlib.Path(output_dir) / "compare_static_dynamic.png",
-                       title="Static versus dynamic approximation")
-    for r in results.values():
-        r.paths["comparison_plot"] = path
-    return results
