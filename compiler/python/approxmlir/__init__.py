@@ -12,6 +12,8 @@ from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
+from approxmlir.errors import ApproxError  # noqa: E402  (after extend_path: the root of every part's errors)
+
 __version__ = "0.1.0"
 
 # `import approxmlir as ar; ar.tune(...)`, without importing the tuner (and

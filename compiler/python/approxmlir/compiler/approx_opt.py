@@ -10,6 +10,7 @@ import time
 from typing import Optional, Sequence, Union
 
 from approxmlir.compiler.tools import find_approx_opt
+from approxmlir.errors import ApproxError
 
 # MLIR text (str) or a path to an .mlir file (pathlib.Path).
 MlirInput = Union[str, pathlib.Path]
@@ -19,7 +20,7 @@ DEFAULT_TIMEOUT_S = 600.0
 _LOG = logging.getLogger(__name__)
 
 
-class CompilerError(RuntimeError):
+class CompilerError(ApproxError, RuntimeError):
     """A compiler stage failed; carries the stage name and its diagnostics."""
 
     def __init__(self, stage: str, diagnostics: str, command: Sequence[str] = ()):

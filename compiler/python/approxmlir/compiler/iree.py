@@ -34,6 +34,7 @@ import time
 from typing import Any
 
 from approxmlir.compiler.cache import cache_dir
+from approxmlir.errors import ApproxError
 
 _LOG = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class VmfbArtifact:
     data: bytes | None = None
 
 
-class IreeCompilerError(RuntimeError):
+class IreeCompilerError(ApproxError, RuntimeError):
     """iree-compile failed; `diagnostics` is its output."""
 
     def __init__(self, diagnostics: str):

@@ -7,6 +7,8 @@ import pathlib
 import shutil
 import sys
 
+from approxmlir.errors import ApproxError
+
 ENV_VAR = "APPROXMLIR_APPROX_OPT"
 
 # Not resolved: under Bazel the module is a symlink into the source tree, and
@@ -14,7 +16,7 @@ ENV_VAR = "APPROXMLIR_APPROX_OPT"
 _PACKAGE_DIR = pathlib.Path(os.path.abspath(__file__)).parent.parent
 
 
-class ToolNotFoundError(FileNotFoundError):
+class ToolNotFoundError(ApproxError, FileNotFoundError):
     """approx-opt could not be found by any of the documented means."""
 
 

@@ -15,11 +15,12 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from approxmlir.errors import ApproxError
 from approxmlir.runtime.descriptors import contiguous_strides, make_descriptor
 from approxmlir.runtime.signatures import DYNAMIC, ArgumentSpec, FunctionSignature, MemRefSpec, ScalarSpec
 
 
-class ArgumentError(ValueError):
+class ArgumentError(ApproxError, ValueError):
     """An argument does not match the function's signature."""
 
     def __init__(self, function: str, index: Optional[int], message: str):

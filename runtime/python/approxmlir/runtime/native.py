@@ -24,6 +24,7 @@ import pathlib
 import time
 from typing import Any, Iterator, Optional, Sequence, Union
 
+from approxmlir.errors import ApproxError
 from approxmlir.runtime.capi import get_runtime
 from approxmlir.runtime.descriptors import descriptor_type
 from approxmlir.runtime.marshal import prepare_arguments
@@ -35,7 +36,7 @@ PathLike = Union[str, os.PathLike]
 _LOG = logging.getLogger(__name__)
 
 
-class NativeLoadError(OSError):
+class NativeLoadError(ApproxError, OSError):
     """The shared library could not be loaded."""
 
 

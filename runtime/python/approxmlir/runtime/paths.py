@@ -13,6 +13,8 @@ import os
 import pathlib
 from typing import Optional
 
+from approxmlir.errors import ApproxError
+
 LIB_ENV_VAR = "APPROXMLIR_RUNTIME_LIB"
 INCLUDE_ENV_VAR = "APPROXMLIR_RUNTIME_INCLUDE"
 LIBRARY_NAME = "libapprox_runtime.so"
@@ -27,7 +29,7 @@ _PACKAGE_DIR = pathlib.Path(os.path.abspath(__file__)).parent
 _SOURCE_RUNTIME_DIR = _PACKAGE_DIR.parents[2]
 
 
-class RuntimeNotFoundError(FileNotFoundError):
+class RuntimeNotFoundError(ApproxError, FileNotFoundError):
     """The runtime library or headers could not be found by any documented means."""
 
 

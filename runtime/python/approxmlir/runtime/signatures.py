@@ -28,6 +28,7 @@ import json
 import os
 from typing import Any, Mapping, Optional, Union
 
+from approxmlir.errors import ApproxError
 from approxmlir.runtime.dtypes import ElementType, element_type
 
 DYNAMIC = -1
@@ -36,7 +37,7 @@ DYNAMIC = -1
 CIFACE_PREFIX = "_mlir_ciface_"
 
 
-class SignatureError(ValueError):
+class SignatureError(ApproxError, ValueError):
     """The signature JSON is malformed or uses something the binding cannot call."""
 
 

@@ -28,6 +28,7 @@ from typing import Callable, Optional, Sequence
 
 from approxmlir.compiler import KnobParams, export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
+from approxmlir.errors import ApproxError
 from approxmlir.tuner import pareto
 from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.engines import make_engine
@@ -42,7 +43,7 @@ EvaluateFn = Callable[..., tuple[float, float]]
 _MAX_REPEATS = 500
 
 
-class TuningError(RuntimeError):
+class TuningError(ApproxError, RuntimeError):
     """Tuning cannot proceed (e.g. the exact configuration itself fails)."""
 
 

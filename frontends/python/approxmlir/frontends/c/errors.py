@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from approxmlir.errors import ApproxError
+
 
 @dataclasses.dataclass
 class SourceLocation:
@@ -15,7 +17,7 @@ class SourceLocation:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-class FrontendError(Exception):
+class FrontendError(ApproxError):
     """A problem with the input, reported as `file:line:col: message`.
 
     Constructs outside the supported subset use messages starting with

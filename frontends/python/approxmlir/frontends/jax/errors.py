@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Optional
 
+from approxmlir.errors import ApproxError
 
-class KnobError(Exception):
+
+class KnobError(ApproxError):
     """An error about one knob; `knob` is its name (None before it has one)."""
 
     def __init__(self, knob: Optional[str], message: str):

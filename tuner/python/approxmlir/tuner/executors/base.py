@@ -13,6 +13,8 @@ import pathlib
 import types
 from typing import Any, Callable, Mapping, Optional
 
+from approxmlir.errors import ApproxError
+
 LOG_NAME = "evaluation.log"
 STATUSES = ("ok", "error", "crash", "timeout", "invalid")
 
@@ -62,11 +64,11 @@ class Outcome:
         return self.finished - self.started
 
 
-class ExecutorError(RuntimeError):
+class ExecutorError(ApproxError, RuntimeError):
     """The executor could not run an evaluation (not a verdict on the config)."""
 
 
-class EvaluationCancelled(concurrent.futures.CancelledError):
+class EvaluationCancelled(ApproxError, concurrent.futures.CancelledError):
     """The evaluation was stopped by `Executor.shutdown()` before it finished."""
 
 
