@@ -15,7 +15,7 @@ import pathlib
 from absl import app, flags
 
 from approxbench import rag
-from approxbench.llm_service import LLMService
+from approxmlir.compound import ModelService
 
 QUESTIONS = flags.DEFINE_integer("questions", 100, "Questions of the evaluation split (rounded down to a "
                                  "multiple of 5, which it is of the tuning split).")
@@ -32,9 +32,9 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     suffix = "" if PRECISION.value == "float32" else f"-{PRECISION.value}"
     variants = {decision: name + suffix for decision, name in rag.QA_VARIANTS.items()}
-    with LLMService("approxbench.llm_models:qa_variants", out / "llm_answers.sqlite",
-                    factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": tuple(variants.values())},
-                    workers=LLM_WORKERS.value) as service:
+    with ModelService("approxmlir.compound.models:qa_readers", out / "llm_answers.sqlite",
+                      factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": tuple(variants.values())},
+                      workers=LLM_WORKERS.value) as service:
         # The evaluation split is 5x the tuning split; ask for the questions it should have.
         system = rag.RagSystem("bm25", service.client(), tune_questions=max(1, QUESTIONS.value // 5),
                                cache_dir=str(out / "build-cache"), llm_workers=LLM_WORKERS.value, qa_variants=variants)

@@ -20,7 +20,7 @@ from approxmlir.tuner import TuneOptions, compare_search_spaces, reevaluate
 from approxmlir.tuner import pareto
 from approxmlir.tuner.pareto import speedup_table
 from approxbench import rag, tool_system
-from approxbench.llm_service import LLMService
+from approxmlir.compound import ModelService
 
 SYSTEMS = ("bm25_rag", "kb_rag", "tools")
 SYSTEM = flags.DEFINE_enum("system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb "
@@ -60,19 +60,19 @@ MIN_SPEEDUP = 1.1
 # Speedups the paper reports in its text (section 7.1) at 3, 6 and 9 % QoS
 # loss; for LLM + RAG (bm25) it shows them in Figure 6 only.
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
-FACTORIES = {"bm25_rag": "approxbench.llm_models:qa_variants", "kb_rag": "approxbench.llm_models:qa_variants",
+FACTORIES = {"bm25_rag": "approxmlir.compound.models:qa_readers", "kb_rag": "approxmlir.compound.models:qa_readers",
              "tools": "approxbench.agents:tool_agents"}
 MODEL_VARIANTS = {"bm25_rag": rag.MODEL_VARIANTS, "kb_rag": rag.MODEL_VARIANTS, "tools": tool_system.MODEL_VARIANTS}
 
 
-def make_system(name: str, answerer, questions: int, cache_dir: str, llm_workers: int):
+def make_system(name: str, models, questions: int, cache_dir: str, llm_workers: int):
     if name == "tools":
-        system = tool_system.ToolSystem(answerer, tune_questions=questions, cache_dir=cache_dir,
+        system = tool_system.ToolSystem(models, tune_questions=questions, cache_dir=cache_dir,
                                         llm_workers=llm_workers)
         for split in ("tune", "eval"):
             system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
         return system
-    return rag.RagSystem(name.removesuffix("_rag"), answerer, tune_questions=questions, cache_dir=cache_dir,
+    return rag.RagSystem(name.removesuffix("_rag"), models, tune_questions=questions, cache_dir=cache_dir,
                          llm_workers=llm_workers)
 
 
@@ -83,10 +83,9 @@ def main(argv):
     base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
     out = base / (OUTPUT_DIR.value or f"approxmlir-{name}")
     out.mkdir(parents=True, exist_ok=True)
-    with LLMService(FACTORIES[name], out / "llm_answers.sqlite",
-                    factory_kwargs={"cache_dir": str(out / "iree-cache"),
-                                    "variants": MODEL_VARIANTS[name]},
-                    workers=LLM_WORKERS.value) as service:
+    with ModelService(FACTORIES[name], out / "llm_answers.sqlite",
+                      factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
+                      workers=LLM_WORKERS.value) as service:
         system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
         knobs = export_knobs(system.mlir)
         print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "

@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 
 from approxmlir.frontends.llm import qa
-from approxbench.llm_models import qa_variants
+from approxmlir.compound.models import qa_readers
 
 # Tool -> (the name the triage agent uses, what it is told about the tool).
 # The names are spelled as questions spell them: a small model matches
@@ -112,11 +112,11 @@ class SummaryAgent:
 
 def tool_agents(cache_dir: Optional[str] = None, backend: str = "iree",
                 variants: tuple[str, ...] = ("pro", "fast")) -> dict:
-    """The LLM service's factory for the tool system: for each model variant v, the QA
+    """The model service's factory for the tool system: for each model variant v, the QA
     model "v" and, for the Gemma variants (whose prompts were tuned), the triage agent
     "triage-v" and the summary agent "summary-v"."""
     generators: dict = {}
-    for name, model in qa_variants(cache_dir, backend, variants).items():
+    for name, model in qa_readers(variants, cache_dir=cache_dir, backend=backend).items():
         generators[name] = model
         if name in TRIAGE_SHOTS:
             generators[f"triage-{name}"] = TriageAgent(model, TRIAGE_SHOTS[name])

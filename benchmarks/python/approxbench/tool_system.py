@@ -35,19 +35,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import time
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
 from approxmlir import runtime
-from approxmlir.compiler import NativeArtifact, build_native
-from approxmlir.frontends.jax.selector import SelectorSymbols
-from approxmlir.frontends.jax.spec import KnobSpec
+from approxmlir.compiler import NativeArtifact
+from approxmlir.compound import ModelChoice, ModelClient, Pipeline, PipelineRun, Request, Split, evaluate_fn
 from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
 from approxbench.harness import split_size
-from approxbench.rag import Answerer
 
 TRIAGE_KNOB = "triage_model"
 SUMMARY_KNOB = "summary_model"
@@ -183,16 +180,14 @@ def route_by_keywords(question: str) -> str:
     return "bm25"
 
 
-def knob_specs() -> list[KnobSpec]:
-    return [rag.selector_knob_spec(TRIAGE_KNOB, tuple(TRIAGE_VARIANTS), QUESTION_WORDS_RANGE),
-            rag.selector_knob_spec(SUMMARY_KNOB, tuple(SUMMARY_VARIANTS), (0, 100)),
-            rag.qa_knob_spec()]
+def choices() -> list[ModelChoice]:
+    return [ModelChoice(TRIAGE_KNOB, TRIAGE_VARIANTS, QUESTION_WORDS_RANGE),
+            ModelChoice(SUMMARY_KNOB, SUMMARY_VARIANTS, (0, 100)),
+            rag.qa_choice()]
 
 
-def _select(library: runtime.NativeLibrary, knob: str, state: int) -> int:
-    symbols = SelectorSymbols(knob)
-    library[symbols.set_state](state)
-    return int(library[symbols.select]())
+def trace_accuracy(traces: Sequence["Trace"], gold: Sequence[Sequence[str]]) -> float:
+    return qa_accuracy([t.answer for t in traces], [list(g) for g in gold])
 
 
 @dataclasses.dataclass
@@ -210,17 +205,21 @@ class Trace:
 class ToolSystem:
     """evaluate_fn for the tuner: (config, split) -> (ms per question, accuracy)."""
 
-    answerer: Answerer
+    models: ModelClient
     tune_questions: int = 20
     cache_dir: Optional[str] = None
-    # LLM requests of one stage sent at once (as many as the LLM service has workers).
+    # LLM requests of one stage sent at once (as many as the model service has workers).
     llm_workers: int = 1
     _questions: dict = dataclasses.field(default_factory=dict, init=False, repr=False)  # split -> questions
 
     @functools.cached_property
-    def mlir(self) -> str:
+    def pipeline(self) -> Pipeline:
         kernels = [bm25.BENCHMARK, kb.BENCHMARK, kmeans.BENCHMARK, pagerank.BENCHMARK, lavamd.BENCHMARK]
-        return rag.compose_module({k.name: k.mlir for k in kernels}, knob_specs())
+        return Pipeline([*(rag.kernel_stage(k) for k in kernels), *choices()], cache_dir=self.cache_dir)
+
+    @property
+    def mlir(self) -> str:
+        return self.pipeline.mlir
 
     @functools.cached_property
     def dataset(self) -> qa_data.QADataset:
@@ -230,14 +229,23 @@ class ToolSystem:
     def retrievers(self) -> dict:
         return {"bm25": rag.BM25Retriever(), "kb": rag.KBRetriever()}
 
+    @functools.cached_property
+    def evaluation(self):
+        return evaluate_fn(self.pipeline, self.program, self.split, trace_accuracy, models=self.models,
+                           parallel_requests=self.llm_workers)
+
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
-        return build_native(self.mlir, config, cache_dir=self.cache_dir)
+        return self.pipeline.build(config)
 
     def questions(self, split: str) -> tuple[ToolQuestion, ...]:
         """The split's questions in QUESTION_CYCLE order; numeric gold answers from the exact kernels."""
         if split not in self._questions:
             self._questions[split] = self._make_questions(split)
         return self._questions[split]
+
+    def split(self, name: str) -> Split:
+        questions = self.questions(name)
+        return Split([q.question for q in questions], [q.answers for q in questions])
 
     def _make_questions(self, split: str) -> tuple[ToolQuestion, ...]:
         count = split_size(self.tune_questions, split, 1.0)
@@ -261,8 +269,8 @@ class ToolSystem:
             return NUMERIC_TOOLS[tool].run(library, question)
         if tool == "kb" and question not in self._kb_questions:
             return ToolOutput(NOTHING_FOUND)  # no embedding of this question was computed
-        scores, _ = self.retrievers[tool].scores(library, [qa_data.Question(question, (), "")])
-        row = scores[0]
+        retriever = self.retrievers[tool]
+        row = retriever.scores(library, retriever.queries([qa_data.Question(question, (), "")]))[0]
         order = np.argsort(-row, kind="stable")[:2]
         return ToolOutput(rag.passage([self.dataset.documents[order[0]]]), float(row[order[0]]),
                           float(row[order[1]]))
@@ -271,42 +279,32 @@ class ToolSystem:
     def _kb_questions(self) -> frozenset:
         return frozenset(q.question for q in self.dataset.questions)
 
-    def traces(self, config: Optional[Mapping], split: str) -> tuple[list[Trace], float]:
-        """Every question of the split through the system: the traces, and the seconds they took.
+    def program(self, run: PipelineRun, questions: Sequence[str]) -> list[Trace]:
+        """Every question through the system, stage by stage.
 
-        Stage by stage: the native library (knob states, tools) serves one
-        question at a time, while each stage's LLM requests go out
-        `llm_workers` at a time; every answer's time is measured by itself.
+        The native library (knob states, tools) serves one question at a
+        time, while each stage's LLM requests go out `llm_workers` at a time;
+        every answer's time is measured by itself.
         """
-        library = self.build(config).load()
-        runtime.get_runtime().seed(12345)  # probabilistic knobs: the same draws for every evaluation
-        questions = [q.question for q in self.questions(split)]
-        start = time.perf_counter()
-        triage = [_select(library, TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1])) for q in questions]
-        seconds = time.perf_counter() - start
-        triage_requests = [None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else (TRIAGE_VARIANTS[t], q, "")
-                           for q, t in zip(questions, triage)]
-        routed = rag.answer_all(self.answerer, triage_requests, self.llm_workers)
-        start = time.perf_counter()
+        triage = [run.decision(TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1])) for q in questions]
+        routed = run.ask([None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else Request(TRIAGE_VARIANTS[t], q)
+                          for q, t in zip(questions, triage)])
         tools = [route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
                  for q, reply in zip(questions, routed)]
-        outputs = [self.run_tool(library, tool, q) for tool, q in zip(tools, questions)]
-        summary_choices = [_select(library, SUMMARY_KNOB, o.confidence) for o in outputs]
-        qa_choices = [_select(library, rag.QA_KNOB, o.confidence) for o in outputs]
-        seconds += time.perf_counter() - start
-        summary_requests = [None if SUMMARY_VARIANTS[c] is None else (SUMMARY_VARIANTS[c], q, o.text)
-                            for q, o, c in zip(questions, outputs, summary_choices)]
-        summarized = rag.answer_all(self.answerer, summary_requests, self.llm_workers)
+        outputs = [self.run_tool(run.library, tool, q) for tool, q in zip(tools, questions)]
+        summary_choices = [run.decision(SUMMARY_KNOB, o.confidence) for o in outputs]
+        qa_choices = [run.decision(rag.QA_KNOB, o.confidence) for o in outputs]
+        summarized = run.ask([None if SUMMARY_VARIANTS[c] is None else Request(SUMMARY_VARIANTS[c], q, o.text)
+                              for q, o, c in zip(questions, outputs, summary_choices)])
         summaries = [o.text if reply is None else reply.text for o, reply in zip(outputs, summarized)]
-        qa_requests = [(rag.QA_VARIANTS[c], q, summary) for q, summary, c in zip(questions, summaries, qa_choices)]
-        answers = rag.answer_all(self.answerer, qa_requests, self.llm_workers)
-        seconds += sum(reply.seconds for reply in (*routed, *summarized, *answers) if reply is not None)
-        traces = [Trace(tool, decisions, output.text, summary, answer.text) for tool, decisions, output, summary, answer
-                  in zip(tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers)]
-        return traces, seconds
+        answers = run.ask([Request(rag.QA_VARIANTS[c], q, summary)
+                           for q, summary, c in zip(questions, summaries, qa_choices)])
+        return [Trace(tool, decisions, output.text, summary, answer.text) for tool, decisions, output, summary, answer
+                in zip(tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers)]
+
+    def traces(self, config: Optional[Mapping], split: str) -> tuple[list[Trace], float]:
+        """Every question of the split through the system: the traces, and the seconds they took."""
+        return self.evaluation.outputs(config, split)
 
     def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
-        traces, seconds = self.traces(config, split)
-        questions = self.questions(split)
-        accuracy = qa_accuracy([t.answer for t in traces], [list(q.answers) for q in questions])
-        return seconds * 1e3 / len(questions), accuracy
+        return self.evaluation(config, split)

@@ -9,7 +9,8 @@ import pytest
 from approxmlir import compiler
 from approxmlir.qos import qa_accuracy
 from approxbench import rag
-from approxbench.llm_service import AnswerCache, LocalLLMs
+from approxmlir.compound import AnswerMemo
+from approxmlir.compound.local_workers import LocalModels
 
 F = "func_substitute"
 
@@ -37,7 +38,7 @@ class Recording:
 def recorded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rag")
     models = {name: Recording(name) for name in rag.QA_VARIANTS.values()}
-    system = rag.RagSystem("bm25", LocalLLMs(models, AnswerCache(tmp / "answers.sqlite")), tune_questions=4,
+    system = rag.RagSystem("bm25", LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=4,
                            cache_dir=str(tmp / "build"))
     return system, models
 
@@ -64,7 +65,7 @@ def test_confidence_state():
 def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorded):
     system, models = recorded
     library = system.build(None).load()
-    scores, _ = system.retriever.scores(library, system.questions("tune"))
+    scores = system.retriever.scores(library, system.retriever.queries(system.questions("tune")))
     states = [rag.confidence_state(*np.sort(row)[::-1][:2]) for row in scores]
     threshold = sorted(states)[len(states) // 2]  # the median: both models get questions
     answers, decisions, _ = system.answers(by_confidence(threshold), "tune")
@@ -92,10 +93,10 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
 def test_real_model_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend; the knob picks it for every
     question): answers, accuracy, time."""
-    from approxbench import llm_models
+    from approxmlir.compound.models import qa_readers
 
-    llms = LocalLLMs(llm_models.qa_variants(backend="jax", variants=("pro",)),
-                     AnswerCache(tmp_path / "answers.sqlite"))
+    llms = LocalModels(qa_readers(("pro",), backend="jax"),
+                     AnswerMemo(tmp_path / "answers.sqlite"))
     system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
     gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
     answers, decisions, seconds = system.answers(gemma, "tune")

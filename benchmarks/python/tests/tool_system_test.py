@@ -10,7 +10,8 @@ import pytest
 from approxmlir import compiler
 from approxmlir.qos import qa_accuracy
 from approxbench import kmeans, rag, tool_system
-from approxbench.llm_service import AnswerCache, LocalLLMs
+from approxmlir.compound import AnswerMemo
+from approxmlir.compound.local_workers import LocalModels
 
 F = "func_substitute"
 
@@ -49,7 +50,7 @@ def scripted_models(triage_reply=tool_system.route_by_keywords):
 def system(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tools")
     models = scripted_models()
-    system = tool_system.ToolSystem(LocalLLMs(models, AnswerCache(tmp / "answers.sqlite")), tune_questions=5,
+    system = tool_system.ToolSystem(LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=5,
                                     cache_dir=str(tmp / "build"))
     return system, models
 
@@ -63,17 +64,6 @@ def test_one_module_holds_every_knob(system):
     assert knobs["triage_model"].decision_values == (0, 1, 2)
     assert knobs["triage_model"].threshold_range == tool_system.QUESTION_WORDS_RANGE
     assert knobs["summary_model"].decision_values == (0, 1, 2)
-
-
-def test_compose_module_rejects_clashing_kernels():
-    module = "module {\n  func.func @f() -> i64 {\n    %c = arith.constant 1 : i64\n    return %c : i64\n  }\n}\n"
-    other = module.replace("arith.constant 1", "arith.constant 2")
-    with pytest.raises(compiler.CompilerError, match="symbol @f of 'kmeans.mlir' conflicts with its definition in 'bm25.mlir'"):
-        rag.compose_module({"bm25": module, "kmeans": other}, [])
-    with pytest.raises(compiler.CompilerError, match=r"kmeans\.mlir:1:\d+: error"):
-        rag.compose_module({"bm25": module, "kmeans": "func.func @f("}, [])
-    shared = "module {\n  func.func private @approx_rt_iteration() -> i64\n}\n"
-    assert rag.compose_module({"a": shared, "b": shared}, []).count("@approx_rt_iteration") == 1
 
 
 def test_questions_mix_tools_and_splits_do_not_overlap(system):
@@ -140,7 +130,7 @@ def test_knobs_route_every_stage(system):
 
 def test_a_triage_reply_that_names_no_tool_falls_back_to_bm25(tmp_path):
     models = scripted_models(triage_reply=lambda q: "no idea")
-    system = tool_system.ToolSystem(LocalLLMs(models, AnswerCache(tmp_path / "answers.sqlite")), tune_questions=2,
+    system = tool_system.ToolSystem(LocalModels(models, AnswerMemo(tmp_path / "answers.sqlite")), tune_questions=2,
                                     cache_dir=str(tmp_path / "build"))
     traces, _ = system.traces({}, "tune")
     assert [t.tool for t in traces] == ["bm25", "bm25"]
@@ -150,7 +140,7 @@ def test_real_models_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend): triage, summary and answer."""
     from approxbench import agents
 
-    llms = LocalLLMs(agents.tool_agents(backend="jax", variants=("pro",)), AnswerCache(tmp_path / "a.sqlite"))
+    llms = LocalModels(agents.tool_agents(backend="jax", variants=("pro",)), AnswerMemo(tmp_path / "a.sqlite"))
     system = tool_system.ToolSystem(llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
     gemma = fixed(0, 0, 1)  # the pro Gemma variant at every stage
     traces, seconds = system.traces(gemma, "tune")

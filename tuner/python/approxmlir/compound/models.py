@@ -1,10 +1,9 @@
-"""The compound systems' LLM variants (approxmlir.frontends.llm.qa.VARIANTS): Qwen2.5 0.5B and Gemma 3 270M readers.
+"""Model factories for the model service: the QA readers of approxmlir.frontends.llm.qa.
 
-`qa_variants` is the LLM service's factory (approxbench/llm_service.py): it
-runs in the service process, loads each packaged GGUF the variants need once
-and returns an `approxmlir.frontends.llm.qa.QAModel` per variant (question, passage ->
-short answer). Generation is greedy, through IREE by default (artifacts
-cached in `cache_dir`).
+`qa_readers` runs in the service's workers: it loads each GGUF file the
+variants need once and returns an `approxmlir.frontends.llm.qa.QAModel` per
+variant (question, passage -> short answer), generating greedily through
+IREE by default (artifacts cached in `cache_dir`). Needs the `ml` extra.
 """
 
 from __future__ import annotations
@@ -12,28 +11,34 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Optional
-
-from approxmlir.frontends.llm import qa
-from approxmlir.frontends.llm.gguf_loader import load_gguf, packaged_gguf_path
-from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
-from approxmlir.runtime.llm.iree_backend import IreeDecoder, warm_up_engines
+from typing import Mapping, Optional, Sequence
 
 _LOG = logging.getLogger(__name__)
 
 
-def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
-                variants: tuple[str, ...] = ("pro", "fast")) -> dict[str, qa.QAModel]:
+def qa_readers(variants: Sequence[str] = ("pro", "fast"), *, cache_dir: Optional[str] = None,
+               backend: str = "iree", model_files: Optional[Mapping[str, str]] = None) -> dict:
+    """{variant: QAModel} for `variants` (names in approxmlir.frontends.llm.qa.VARIANTS).
+
+    `model_files` maps a model name (e.g. "gemma3-270m") to a GGUF file to
+    use instead of the packaged one (a fine-tuned or a tiny test model).
+    """
+    from approxmlir.frontends.llm import qa  # pylint: disable=import-outside-toplevel
+    from approxmlir.frontends.llm.gguf_loader import load_gguf, packaged_gguf_path  # pylint: disable=import-outside-toplevel
+    from approxmlir.frontends.llm.tokenizer import GGUFTokenizer  # pylint: disable=import-outside-toplevel
+    from approxmlir.runtime.llm.iree_backend import IreeDecoder, warm_up_engines  # pylint: disable=import-outside-toplevel
+
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     unknown = sorted(set(variants) - set(qa.VARIANTS))
     if unknown:
         raise ValueError(f"unknown QA variants {unknown}; choose from {sorted(qa.VARIANTS)}")
+    files = dict(model_files or {})
     loaded = {}
     for model_name in dict.fromkeys(qa.VARIANTS[name].model for name in variants):
-        path = packaged_gguf_path(model_name)
+        path = files.get(model_name) or packaged_gguf_path(model_name)
         config, params = load_gguf(path)
         loaded[model_name] = (config, params, GGUFTokenizer.from_gguf(path))
-        _LOG.info("loaded %s (%d layers)", path.name, config.num_layers)
+        _LOG.info("loaded %s (%d layers)", os.path.basename(path), config.num_layers)
     models: dict[str, qa.QAModel] = {}
     engines: dict[tuple, object] = {}  # variants that differ only in their prompt share an engine
     for name in variants:
@@ -47,7 +52,7 @@ def qa_variants(cache_dir: Optional[str] = None, backend: str = "iree",
     iree_engines = [e for e in engines.values() if isinstance(e, IreeDecoder)]
     start = time.perf_counter()
     warm_up_engines(iree_engines)
-    for name, model in models.items():
+    for model in models.values():
         model.answer("What is the capital of France?", "Paris is the capital of France.")  # first touch
     _LOG.info("compiled and loaded %d engines for %d variants in %.1f s", len(iree_engines), len(models),
               time.perf_counter() - start)

@@ -1,0 +1,63 @@
+"""Model variants as the model service sees them: generators made by a factory.
+
+A factory is a module-level function, named "module:function", that a
+worker process (spawned locally or on a Dask worker) imports and calls with
+keyword arguments; it returns {variant name: Generator}.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from typing import Any, Callable, Mapping, Protocol, Union
+
+from approxmlir.compound.memo import Request
+from approxmlir.errors import ApproxError
+
+
+class ModelServiceError(ApproxError, RuntimeError):
+    """The model service cannot answer: it did not start, or a request failed twice."""
+
+
+class Generator(Protocol):
+    """What a model variant offers: a short answer to a question given a context."""
+
+    def answer(self, question: str, context: str) -> str:
+        ...
+
+
+# "module:function" naming a function that returns {variant name: Generator}.
+Factory = Union[str, Callable[..., Mapping[str, Generator]]]
+
+
+def factory_name(factory: Factory) -> str:
+    """`factory` as "module:function", which a spawned or remote worker can import."""
+    if isinstance(factory, str):
+        module, _, name = factory.partition(":")
+        if not module or not name:
+            raise ValueError(f"model factory {factory!r} is not 'module:function'")
+        return factory
+    module, name = getattr(factory, "__module__", None), getattr(factory, "__qualname__", "")
+    if not module or module == "__main__" or "<" in name:
+        raise ValueError(f"model factory {factory!r} must be a module-level function of an importable module "
+                         "(workers import it by name)")
+    return f"{module}:{name}"
+
+
+def load_generators(factory: str, kwargs: Mapping[str, Any]) -> dict[str, Generator]:
+    module, _, name = factory.partition(":")
+    generators = dict(getattr(importlib.import_module(module), name)(**kwargs))
+    if not generators:
+        raise ModelServiceError(f"model factory {factory} returned no model variants")
+    return generators
+
+
+def generate(generators: Mapping[str, Generator], request: Request) -> tuple[str, float]:
+    """(answer, seconds) of one generation."""
+    if request.variant not in generators:
+        raise ValueError(f"unknown model variant {request.variant!r} (have {sorted(generators)})")
+    start = time.perf_counter()
+    text = generators[request.variant].answer(request.question, request.context)
+    return text, time.perf_counter() - start
+
+
