@@ -43,8 +43,18 @@ def installed_venv():
         site = next((env_dir / "lib").glob("python3*/site-packages"))
         (site / "project_venv.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         subprocess.run(
-            [env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE,
-             "--disable-pip-version-check", f"approxmlir[tuner,ml] @ {WHEEL.as_uri()}"],
+            [
+                env_dir / "bin" / "python",
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-index",
+                "--find-links",
+                WHEELHOUSE,
+                "--disable-pip-version-check",
+                f"approxmlir[tuner,ml] @ {WHEEL.as_uri()}",
+            ],
             check=True,
         )
         yield env_dir
@@ -52,8 +62,9 @@ def installed_venv():
 
 def _clean_env(tmp_path: pathlib.Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "RUNFILES", "APPROXMLIR"))}
-    env.update(PATH="/usr/bin:/bin", HOME=str(tmp_path), APPROXMLIR_CACHE_DIR=str(tmp_path / "cache"),
-               JAX_PLATFORMS="cpu")
+    env.update(
+        PATH="/usr/bin:/bin", HOME=str(tmp_path), APPROXMLIR_CACHE_DIR=str(tmp_path / "cache"), JAX_PLATFORMS="cpu"
+    )
     return env
 
 
@@ -72,14 +83,20 @@ def test_the_tutorial_tunes_a_new_pipeline_from_the_wheel(installed_venv, tmp_pa
     subprocess.run([python, "-c", WRITE_TINY_MODEL, tmp_path / "tiny.gguf"], cwd=tmp_path, env=env, check=True)
     result = subprocess.run(
         [python, "my_rag.py", "--model_file=tiny.gguf", "--output=out", "--evaluations=6"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert result.returncode == 0, result.stderr[-4000:]
+    print(result.stdout)
+    assert "held-out accuracy" in result.stdout, result.stdout
     frontier = json.loads((tmp_path / "out" / "frontier_dynamic.json").read_text())
     assert frontier and {knob for point in frontier for knob in point["config"]} <= {"word_sampling", "reader"}
     # Every question was answered by a model, and the answers are memoized.
     rows = sqlite3.connect(tmp_path / "out" / "answers.sqlite").execute("SELECT variant FROM answers").fetchall()
-    assert {variant for (variant,) in rows} <= {"pro", "zero-shot"} and len(rows) >= 4
+    assert {variant for (variant,) in rows} <= {"extractive", "zero-shot"} and len(rows) >= 4
 
 
 if __name__ == "__main__":

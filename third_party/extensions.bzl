@@ -11,7 +11,7 @@ def _approx_deps_impl(_module_ctx):
     python_venv(
         name = "approx_py",
         requirements_lock = "//third_party/python:requirements_lock.txt",
-        wheelhouse = ["absl-py", "libclang", "numpy"],
+        wheelhouse = ["absl-py", "argparse", "libclang", "numpy"],
     )
     libtorch_configure(name = "libtorch")
     hdf5_configure(name = "hdf5")

@@ -43,11 +43,10 @@ DOC_WORDS = [words(d) for d in DOCUMENTS]
 ALL_WORDS = np.concatenate(DOC_WORDS)
 OFFSETS = np.cumsum([0] + [len(w) for w in DOC_WORDS]).astype(np.int64)
 
-pipeline = compound.Pipeline([
-    compound.NativeKernel("retriever", source=pathlib.Path(__file__).with_name("keyword_retriever.c")),
-    # Decision 0 is the exact reader; the tuner picks a confidence threshold above which the cheaper one answers.
-    compound.ModelChoice("reader", {0: "pro", 1: "zero-shot"}, state_range=(0, 100)),
-])
+retriever = compound.NativeKernel("retriever", source=pathlib.Path(__file__).with_name("keyword_retriever.c"))
+# Decision 0 is the exact reader; the tuner picks a confidence threshold above which the cheaper one answers.
+reader = compound.ModelChoice("reader", {0: "extractive", 1: "zero-shot"}, state_range=(0, 100))
+pipeline = compound.Pipeline([retriever, reader])
 
 
 def answer(run: compound.PipelineRun, questions: list[str]) -> list[str]:
@@ -65,18 +64,17 @@ def answer(run: compound.PipelineRun, questions: list[str]) -> list[str]:
 
 def main(argv):
     del argv
-    splits = {name: compound.Split([q for q, _ in part], [a for _, a in part])
-              for name, part in (("tune", QUESTIONS[:4]), ("eval", QUESTIONS[4:]))}
-    files = {"gemma3-270m": FLAGS.model_file} if FLAGS.model_file else None
-    with compound.ModelService("approxmlir.compound.models:qa_readers", pathlib.Path(FLAGS.output, "answers.sqlite"),
-                               factory_kwargs={"variants": ["pro", "zero-shot"], "model_files": files}) as service:
+    splits = {"tune": compound.Split(*zip(*QUESTIONS[:4])), "eval": compound.Split(*zip(*QUESTIONS[4:]))}
+    readers = {"variants": ["extractive", "zero-shot"], "model_files": {"gemma3-270m": FLAGS.model_file}}
+    memo = pathlib.Path(FLAGS.output, "answers.sqlite")
+    with compound.ModelService("approxmlir.compound.models:qa_readers", memo, factory_kwargs=readers) as service:
         evaluate = compound.evaluate_fn(pipeline, answer, splits, qa_accuracy, models=service.client())
-        result = ar.tune(pipeline.mlir, evaluate, accuracy_threshold=0.5,
-                         options=ar.TuneOptions(output_dir=FLAGS.output, max_evaluations=FLAGS.evaluations))
+        options = ar.TuneOptions(output_dir=FLAGS.output, max_evaluations=FLAGS.evaluations)
+        result = ar.tune(pipeline.mlir, evaluate, accuracy_threshold=0.5, options=options)
         print(result.summary)
-        if result.best_config is not None:
-            ms, accuracy = evaluate(result.best_config, "eval")
-            print(f"held out: {ms:.1f} ms per question, accuracy {accuracy:.2f}")
+        for point in result.frontier:  # the tuning split's trade-offs, measured on the held-out questions
+            ms, accuracy = evaluate(point.config, "eval")
+            print(f"{point.config}: {ms:.1f} ms per question, held-out accuracy {accuracy:.2f}")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,7 @@ BACKENDS = ("local", "dask")
 class ModelClient(Protocol):
     """What evaluations use: a memoized answer to a request."""
 
-    def answer(self, request: Request) -> Answer:
-        ...
+    def answer(self, request: Request) -> Answer: ...
 
 
 class ModelService:
@@ -40,9 +39,18 @@ class ModelService:
     A request waits at most `request_timeout` seconds for a free worker.
     """
 
-    def __init__(self, factory: Factory, memo: os.PathLike, *, factory_kwargs: Optional[Mapping[str, Any]] = None,
-                 workers: int = 1, backend: str = "local", address: Optional[str] = None,
-                 start_timeout: float = 1800.0, request_timeout: float = 3600.0):
+    def __init__(
+        self,
+        factory: Factory,
+        memo: os.PathLike,
+        *,
+        factory_kwargs: Optional[Mapping[str, Any]] = None,
+        workers: int = 1,
+        backend: str = "local",
+        address: Optional[str] = None,
+        start_timeout: float = 1800.0,
+        request_timeout: float = 3600.0,
+    ):
         if backend not in BACKENDS:
             raise ValueError(f"unknown model service backend {backend!r} (choose from {', '.join(BACKENDS)})")
         if workers < 1:
@@ -51,7 +59,7 @@ class ModelService:
             raise ValueError("an address is for the dask backend; the local one uses local sockets only")
         self.factory = factory_name(factory)
         self.factory_kwargs = dict(factory_kwargs or {})
-        self.memo_path = os.fspath(memo)
+        self.memo_path = os.path.abspath(memo)  # evaluations run in their own working directories
         self.backend = backend
         self.request_timeout = request_timeout
         # Create the memo (and switch it to WAL) before anyone else opens it:
@@ -65,8 +73,9 @@ class ModelService:
     def client(self) -> ModelClient:
         if self.backend == "local":
             return LocalClient(self.workers.addresses, self.workers.authkey, self.memo_path, self.request_timeout)
-        return DaskClient(self.workers.scheduler_address, self.factory, self.factory_kwargs, self.memo_path,
-                          self.request_timeout)
+        return DaskClient(
+            self.workers.scheduler_address, self.factory, self.factory_kwargs, self.memo_path, self.request_timeout
+        )
 
     def close(self) -> None:
         self.workers.close()
