@@ -15,9 +15,9 @@ import pathlib
 
 from absl import app, flags
 
-from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.pipeline import PipelineConfig, PipelineResult, run
+from approxmlir import surrogates
 
 APP = flags.DEFINE_enum("app", None, sorted(APPS), "Application to run.")
 OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Where to write results (default: approxmlir-hpacml-<app>).")
@@ -41,8 +41,10 @@ def report(result: PipelineResult) -> str:
         f"{result.metric + ' err':>10} {'bridge %':>9}",
     ]
     for m in result.models:
-        lines.append(f"{m.model:<12} {str(list(m.hidden)):<22} {m.parameters:>8} {m.seconds:>9.4f} "
-                     f"{m.speedup:>7.2f}x {m.error:>10.4g} {100 * m.bridge_overhead:>8.2f}%")
+        lines.append(
+            f"{m.model:<12} {str(list(m.hidden)):<22} {m.parameters:>8} {m.seconds:>9.4f} "
+            f"{m.speedup:>7.2f}x {m.error:>10.4g} {100 * m.bridge_overhead:>8.2f}%"
+        )
     return "\n".join(lines)
 
 
@@ -53,8 +55,12 @@ def plot(result: PipelineResult, path: pathlib.Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    ax.scatter([m.error for m in result.models], [m.speedup for m in result.models],
-               c=[m.parameters for m in result.models], cmap="viridis")
+    ax.scatter(
+        [m.error for m in result.models],
+        [m.speedup for m in result.models],
+        c=[m.parameters for m in result.models],
+        cmap="viridis",
+    )
     for m in result.models:
         ax.annotate(m.model, (m.error, m.speedup), fontsize=7)
     ax.set_xlabel(f"QoI {result.metric.upper()} (evaluation inputs)")
@@ -72,10 +78,15 @@ def main(argv):
     base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
     output = base / (OUTPUT_DIR.value or f"approxmlir-hpacml-{name}")
     config = PipelineConfig(
-        app=name, workdir=output, train_size=TRAIN_SIZE.value, eval_size=EVAL_SIZE.value,
-        search=surrogates.SearchConfig(n_trials=TRIALS.value, timeout_s=SEARCH_TIMEOUT.value,
-                                       epochs=EPOCHS.value, seed=SEED.value),
-        max_models=MAX_MODELS.value)
+        app=name,
+        workdir=output,
+        train_size=TRAIN_SIZE.value,
+        eval_size=EVAL_SIZE.value,
+        search=surrogates.SearchConfig(
+            n_trials=TRIALS.value, timeout_s=SEARCH_TIMEOUT.value, epochs=EPOCHS.value, seed=SEED.value
+        ),
+        max_models=MAX_MODELS.value,
+    )
     result = run(config)
     (output / "results.json").write_text(json.dumps(dataclasses.asdict(result), indent=2) + "\n")
     plot(result, output / "pareto.png")

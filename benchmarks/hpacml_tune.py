@@ -14,13 +14,14 @@ import pathlib
 
 from absl import app, flags
 
-from approxmlir import surrogates
 from approxbench.hpacml.pipeline import PipelineConfig
 from approxbench.hpacml.tuning import TuneConfig, tune
+from approxmlir import surrogates
 
 APP = flags.DEFINE_string("app", "binomial", "Application with an ml_surrogate knob.")
-OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Work and result directory (default: "
-                                 "approxmlir-hpacml-<app>, shared with hpacml_<app>).")
+OUTPUT_DIR = flags.DEFINE_string(
+    "output_dir", None, "Work and result directory (default: approxmlir-hpacml-<app>, shared with hpacml_<app>)."
+)
 THRESHOLD = flags.DEFINE_float("accuracy_threshold", 0.99, "1 - error / mean |QoI| the best configuration keeps.")
 BUDGET = flags.DEFINE_float("budget", 600.0, "Tuning time, in seconds.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 40, "Evaluations (the binomial space has 20).")
@@ -33,10 +34,19 @@ def main(argv):
     logging.getLogger().setLevel(logging.INFO)
     base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
     workdir = base / (OUTPUT_DIR.value or f"approxmlir-hpacml-{APP.value}")
-    pipeline = PipelineConfig(app=APP.value, workdir=workdir,
-                              search=surrogates.SearchConfig(n_trials=TRIALS.value, timeout_s=SEARCH_TIMEOUT.value))
-    result = tune(TuneConfig(pipeline, accuracy_threshold=THRESHOLD.value, time_budget=BUDGET.value,
-                             max_evaluations=MAX_EVALUATIONS.value))
+    pipeline = PipelineConfig(
+        app=APP.value,
+        workdir=workdir,
+        search=surrogates.SearchConfig(n_trials=TRIALS.value, timeout_s=SEARCH_TIMEOUT.value),
+    )
+    result = tune(
+        TuneConfig(
+            pipeline,
+            accuracy_threshold=THRESHOLD.value,
+            time_budget=BUDGET.value,
+            max_evaluations=MAX_EVALUATIONS.value,
+        )
+    )
     print(f"{'speedup':>8} {'accuracy':>9}  configuration")
     for point in result.frontier:
         knobs = ", ".join(f"{k}={v['decisions'][0]}" for k, v in sorted(point.config.items()))

@@ -42,8 +42,9 @@ def default_config(knobs: list[KnobSpace]) -> dict[str, KnobParams]:
             thresholds = tuple(lo + step * (i + 1) for i in range(knob.num_thresholds))
             # The largest values, ascending: higher states approximate more.
             values = knob.decision_values
-            decisions = tuple(values[max(0, len(values) - knob.num_thresholds - 1 + i)]
-                              for i in range(knob.num_thresholds + 1))
+            decisions = tuple(
+                values[max(0, len(values) - knob.num_thresholds - 1 + i)] for i in range(knob.num_thresholds + 1)
+            )
             config[knob.id] = KnobParams(transform, decisions, thresholds)
         else:
             config[knob.id] = KnobParams(transform, (knob.decision_values[-1],))
@@ -53,11 +54,17 @@ def default_config(knobs: list[KnobSpace]) -> dict[str, KnobParams]:
 def describe(knob: KnobSpace) -> str:
     space = f"{'/'.join(knob.transform_types)} values {list(knob.decision_values)}"
     if knob.is_dynamic:
-        space += (f", decision tree on {knob.state_function}() with {knob.num_thresholds} "
-                  f"thresholds in {list(knob.threshold_range)}")
-    params = "exact (unset)" if knob.params is None else (
-        f"{knob.params.transform} thresholds={list(knob.params.thresholds)} "
-        f"decisions={list(knob.params.decisions)}")
+        space += (
+            f", decision tree on {knob.state_function}() with {knob.num_thresholds} "
+            f"thresholds in {list(knob.threshold_range)}"
+        )
+    params = (
+        "exact (unset)"
+        if knob.params is None
+        else (
+            f"{knob.params.transform} thresholds={list(knob.params.thresholds)} decisions={list(knob.params.decisions)}"
+        )
+    )
     return f"  {knob.id:<20} in @{knob.function:<14} {space}\n  {'':<20} params: {params}"
 
 

@@ -31,8 +31,11 @@ import time
 from absl import app, flags
 
 MODELS = flags.DEFINE_list("models", ["qwen2.5-coder-0.5b", "gemma3-270m"], "Packaged models.")
-RUNS = flags.DEFINE_list("runs", ["xla:float32", "iree:float32", "iree:bfloat16", "iree:int8"],
-                         "engine:precision pairs; XLA float32 is the baseline of the ratios.")
+RUNS = flags.DEFINE_list(
+    "runs",
+    ["xla:float32", "iree:float32", "iree:bfloat16", "iree:int8"],
+    "engine:precision pairs; XLA float32 is the baseline of the ratios.",
+)
 PROMPT_TOKENS = flags.DEFINE_integer("prompt_tokens", 300, "Prompt length of the speed runs.")
 NEW_TOKENS = flags.DEFINE_integer("new_tokens", 16, "Greedy tokens per continuation.")
 QA = flags.DEFINE_bool("qa", True, "QA accuracy on the gold-passage set (IREE engines).")
@@ -99,27 +102,35 @@ def measure(spec: dict) -> dict:
     for ids in prompts:
         logits.append(np.asarray(engine.prefill(ids)[0], np.float32))
         continuations.append(engine.generate(ids, spec["new_tokens"]).tokens)
-    np.save(pathlib.Path(spec["out"]) / f"logits_{spec['model']}_{spec['engine']}_{spec['precision']}.npy",
-            np.stack(logits))
+    np.save(
+        pathlib.Path(spec["out"]) / f"logits_{spec['model']}_{spec['engine']}_{spec['precision']}.npy", np.stack(logits)
+    )
     result["continuations"] = continuations
     if spec["engine"] == "iree" and spec["batch"] > 1:
         batch = prompts[: spec["batch"]]
         together = engine.generate_batch(batch, spec["new_tokens"])
         same_tokens = [r.tokens for r in together] == continuations[: len(batch)]
         steps = sum(r.decode_steps for r in together)
-        result.update(batch_decode_tokens_per_second=steps / engine.last_batch_seconds,
-                      batch_same_tokens=same_tokens)
+        result.update(batch_decode_tokens_per_second=steps / engine.last_batch_seconds, batch_same_tokens=same_tokens)
     if spec["qa"] and spec["engine"] == "iree":
         engine.prefixes = PrefixStore()  # as the compound systems run it
         report = qa.evaluate(reader, items)
-        result.update(qa_correct=report.correct, qa_total=report.total, qa_seconds_per_answer=report.seconds_per_answer,
-                      qa_reused_tokens=engine.reused_tokens)
+        result.update(
+            qa_correct=report.correct,
+            qa_total=report.total,
+            qa_seconds_per_answer=report.seconds_per_answer,
+            qa_reused_tokens=engine.reused_tokens,
+        )
     return result
 
 
 def _run_child(spec: dict) -> dict:
-    env = dict(os.environ, XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
-               OMP_NUM_THREADS="1", HF_HUB_OFFLINE="1")
+    env = dict(
+        os.environ,
+        XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+        OMP_NUM_THREADS="1",
+        HF_HUB_OFFLINE="1",
+    )
     command = ["taskset", "-c", str(spec["core"]), sys.executable, sys.argv[0], f"--child={json.dumps(spec)}"]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -137,15 +148,19 @@ def _agreement(out: pathlib.Path, model: str, row: dict, reference: dict) -> dic
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| model | engine | precision | prefill tok/s | vs XLA | decode tok/s | vs XLA | batched decode tok/s "
-            "| engine memory GB | max logit diff vs IREE f32 | greedy identical | QA gold set | s/answer |")
+    head = (
+        "| model | engine | precision | prefill tok/s | vs XLA | decode tok/s | vs XLA | batched decode tok/s "
+        "| engine memory GB | max logit diff vs IREE f32 | greedy identical | QA gold set | s/answer |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         qa = f"{r['qa_correct']}/{r['qa_total']}" if "qa_correct" in r else "-"
         seconds = f"{r['qa_seconds_per_answer']:.2f}" if "qa_seconds_per_answer" in r else "-"
         batched = "-"
         if "batch_decode_tokens_per_second" in r:
-            batched = f"{r['batch_decode_tokens_per_second']:.1f}" + ("" if r["batch_same_tokens"] else " (tokens differ!)")
+            batched = f"{r['batch_decode_tokens_per_second']:.1f}" + (
+                "" if r["batch_same_tokens"] else " (tokens differ!)"
+            )
         lines.append(
             f"| {r['model']} | {r['engine']} | {r['precision']} | {r['prefill_tokens_per_second']:.0f} "
             f"| {r['prefill_ratio']:.2f}x | {r['decode_tokens_per_second']:.1f} | {r['decode_ratio']:.2f}x | {batched} "
@@ -168,10 +183,18 @@ def main(argv):
         measured = []
         for run in RUNS.value:
             engine, precision = run.split(":")
-            spec = {"model": model, "engine": engine, "precision": precision, "core": CORE.value,
-                    "prompt_tokens": PROMPT_TOKENS.value, "new_tokens": NEW_TOKENS.value, "qa": QA.value,
-                    "batch": BATCH.value,
-                    "cache_dir": str(out / "iree-cache"), "out": str(out)}
+            spec = {
+                "model": model,
+                "engine": engine,
+                "precision": precision,
+                "core": CORE.value,
+                "prompt_tokens": PROMPT_TOKENS.value,
+                "new_tokens": NEW_TOKENS.value,
+                "qa": QA.value,
+                "batch": BATCH.value,
+                "cache_dir": str(out / "iree-cache"),
+                "out": str(out),
+            }
             start = time.perf_counter()
             measured.append(_run_child(spec))
             (out / f"run_{model}_{engine}_{precision}.json").write_text(json.dumps(measured[-1], indent=1))
@@ -184,8 +207,10 @@ def main(argv):
             r.update(_agreement(out, model, r, exact))
         rows.extend(measured)
     text = table(rows)
-    print(f"One core each (taskset -c {CORE.value}), {PROMPT_TOKENS.value}-token prompt, {NEW_TOKENS.value} new tokens, "
-          f"batches of {BATCH.value} gold-set prompts; agreement on the {rows[0]['prompt_set']} gold-set prompts:\n{text}")
+    print(
+        f"One core each (taskset -c {CORE.value}), {PROMPT_TOKENS.value}-token prompt, {NEW_TOKENS.value} new tokens, "
+        f"batches of {BATCH.value} gold-set prompts; agreement on the {rows[0]['prompt_set']} gold-set prompts:\n{text}"
+    )
     (out / "llm_engine.md").write_text(text + "\n")
     (out / "llm_engine.json").write_text(json.dumps(rows, indent=1))
     return 0

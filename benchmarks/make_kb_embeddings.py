@@ -30,8 +30,12 @@ def main(argv):
     embeddings.write_text_embeddings(FLAGS.documents_out, embeddings.embed(model, documents))
     with open(FLAGS.questions_out, "wb") as stream:
         np.save(stream, embeddings.embed(model, [q.question for q in dataset.questions]))
-    logging.info("embedded %d documents and %d questions in %.1f s", len(documents), len(dataset.questions),
-                 time.perf_counter() - start)
+    logging.info(
+        "embedded %d documents and %d questions in %.1f s",
+        len(documents),
+        len(dataset.questions),
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

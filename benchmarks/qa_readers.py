@@ -17,12 +17,19 @@ from absl import app, flags
 from approxbench import rag
 from approxmlir.compound import ModelService
 
-QUESTIONS = flags.DEFINE_integer("questions", 100, "Questions of the evaluation split (rounded down to a "
-                                 "multiple of 5, which it is of the tuning split).")
+QUESTIONS = flags.DEFINE_integer(
+    "questions",
+    100,
+    "Questions of the evaluation split (rounded down to a multiple of 5, which it is of the tuning split).",
+)
 LLM_WORKERS = flags.DEFINE_integer("llm_workers", 2, "LLM server processes (one thread each).")
 OUTPUT_DIR = flags.DEFINE_string("output_dir", "approxmlir-qa_readers", "Answer memo and IREE cache.")
-PRECISION = flags.DEFINE_enum("precision", "float32", ["float32", "bfloat16", "int8"],
-                              "Weight precision of every reader (the variants named <reader>-<precision>).")
+PRECISION = flags.DEFINE_enum(
+    "precision",
+    "float32",
+    ["float32", "bfloat16", "int8"],
+    "Weight precision of every reader (the variants named <reader>-<precision>).",
+)
 
 
 def main(argv):
@@ -32,12 +39,21 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     suffix = "" if PRECISION.value == "float32" else f"-{PRECISION.value}"
     variants = {decision: name + suffix for decision, name in rag.QA_VARIANTS.items()}
-    with ModelService("approxmlir.compound.models:qa_readers", out / "llm_answers.sqlite",
-                      factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": tuple(variants.values())},
-                      workers=LLM_WORKERS.value) as service:
+    with ModelService(
+        "approxmlir.compound.models:qa_readers",
+        out / "llm_answers.sqlite",
+        factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": tuple(variants.values())},
+        workers=LLM_WORKERS.value,
+    ) as service:
         # The evaluation split is 5x the tuning split; ask for the questions it should have.
-        system = rag.RagSystem("bm25", service.client(), tune_questions=max(1, QUESTIONS.value // 5),
-                               cache_dir=str(out / "build-cache"), llm_workers=LLM_WORKERS.value, qa_variants=variants)
+        system = rag.RagSystem(
+            "bm25",
+            service.client(),
+            tune_questions=max(1, QUESTIONS.value // 5),
+            cache_dir=str(out / "build-cache"),
+            llm_workers=LLM_WORKERS.value,
+            qa_variants=variants,
+        )
         rows = []
         for decision, name in variants.items():
             config = {rag.QA_KNOB: {"transform": "func_substitute", "decisions": [decision]}}

@@ -15,39 +15,55 @@ import pathlib
 
 from absl import app, flags
 
-from approxmlir.compiler import export_knobs
-from approxmlir.tuner import TuneOptions, compare_search_spaces, reevaluate
-from approxmlir.tuner import pareto
-from approxmlir.tuner.pareto import speedup_table
 from approxbench import rag, tool_system
+from approxmlir.compiler import export_knobs
 from approxmlir.compound import ModelService
+from approxmlir.tuner import TuneOptions, compare_search_spaces, pareto, reevaluate
+from approxmlir.tuner.pareto import speedup_table
 
 SYSTEMS = ("bm25_rag", "kb_rag", "tools")
-SYSTEM = flags.DEFINE_enum("system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb "
-                           "retrieval, or LLM + tool invocation.")
-BUDGET = flags.DEFINE_float("budget", 150.0, "Search time per search space (static, dynamic), in seconds, "
-                             "after the exact configuration's evaluation.")
+SYSTEM = flags.DEFINE_enum(
+    "system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb retrieval, or LLM + tool invocation."
+)
+BUDGET = flags.DEFINE_float(
+    "budget",
+    150.0,
+    "Search time per search space (static, dynamic), in seconds, after the exact configuration's evaluation.",
+)
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
 QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
 PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel.")
-LLM_WORKERS = flags.DEFINE_integer("llm_workers", 2, "LLM server processes, each generating one answer at a time "
-                                   "on one thread; the RAG systems send them that many questions at once.")
+LLM_WORKERS = flags.DEFINE_integer(
+    "llm_workers",
+    2,
+    "LLM server processes, each generating one answer at a time "
+    "on one thread; the RAG systems send them that many questions at once.",
+)
 OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Where to write results (default: approxmlir-<system>).")
-THRESHOLD = flags.DEFINE_float("accuracy_threshold", 0.0, "Accuracy the best configuration must reach "
-                               "(the frontier is what matters; 0 keeps every configuration).")
+THRESHOLD = flags.DEFINE_float(
+    "accuracy_threshold",
+    0.0,
+    "Accuracy the best configuration must reach (the frontier is what matters; 0 keeps every configuration).",
+)
 SEED = flags.DEFINE_integer("seed", 0, "Search seed.")
 # Two timings of one configuration differ by up to ~15 % on these machines,
 # and a retrieval approximation buys ~2-6 %: without a tolerance, the
 # frontier keeps approximations whose speed is noise and whose accuracy cost
 # 20 tuning questions do not show (benchmarks/README.md).
 FRONTIER_TOLERANCE = flags.DEFINE_float(
-    "frontier_tolerance", 0.10, "On the tuning split, a configuration gives way to one that approximates fewer "
-    "knobs, is at least as accurate and at most this much slower (relative; 0: plain Pareto frontier).")
+    "frontier_tolerance",
+    0.10,
+    "On the tuning split, a configuration gives way to one that approximates fewer "
+    "knobs, is at least as accurate and at most this much slower (relative; 0: plain Pareto frontier).",
+)
 # Search engines wander; the frontier's approximations that are noise in time
 # but cost held-out accuracy are found by trying each one back at exact.
 SIMPLIFY = flags.DEFINE_integer(
-    "simplify_evaluations", 6, "Evaluations per search space, after its budget, that try the frontier's "
-    "configurations with one approximated knob back at exact (0: none).")
+    "simplify_evaluations",
+    6,
+    "Evaluations per search space, after its budget, that try the frontier's "
+    "configurations with one approximated knob back at exact (0: none).",
+)
 
 # QoS losses of the speedup tables. The evaluation split measures only the
 # tuning split's choice at each (selection without the held-out answers, and
@@ -60,20 +76,23 @@ MIN_SPEEDUP = 1.1
 # Speedups the paper reports in its text (section 7.1) at 3, 6 and 9 % QoS
 # loss; for LLM + RAG (bm25) it shows them in Figure 6 only.
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
-FACTORIES = {"bm25_rag": "approxmlir.compound.models:qa_readers", "kb_rag": "approxmlir.compound.models:qa_readers",
-             "tools": "approxbench.agents:tool_agents"}
+FACTORIES = {
+    "bm25_rag": "approxmlir.compound.models:qa_readers",
+    "kb_rag": "approxmlir.compound.models:qa_readers",
+    "tools": "approxbench.agents:tool_agents",
+}
 MODEL_VARIANTS = {"bm25_rag": rag.MODEL_VARIANTS, "kb_rag": rag.MODEL_VARIANTS, "tools": tool_system.MODEL_VARIANTS}
 
 
 def make_system(name: str, models, questions: int, cache_dir: str, llm_workers: int):
     if name == "tools":
-        system = tool_system.ToolSystem(models, tune_questions=questions, cache_dir=cache_dir,
-                                        llm_workers=llm_workers)
+        system = tool_system.ToolSystem(models, tune_questions=questions, cache_dir=cache_dir, llm_workers=llm_workers)
         for split in ("tune", "eval"):
             system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
         return system
-    return rag.RagSystem(name.removesuffix("_rag"), models, tune_questions=questions, cache_dir=cache_dir,
-                         llm_workers=llm_workers)
+    return rag.RagSystem(
+        name.removesuffix("_rag"), models, tune_questions=questions, cache_dir=cache_dir, llm_workers=llm_workers
+    )
 
 
 def main(argv):
@@ -83,32 +102,57 @@ def main(argv):
     base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
     out = base / (OUTPUT_DIR.value or f"approxmlir-{name}")
     out.mkdir(parents=True, exist_ok=True)
-    with ModelService(FACTORIES[name], out / "llm_answers.sqlite",
-                      factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
-                      workers=LLM_WORKERS.value) as service:
+    with ModelService(
+        FACTORIES[name],
+        out / "llm_answers.sqlite",
+        factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
+        workers=LLM_WORKERS.value,
+    ) as service:
         system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
         knobs = export_knobs(system.mlir)
-        print(f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
-              f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions")
+        print(
+            f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
+            f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions"
+        )
         results = compare_search_spaces(
-            system.mlir, system, THRESHOLD.value, BUDGET.value, options=TuneOptions(
-                knobs=knobs, output_dir=out, max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value,
-                seed=SEED.value, frontier_tolerance=FRONTIER_TOLERANCE.value, simplify_evaluations=SIMPLIFY.value))
-        heldout = {mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS)
-                   for mode, result in results.items()}
+            system.mlir,
+            system,
+            THRESHOLD.value,
+            BUDGET.value,
+            options=TuneOptions(
+                knobs=knobs,
+                output_dir=out,
+                max_evaluations=MAX_EVALUATIONS.value,
+                parallelism=PARALLELISM.value,
+                seed=SEED.value,
+                frontier_tolerance=FRONTIER_TOLERANCE.value,
+                simplify_evaluations=SIMPLIFY.value,
+            ),
+        )
+        heldout = {
+            mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS)
+            for mode, result in results.items()
+        }
     for mode, points in heldout.items():
         pareto.write_csv(points, out / f"frontier_{mode}_eval.csv")  # the tuning split's picks, on held-out questions
     for mode, result in results.items():
-        print(f"  {mode}: {len(result.evaluations)} configurations evaluated, frontier of {len(result.frontier)}; "
-              f"exact: {result.baseline.time_ms:.0f} ms per question, accuracy {result.baseline.accuracy:.3f}")
+        print(
+            f"  {mode}: {len(result.evaluations)} configurations evaluated, frontier of {len(result.frontier)}; "
+            f"exact: {result.baseline.time_ms:.0f} ms per question, accuracy {result.baseline.accuracy:.3f}"
+        )
     print("\nspeedup at QoS loss, tuning split:")
     print(speedup_table({mode: r.frontier for mode, r in results.items()}, LEVELS))
     print("\nspeedup at QoS loss, evaluation split:")
     print(speedup_table(heldout, LEVELS))
     paper = PAPER.get(name)
-    print("paper (Gemma 3 1b/4b, 12 h of tuning): " +
-          (", ".join(f"{s:.2f}x at {level * 100:.0f} %" for s, level in zip(paper, LEVELS)) if paper
-           else "shown in its Figure 6 only"))
+    print(
+        "paper (Gemma 3 1b/4b, 12 h of tuning): "
+        + (
+            ", ".join(f"{s:.2f}x at {level * 100:.0f} %" for s, level in zip(paper, LEVELS))
+            if paper
+            else "shown in its Figure 6 only"
+        )
+    )
     print(f"\nfrontiers and plots in {out}")
     return 0
 

@@ -159,18 +159,24 @@ def main(argv: list[str]) -> int:
     # versions) happens once per process; it is not part of a build.
     print(f"toolchain fingerprint (once per process): {_seconds(toolchain_fingerprint) * 1e3:.0f} ms")
     with tempfile.TemporaryDirectory(prefix="approxmlir-overhead-") as tmp:
-        print(f"{'kernel':<10} {'build cold':>10} {'cached':>9} {'exact kernel':>13} {'clang -O2':>10} "
-              f"{'speed vs clang':>15} {'C frontend':>11} {'speed vs clang':>15}")
+        print(
+            f"{'kernel':<10} {'build cold':>10} {'cached':>9} {'exact kernel':>13} {'clang -O2':>10} "
+            f"{'speed vs clang':>15} {'C frontend':>11} {'speed vs clang':>15}"
+        )
         for kernel in KERNELS:
             work = pathlib.Path(tmp) / kernel.name
             work.mkdir()
             row = measure(kernel, work, REPEATS.value, SCALE.value)
             stages = ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in row["stages"].items())
-            print(f"{kernel.name:<10} {row['build_cold_s']:>9.3f}s {row['build_cached_s'] * 1e3:>7.2f}ms "
-                  f"{row['mlir_ms']:>11.2f}ms {row['clang_ms']:>8.2f}ms {row['speed_vs_clang']:>14.3f}x "
-                  f"{row['frontend_ms']:>9.2f}ms {row['frontend_speed_vs_clang']:>14.3f}x")
-            print(f"{'':<10} stages: {stages}; C frontend: translate {row['frontend_translate_s'] * 1e3:.0f} ms, "
-                  f"translate + build {row['frontend_build_s'] * 1e3:.0f} ms")
+            print(
+                f"{kernel.name:<10} {row['build_cold_s']:>9.3f}s {row['build_cached_s'] * 1e3:>7.2f}ms "
+                f"{row['mlir_ms']:>11.2f}ms {row['clang_ms']:>8.2f}ms {row['speed_vs_clang']:>14.3f}x "
+                f"{row['frontend_ms']:>9.2f}ms {row['frontend_speed_vs_clang']:>14.3f}x"
+            )
+            print(
+                f"{'':<10} stages: {stages}; C frontend: translate {row['frontend_translate_s'] * 1e3:.0f} ms, "
+                f"translate + build {row['frontend_build_s'] * 1e3:.0f} ms"
+            )
     return 0
 
 

@@ -37,9 +37,19 @@ def main(argv: list[str]) -> int:
         for parallelism in (1, 2):
             with tempfile.TemporaryDirectory() as out:
                 start = time.perf_counter()
-                result = tune(None, instant, 0.9, options=TuneOptions(
-                    knobs=KNOBS, engine=engine, output_dir=out, max_evaluations=EVALUATIONS.value,
-                    parallelism=parallelism, progress=False))
+                result = tune(
+                    None,
+                    instant,
+                    0.9,
+                    options=TuneOptions(
+                        knobs=KNOBS,
+                        engine=engine,
+                        output_dir=out,
+                        max_evaluations=EVALUATIONS.value,
+                        parallelism=parallelism,
+                        progress=False,
+                    ),
+                )
                 wall = time.perf_counter() - start
             count = len(result.evaluations)
             print(f"{engine:<10} {parallelism:>11} {count:>11} {wall:>7.2f}s {wall / count * 1e3:>12.1f} ms")

@@ -22,8 +22,7 @@ def test_demo_configures_every_knob(tmp_path):
     }
     configured = (out / "configured.mlir").read_text()
     assert "params <transform = loop_perforate, thresholds = [33, 66], decisions = [1, 2, 3]>" in configured
-    assert [k["id"] for k in json.loads((out / "knobs.json").read_text())] == [
-        "corpus_subsetting", "term_scoring"]
+    assert [k["id"] for k in json.loads((out / "knobs.json").read_text())] == ["corpus_subsetting", "term_scoring"]
 
 
 def test_demo_reports_bad_configuration(tmp_path):

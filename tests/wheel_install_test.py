@@ -4,7 +4,6 @@ import json
 import os
 import pathlib
 import subprocess
-import sys
 import tempfile
 import venv
 
@@ -37,8 +36,18 @@ def installed_venv():
         env_dir = pathlib.Path(tmp) / "venv"
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
         subprocess.run(
-            [env_dir / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index",
-             "--find-links", WHEELHOUSE, "--disable-pip-version-check", WHEEL],
+            [
+                env_dir / "bin" / "python",
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-index",
+                "--find-links",
+                WHEELHOUSE,
+                "--disable-pip-version-check",
+                WHEEL,
+            ],
             check=True,
         )
         yield env_dir
@@ -46,8 +55,7 @@ def installed_venv():
 
 def _clean_env() -> dict[str, str]:
     # Nothing of the Bazel test environment may leak into the fresh venv.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "RUNFILES", "APPROXMLIR"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "RUNFILES", "APPROXMLIR"))}
     env["PATH"] = "/usr/bin:/bin"
     return env
 
@@ -55,7 +63,10 @@ def _clean_env() -> dict[str, str]:
 def test_wheel_imports_and_exports_knobs_outside_the_repo(installed_venv, tmp_path):
     result = subprocess.run(
         [installed_venv / "bin" / "python", "-c", USE_WHEEL, EXAMPLE],
-        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -83,7 +94,10 @@ def test_wheel_builds_and_runs_a_native_kernel(installed_venv, tmp_path):
     env = dict(_clean_env(), APPROXMLIR_CACHE_DIR=str(tmp_path / "cache"))
     result = subprocess.run(
         [installed_venv / "bin" / "python", "-c", BUILD_AND_RUN, DOT_KERNEL],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -96,7 +110,10 @@ def test_wheel_approx_cc_translates_annotated_c(installed_venv, tmp_path):
     output = tmp_path / "annotated.mlir"
     result = subprocess.run(
         [installed_venv / "bin" / "approx-cc", ANNOTATED_C, "-o", output],
-        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert 'approx.knob "sum_loop"' in output.read_text()
@@ -105,7 +122,10 @@ def test_wheel_approx_cc_translates_annotated_c(installed_venv, tmp_path):
 def test_wheel_console_script_runs_bundled_approx_opt(installed_venv, tmp_path):
     result = subprocess.run(
         [installed_venv / "bin" / "approx-opt", "--show-dialects"],
-        cwd=tmp_path, env=_clean_env(), capture_output=True, text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "approx" in result.stdout.split("Available Dialects:")[1].split(",")

@@ -16,8 +16,9 @@ config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 config.test_exec_root = os.environ.get("TEST_TMPDIR") or tempfile.mkdtemp(prefix="approx-lit-")
 
 _repo_root = os.path.dirname(os.path.dirname(config.test_source_root))
-approx_opt = os.path.abspath(lit_config.params.get(
-    "approx_opt", os.path.join(_repo_root, "bazel-bin", "compiler", "approx-opt")))
+approx_opt = os.path.abspath(
+    lit_config.params.get("approx_opt", os.path.join(_repo_root, "bazel-bin", "compiler", "approx-opt"))
+)
 filecheck = os.path.abspath(lit_config.params.get("filecheck", "/usr/lib/llvm-22/bin/FileCheck"))
 for tool in (approx_opt, filecheck):
     if not os.path.exists(tool):
@@ -25,4 +26,5 @@ for tool in (approx_opt, filecheck):
 
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Dialect", "Approx", "Inputs")))
 config.environment["PATH"] = os.pathsep.join(
-    [os.path.dirname(approx_opt), os.path.dirname(filecheck), config.environment.get("PATH", "/usr/bin:/bin")])
+    [os.path.dirname(approx_opt), os.path.dirname(filecheck), config.environment.get("PATH", "/usr/bin:/bin")]
+)

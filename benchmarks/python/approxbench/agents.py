@@ -14,13 +14,12 @@ weights or artifacts. Each agent offers the service's Generator interface,
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import numpy as np
 
-from approxmlir.frontends.llm import qa
 from approxmlir.compound.models import qa_readers
+from approxmlir.frontends.llm import qa
 
 # Tool -> (the name the triage agent uses, what it is told about the tool).
 # The names are spelled as questions spell them: a small model matches
@@ -42,14 +41,18 @@ _TRIAGE_EXAMPLES = (
 )
 
 _SUMMARY_EXAMPLES = (
-    ("Which cluster has the most points when k-means groups point set 12?",
-     "The largest cluster of point set 12 is cluster 9 with 733 points; next are cluster 2 (701 points) and "
-     "cluster 14 (655 points).",
-     "Cluster 9 is the largest cluster of point set 12."),
-    ("who painted the mona lisa",
-     "Mona Lisa. The Mona Lisa is a half-length portrait painting by the Italian artist Leonardo da Vinci. "
-     "It has been described as the best known work of art in the world.",
-     "The Mona Lisa was painted by Leonardo da Vinci."),
+    (
+        "Which cluster has the most points when k-means groups point set 12?",
+        "The largest cluster of point set 12 is cluster 9 with 733 points; next are cluster 2 (701 points) and "
+        "cluster 14 (655 points).",
+        "Cluster 9 is the largest cluster of point set 12.",
+    ),
+    (
+        "who painted the mona lisa",
+        "Mona Lisa. The Mona Lisa is a half-length portrait painting by the Italian artist Leonardo da Vinci. "
+        "It has been described as the best known work of art in the world.",
+        "The Mona Lisa was painted by Leonardo da Vinci.",
+    ),
 )
 
 TRIAGE_SHOTS = {"pro": len(_TRIAGE_EXAMPLES), "fast": len(_TRIAGE_EXAMPLES)}
@@ -110,8 +113,9 @@ class SummaryAgent:
         return self.model.complete(summary_prompt(question, passage, self.shots), SUMMARY_TOKENS)
 
 
-def tool_agents(cache_dir: Optional[str] = None, backend: str = "iree",
-                variants: tuple[str, ...] = ("pro", "fast")) -> dict:
+def tool_agents(
+    cache_dir: Optional[str] = None, backend: str = "iree", variants: tuple[str, ...] = ("pro", "fast")
+) -> dict:
     """The model service's factory for the tool system: for each model variant v, the QA
     model "v" and, for the Gemma variants (whose prompts were tuned), the triage agent
     "triage-v" and the summary agent "summary-v"."""

@@ -16,10 +16,10 @@ import functools
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench import qa_data
 from approxbench.harness import KernelBenchmark, split_size
 from approxbench.ranking import mean_rbo, top_k
+from approxmlir import runtime
 
 TUNE_QUERIES = 20
 TOP_K = 100
@@ -82,8 +82,9 @@ class BM25(KernelBenchmark):
         table = np.empty(3 * TABLE_SLOTS, dtype=np.int64)
         query_terms = np.empty(len(query) // 2 + 1, dtype=np.int64)
         scores = np.empty(n, dtype=np.float64)
-        library[self.entry](corpus.text, corpus.offsets, n, query, len(query), tokens, token_offsets, keep, table,
-                            query_terms, scores)
+        library[self.entry](
+            corpus.text, corpus.offsets, n, query, len(query), tokens, token_offsets, keep, table, query_terms, scores
+        )
         return scores
 
     def run(self, library: runtime.NativeLibrary, inputs: BM25Inputs) -> list[np.ndarray]:

@@ -37,8 +37,13 @@ def load_model():
 
 
 def embed(model, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
-                           convert_to_numpy=True, show_progress_bar=len(texts) > 1000)
+    vectors = model.encode(
+        list(texts),
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=len(texts) > 1000,
+    )
     return np.asarray(vectors, dtype=np.float32)
 
 

@@ -14,7 +14,7 @@ import logging
 import os
 import pathlib
 import time
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact, build_native
@@ -93,8 +93,12 @@ class Evaluator:
         return time_ms, self.benchmark.qos(output, self.exact[split])
 
 
-def make_evaluator(benchmark: KernelBenchmark, scale: float = 1.0, cache_dir: Optional[os.PathLike] = None,
-                   splits: Sequence[str] = SPLITS) -> Evaluator:
+def make_evaluator(
+    benchmark: KernelBenchmark,
+    scale: float = 1.0,
+    cache_dir: Optional[os.PathLike] = None,
+    splits: Sequence[str] = SPLITS,
+) -> Evaluator:
     """Inputs of every split and their exact outputs (computed once)."""
     inputs = {split: benchmark.make_inputs(split, scale) for split in splits}
     exact_library = benchmark.build(None, cache_dir).load()

@@ -22,10 +22,10 @@ import os
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench import embeddings, qa_data
 from approxbench.harness import KernelBenchmark, split_size
 from approxbench.ranking import mean_rbo, top_k
+from approxmlir import runtime
 
 TUNE_QUERIES = 10
 TOP_K = 100
@@ -33,7 +33,7 @@ SKIPPED = -2.0  # the kernel's score for a document the similarity knob skipped
 
 
 def knowledge_base_name() -> str:
-    """"kb_embeddings" (default) or "kb_embeddings_small" (APPROXMLIR_KB=small)."""
+    """ "kb_embeddings" (default) or "kb_embeddings_small" (APPROXMLIR_KB=small)."""
     return "kb_embeddings_small" if os.environ.get("APPROXMLIR_KB") == "small" else "kb_embeddings"
 
 
@@ -60,8 +60,10 @@ def load_knowledge_base(name: str) -> tuple[KnowledgeBase, np.ndarray]:
     questions = np.load(qa_data.find_data_file(f"{name}_questions.npy"))
     count = len(qa_data.default_dataset().questions)
     if questions.shape != (count, embeddings.DIM):
-        raise ValueError(f"{name}_questions.npy has shape {questions.shape}, expected "
-                         f"({count}, {embeddings.DIM}): rebuild //benchmarks:{name}")
+        raise ValueError(
+            f"{name}_questions.npy has shape {questions.shape}, expected "
+            f"({count}, {embeddings.DIM}): rebuild //benchmarks:{name}"
+        )
     return KnowledgeBase(text, offsets), questions
 
 
@@ -91,8 +93,16 @@ class KB(KernelBenchmark):
         kb, queries = inputs.knowledge_base, inputs.queries
         parsed = np.empty(kb.n_docs * embeddings.DIM, dtype=np.float64)
         scores = np.empty(len(queries) * kb.n_docs, dtype=np.float64)
-        malformed = library[self.entry](kb.text, kb.offsets, kb.n_docs, np.ascontiguousarray(queries).ravel(),
-                                        len(queries), embeddings.DIM, parsed, scores)
+        malformed = library[self.entry](
+            kb.text,
+            kb.offsets,
+            kb.n_docs,
+            np.ascontiguousarray(queries).ravel(),
+            len(queries),
+            embeddings.DIM,
+            parsed,
+            scores,
+        )
         if malformed:
             raise ValueError(f"{malformed} lines of the knowledge base do not hold {embeddings.DIM} numbers")
         return scores.reshape(len(queries), kb.n_docs)

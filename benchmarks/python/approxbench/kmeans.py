@@ -26,23 +26,23 @@ import dataclasses
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 
-TUNE_POINTS = 40_000   # at scale 1.0; "eval" has EVAL_FACTOR times more
+TUNE_POINTS = 40_000  # at scale 1.0; "eval" has EVAL_FACTOR times more
 DIMENSIONS = 32
-CLUSTERS = 16          # k, also the number of generating clusters
-ITERATIONS = 20        # the decision trees' threshold_range is [0, ITERATIONS]
-NOISE = 14.0           # standard deviation of a coordinate around its cluster centre
+CLUSTERS = 16  # k, also the number of generating clusters
+ITERATIONS = 20  # the decision trees' threshold_range is [0, ITERATIONS]
+NOISE = 14.0  # standard deviation of a coordinate around its cluster centre
 LOW, HIGH = 0.0, 100.0
 SEEDS = {"tune": 20250101, "eval": 20250202}
 
 
 @dataclasses.dataclass(frozen=True)
 class KMeansInputs:
-    points: np.ndarray      # (n, d) float64, C-contiguous
-    centroids: np.ndarray   # (k, d) float64: the initial centroids
+    points: np.ndarray  # (n, d) float64, C-contiguous
+    centroids: np.ndarray  # (k, d) float64: the initial centroids
     iterations: int
 
 
@@ -55,8 +55,10 @@ def make_points(n: int, seed: int) -> KMeansInputs:
     points = np.ascontiguousarray(np.clip(points, LOW, HIGH))
     # One random member of each generating cluster (a cluster without
     # points, possible only at tiny scales, gives a random point).
-    first = [int(rng.choice(np.flatnonzero(labels == c))) if np.any(labels == c) else int(rng.integers(n))
-             for c in range(CLUSTERS)]
+    first = [
+        int(rng.choice(np.flatnonzero(labels == c))) if np.any(labels == c) else int(rng.integers(n))
+        for c in range(CLUSTERS)
+    ]
     initial = np.ascontiguousarray(points[first])
     return KMeansInputs(points, initial, ITERATIONS)
 
@@ -78,12 +80,13 @@ class KMeans(KernelBenchmark):
         """The kernel's final centroids and each point's cluster."""
         n, d = inputs.points.shape
         k = inputs.centroids.shape[0]
-        centroids = inputs.centroids.copy()          # in/out
-        assignment = np.empty(n, dtype=np.int64)     # out
-        sums = np.empty(k * d, dtype=np.float64)     # scratch
-        counts = np.empty(k, dtype=np.int64)         # scratch
-        library[self.entry](inputs.points.reshape(-1), n, d, centroids.reshape(-1), k,
-                            inputs.iterations, assignment, sums, counts)
+        centroids = inputs.centroids.copy()  # in/out
+        assignment = np.empty(n, dtype=np.int64)  # out
+        sums = np.empty(k * d, dtype=np.float64)  # scratch
+        counts = np.empty(k, dtype=np.int64)  # scratch
+        library[self.entry](
+            inputs.points.reshape(-1), n, d, centroids.reshape(-1), k, inputs.iterations, assignment, sums, counts
+        )
         return centroids, assignment
 
     def qos(self, output: np.ndarray, exact: np.ndarray) -> float:

@@ -14,9 +14,9 @@ import dataclasses
 
 import numpy as np
 
+from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 
 # The grid of the tune split at scale 1.0 (the paper tunes "a grid size
 # parameter of 8": an 8 x 8 base) and the particles per box. About 0.3 s for

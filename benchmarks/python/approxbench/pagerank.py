@@ -18,9 +18,9 @@ import dataclasses
 
 import numpy as np
 
+from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 from approxmlir import runtime
 from approxmlir.qos import rbo
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
 
 SEEDS = {"tune": 20240501, "eval": 20240502}
 TUNE_NODES = 400_000  # scale 1.0; the eval split has EVAL_FACTOR times more
@@ -103,8 +103,7 @@ class PageRank(KernelBenchmark):
         """Every node's PageRank, from the kernel."""
         rank = np.empty(inputs.n, dtype=np.float64)
         contrib = np.empty(inputs.n, dtype=np.float64)
-        library[self.entry](inputs.in_ptr, inputs.in_src, inputs.out_deg, inputs.n, inputs.iterations,
-                            rank, contrib)
+        library[self.entry](inputs.in_ptr, inputs.in_src, inputs.out_deg, inputs.n, inputs.iterations, rank, contrib)
         return rank
 
     def run(self, library: runtime.NativeLibrary, inputs: Graph) -> np.ndarray:

@@ -40,7 +40,8 @@ EVAL_FACTOR = 5
 # Question words that say nothing about the topic.
 _STOP_WORDS = frozenset(
     "who what when where which why how is are was were did do does the a an of in on at to for by from and or "
-    "with as that this these those it its be been has have had many much first last name called".split())
+    "with as that this these those it its be been has have had many much first last name called".split()
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,8 +156,9 @@ def build_dataset(summaries_json: os.PathLike, nq_files: Sequence[os.PathLike]) 
     kept = select_questions(documents, unique)
     random.Random(SPLIT_SEED).shuffle(kept)
     n_tune = len(kept) // (1 + EVAL_FACTOR)
-    questions = [{"question": q, "answers": a, "split": "tune" if i < n_tune else "eval"}
-                 for i, (q, a) in enumerate(kept)]
+    questions = [
+        {"question": q, "answers": a, "split": "tune" if i < n_tune else "eval"} for i, (q, a) in enumerate(kept)
+    ]
     return {
         "titles": titles,
         "documents": documents,
@@ -197,4 +199,5 @@ def find_data_file(name: str) -> pathlib.Path:
             return candidate
     raise FileNotFoundError(
         f"{name} not found (looked in {', '.join(str(c) for c in candidates)}); build it with "
-        f"`bazel build //benchmarks:{name.split('.')[0]}` or set APPROXMLIR_DATA_DIR")
+        f"`bazel build //benchmarks:{name.split('.')[0]}` or set APPROXMLIR_DATA_DIR"
+    )

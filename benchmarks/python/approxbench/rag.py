@@ -33,13 +33,21 @@ from typing import Any, Mapping, Optional, Protocol, Sequence
 
 import numpy as np
 
-from approxmlir import runtime
-from approxmlir.compiler import NativeArtifact
-from approxmlir.compound import (ModelChoice, ModelClient, NativeKernel, Pipeline, PipelineRun, Request, Split,
-                                 evaluate_fn)
-from approxmlir.qos import qa_accuracy
 from approxbench import bm25, kb, qa_data
 from approxbench.harness import KernelBenchmark, split_size
+from approxmlir import runtime
+from approxmlir.compiler import NativeArtifact
+from approxmlir.compound import (
+    ModelChoice,
+    ModelClient,
+    NativeKernel,
+    Pipeline,
+    PipelineRun,
+    Request,
+    Split,
+    evaluate_fn,
+)
+from approxmlir.qos import qa_accuracy
 
 QA_KNOB = "qa_model"
 # Decision values of the QA model selection knob -> model variants
@@ -137,8 +145,7 @@ class RagSystem:
 
     @functools.cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline([kernel_stage(self.retriever.benchmark), qa_choice(self.qa_variants)],
-                        cache_dir=self.cache_dir)
+        return Pipeline([kernel_stage(self.retriever.benchmark), qa_choice(self.qa_variants)], cache_dir=self.cache_dir)
 
     @property
     def mlir(self) -> str:
@@ -155,14 +162,21 @@ class RagSystem:
         """The split's (question, query) inputs and gold answers, encoded once."""
         if name not in self._splits:
             questions = self.questions(name)
-            self._splits[name] = Split(list(zip(questions, self.retriever.queries(questions))),
-                                       [q.answers for q in questions])
+            self._splits[name] = Split(
+                list(zip(questions, self.retriever.queries(questions))), [q.answers for q in questions]
+            )
         return self._splits[name]
 
     @functools.cached_property
     def evaluation(self):
-        return evaluate_fn(self.pipeline, self.program, self.split, answer_accuracy, models=self.models,
-                           parallel_requests=self.llm_workers)
+        return evaluate_fn(
+            self.pipeline,
+            self.program,
+            self.split,
+            answer_accuracy,
+            models=self.models,
+            parallel_requests=self.llm_workers,
+        )
 
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
         return self.pipeline.build(config)

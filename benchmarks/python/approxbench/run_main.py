@@ -11,8 +11,8 @@ import pathlib
 
 from absl import flags
 
-from approxmlir import runtime
 from approxbench.harness import KernelBenchmark
+from approxmlir import runtime
 
 SPLIT = flags.DEFINE_string("split", "eval", "Input split to run on (tune or eval).")
 SCALE_RUN = flags.DEFINE_float("run_scale", 1.0, "Multiplies the input sizes.")
@@ -28,7 +28,9 @@ def run_main(benchmark: KernelBenchmark) -> int:
     exact_ms, exact = benchmark.timed_run(_artifact(f"{benchmark.name}_exact"), inputs)
     tuned_ms, tuned = benchmark.timed_run(_artifact(f"{benchmark.name}_tuned"), inputs)
     qos = benchmark.qos(tuned, exact)
-    print(f"{benchmark.name} ({SPLIT.value} split): exact {exact_ms:.1f} ms, tuned {tuned_ms:.1f} ms, "
-          f"speedup {exact_ms / tuned_ms:.2f}x, QoS {qos:.4f} (loss {(1 - qos) * 100:.2f} %)")
+    print(
+        f"{benchmark.name} ({SPLIT.value} split): exact {exact_ms:.1f} ms, tuned {tuned_ms:.1f} ms, "
+        f"speedup {exact_ms / tuned_ms:.2f}x, QoS {qos:.4f} (loss {(1 - qos) * 100:.2f} %)"
+    )
     print(f"configuration: benchmarks/tuned/{benchmark.name}.json")
     return 0

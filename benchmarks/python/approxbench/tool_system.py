@@ -39,12 +39,12 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
+from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
+from approxbench.harness import split_size
 from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact
 from approxmlir.compound import ModelChoice, ModelClient, Pipeline, PipelineRun, Request, Split, evaluate_fn
 from approxmlir.qos import qa_accuracy
-from approxbench import bm25, kb, kmeans, lavamd, pagerank, qa_data, rag
-from approxbench.harness import split_size
 
 TRIAGE_KNOB = "triage_model"
 SUMMARY_KNOB = "summary_model"
@@ -124,8 +124,10 @@ class NumericTool:
 
 class PageRankTool(NumericTool):
     name, noun = "pagerank", "web graph"
-    questions = ("Which page has the highest PageRank in web graph {n}?",
-                 "What is the most important page of web graph {n} by PageRank?")
+    questions = (
+        "Which page has the highest PageRank in web graph {n}?",
+        "What is the most important page of web graph {n} by PageRank?",
+    )
     best_sentence = "The page with the highest PageRank in web graph {n} is page {item} (score {score})"
     item, score_format = "page", ".5f"
     NODES = 20_000
@@ -137,8 +139,10 @@ class PageRankTool(NumericTool):
 
 class KMeansTool(NumericTool):
     name, noun = "kmeans", "point set"
-    questions = ("Which cluster is the largest when k-means groups point set {n}?",
-                 "In the k-means clustering of point set {n}, which cluster has the most points?")
+    questions = (
+        "Which cluster is the largest when k-means groups point set {n}?",
+        "In the k-means clustering of point set {n}, which cluster has the most points?",
+    )
     best_sentence = "The largest cluster of point set {n} is cluster {item} with {score} points"
     item, score_format, score_unit = "cluster", ".0f", " points"
     POINTS = 4_000
@@ -152,8 +156,10 @@ class KMeansTool(NumericTool):
 
 class LavaMDTool(NumericTool):
     name, noun = "lavamd", "particle system"
-    questions = ("Which box of particle system {n} has the highest potential energy?",
-                 "In the lavaMD simulation of particle system {n}, which box has the largest potential?")
+    questions = (
+        "Which box of particle system {n} has the highest potential energy?",
+        "In the lavaMD simulation of particle system {n}, which box has the largest potential?",
+    )
     best_sentence = "The box with the highest potential energy in particle system {n} is box {item} ({score})"
     item, score_format = "box", ".1f"
     GRID = (4, 4, 4)
@@ -168,8 +174,11 @@ NUMERIC_TOOLS: dict[str, NumericTool] = {t.name: t for t in (PageRankTool(), KMe
 
 # The keyword router (the triage knob's cheapest variant): a tool's words
 # in the question pick it; anything else goes to bm25.
-_KEYWORDS = {"pagerank": ("pagerank", "web graph"), "kmeans": ("k-means", "cluster", "point set"),
-             "lavamd": ("lavamd", "particle", "potential")}
+_KEYWORDS = {
+    "pagerank": ("pagerank", "web graph"),
+    "kmeans": ("k-means", "cluster", "point set"),
+    "lavamd": ("lavamd", "particle", "potential"),
+}
 
 
 def route_by_keywords(question: str) -> str:
@@ -181,9 +190,11 @@ def route_by_keywords(question: str) -> str:
 
 
 def choices() -> list[ModelChoice]:
-    return [ModelChoice(TRIAGE_KNOB, TRIAGE_VARIANTS, QUESTION_WORDS_RANGE),
-            ModelChoice(SUMMARY_KNOB, SUMMARY_VARIANTS, (0, 100)),
-            rag.qa_choice()]
+    return [
+        ModelChoice(TRIAGE_KNOB, TRIAGE_VARIANTS, QUESTION_WORDS_RANGE),
+        ModelChoice(SUMMARY_KNOB, SUMMARY_VARIANTS, (0, 100)),
+        rag.qa_choice(),
+    ]
 
 
 def trace_accuracy(traces: Sequence["Trace"], gold: Sequence[Sequence[str]]) -> float:
@@ -231,8 +242,14 @@ class ToolSystem:
 
     @functools.cached_property
     def evaluation(self):
-        return evaluate_fn(self.pipeline, self.program, self.split, trace_accuracy, models=self.models,
-                           parallel_requests=self.llm_workers)
+        return evaluate_fn(
+            self.pipeline,
+            self.program,
+            self.split,
+            trace_accuracy,
+            models=self.models,
+            parallel_requests=self.llm_workers,
+        )
 
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
         return self.pipeline.build(config)
@@ -272,8 +289,7 @@ class ToolSystem:
         retriever = self.retrievers[tool]
         row = retriever.scores(library, retriever.queries([qa_data.Question(question, (), "")]))[0]
         order = np.argsort(-row, kind="stable")[:2]
-        return ToolOutput(rag.passage([self.dataset.documents[order[0]]]), float(row[order[0]]),
-                          float(row[order[1]]))
+        return ToolOutput(rag.passage([self.dataset.documents[order[0]]]), float(row[order[0]]), float(row[order[1]]))
 
     @functools.cached_property
     def _kb_questions(self) -> frozenset:
@@ -287,20 +303,35 @@ class ToolSystem:
         every answer's time is measured by itself.
         """
         triage = [run.decision(TRIAGE_KNOB, min(len(q.split()), QUESTION_WORDS_RANGE[1])) for q in questions]
-        routed = run.ask([None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else Request(TRIAGE_VARIANTS[t], q)
-                          for q, t in zip(questions, triage)])
-        tools = [route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
-                 for q, reply in zip(questions, routed)]
+        routed = run.ask(
+            [
+                None if TRIAGE_VARIANTS[t] == KEYWORD_ROUTER else Request(TRIAGE_VARIANTS[t], q)
+                for q, t in zip(questions, triage)
+            ]
+        )
+        tools = [
+            route_by_keywords(q) if reply is None else reply.text if reply.text in TOOLS else "bm25"
+            for q, reply in zip(questions, routed)
+        ]
         outputs = [self.run_tool(run.library, tool, q) for tool, q in zip(tools, questions)]
         summary_choices = [run.decision(SUMMARY_KNOB, o.confidence) for o in outputs]
         qa_choices = [run.decision(rag.QA_KNOB, o.confidence) for o in outputs]
-        summarized = run.ask([None if SUMMARY_VARIANTS[c] is None else Request(SUMMARY_VARIANTS[c], q, o.text)
-                              for q, o, c in zip(questions, outputs, summary_choices)])
+        summarized = run.ask(
+            [
+                None if SUMMARY_VARIANTS[c] is None else Request(SUMMARY_VARIANTS[c], q, o.text)
+                for q, o, c in zip(questions, outputs, summary_choices)
+            ]
+        )
         summaries = [o.text if reply is None else reply.text for o, reply in zip(outputs, summarized)]
-        answers = run.ask([Request(rag.QA_VARIANTS[c], q, summary)
-                           for q, summary, c in zip(questions, summaries, qa_choices)])
-        return [Trace(tool, decisions, output.text, summary, answer.text) for tool, decisions, output, summary, answer
-                in zip(tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers)]
+        answers = run.ask(
+            [Request(rag.QA_VARIANTS[c], q, summary) for q, summary, c in zip(questions, summaries, qa_choices)]
+        )
+        return [
+            Trace(tool, decisions, output.text, summary, answer.text)
+            for tool, decisions, output, summary, answer in zip(
+                tools, zip(triage, summary_choices, qa_choices), outputs, summaries, answers
+            )
+        ]
 
     def traces(self, config: Optional[Mapping], split: str) -> tuple[list[Trace], float]:
         """Every question of the split through the system: the traces, and the seconds they took."""

@@ -14,14 +14,13 @@ import json
 import logging
 import os
 import pathlib
-import sys
 
 from absl import flags
 
+from approxbench.harness import KernelBenchmark, make_evaluator
 from approxmlir.compiler import export_knobs
 from approxmlir.tuner import TuneOptions, compare_search_spaces, reevaluate
 from approxmlir.tuner.pareto import speedup_at, speedup_table
-from approxbench.harness import KernelBenchmark, make_evaluator
 
 BUDGET = flags.DEFINE_float("budget", 240.0, "Tuning time per search space, in seconds.")
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 200, "Evaluations per search space.")
@@ -46,12 +45,23 @@ def tune_main(benchmark: KernelBenchmark) -> int:
     evaluator = make_evaluator(benchmark, SCALE.value, cache_dir=out / "build-cache")
     knobs = export_knobs(benchmark.mlir)
     results = compare_search_spaces(
-        benchmark.mlir, evaluator, THRESHOLD.value, BUDGET.value, options=TuneOptions(
-            knobs=knobs, output_dir=out, max_evaluations=MAX_EVALUATIONS.value, parallelism=PARALLELISM.value,
-            seed=SEED.value))
+        benchmark.mlir,
+        evaluator,
+        THRESHOLD.value,
+        BUDGET.value,
+        options=TuneOptions(
+            knobs=knobs,
+            output_dir=out,
+            max_evaluations=MAX_EVALUATIONS.value,
+            parallelism=PARALLELISM.value,
+            seed=SEED.value,
+        ),
+    )
     heldout = {mode: reevaluate(result, evaluator, split="eval") for mode, result in results.items()}
-    print(f"\n{benchmark.name}: {len(knobs)} knobs; exact run {evaluator.exact_ms['tune']:.1f} ms (tune), "
-          f"{evaluator.exact_ms['eval']:.1f} ms (eval)")
+    print(
+        f"\n{benchmark.name}: {len(knobs)} knobs; exact run {evaluator.exact_ms['tune']:.1f} ms (tune), "
+        f"{evaluator.exact_ms['eval']:.1f} ms (eval)"
+    )
     for mode, result in results.items():
         print(f"  {mode}: {len(result.evaluations)} configurations evaluated, frontier of {len(result.frontier)}")
     print("\nspeedup at QoS loss, tuning split:")

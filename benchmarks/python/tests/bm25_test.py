@@ -7,16 +7,18 @@ import re
 import numpy as np
 import pytest
 
-from approxmlir import compiler
 from approxbench import harness, qa_data
 from approxbench.bm25 import BENCHMARK, TOP_K, top_documents
+from approxmlir import compiler
 
 # 4 queries of the tune split over the whole corpus: ~0.2 s per exact run.
 SCALE = 0.2
 F = "func_substitute"
-EXACT = {"preprocess": {"transform": F, "decisions": [0]},
-         "select_documents": {"transform": F, "decisions": [0]},
-         "score_term": {"transform": F, "decisions": [0]}}
+EXACT = {
+    "preprocess": {"transform": F, "decisions": [0]},
+    "select_documents": {"transform": F, "decisions": [0]},
+    "score_term": {"transform": F, "decisions": [0]},
+}
 # Half of the corpus skipped: about half of the work.
 HALF_CORPUS = {"select_documents": {"transform": F, "decisions": [3]}}
 
@@ -25,6 +27,7 @@ _WORD = re.compile(rb"[A-Za-z0-9\x80-\xff]+")
 
 def reference_scores(documents, query, k1=1.2, b=0.75):
     """Okapi BM25 as bm25.c defines it, written independently with Counters."""
+
     def words(text):
         return [w.lower() for w in _WORD.findall(text.encode("utf-8"))]
 
@@ -46,8 +49,7 @@ def reference_scores(documents, query, k1=1.2, b=0.75):
 
 @pytest.fixture(scope="module")
 def evaluator(tmp_path_factory):
-    return harness.make_evaluator(BENCHMARK, SCALE, cache_dir=tmp_path_factory.mktemp("bm25-cache"),
-                                  splits=("tune",))
+    return harness.make_evaluator(BENCHMARK, SCALE, cache_dir=tmp_path_factory.mktemp("bm25-cache"), splits=("tune",))
 
 
 def test_dataset_is_split_without_overlap():
@@ -59,8 +61,9 @@ def test_dataset_is_split_without_overlap():
     # Every kept question has an answer phrase in the corpus.
     normalized = [qa_data.normalize_answer(d) for d in dataset.documents[:3000]]
     sample = tune[:20]
-    found = sum(any(f" {qa_data.normalize_answer(a)} " in f" {d} " for a in q.answers for d in normalized)
-                for q in sample)
+    found = sum(
+        any(f" {qa_data.normalize_answer(a)} " in f" {d} " for a in q.answers for d in normalized) for q in sample
+    )
     assert found > 0
     with pytest.raises(ValueError, match="unknown split"):
         dataset.split("train")
@@ -98,9 +101,11 @@ def test_exact_configuration_reproduces_ground_truth(evaluator):
 
 
 def test_each_knob_loses_some_quality(evaluator):
-    for config in ({"preprocess": {"transform": F, "decisions": [1]}},
-                   {"select_documents": {"transform": F, "decisions": [1]}},
-                   {"score_term": {"transform": F, "decisions": [2]}}):
+    for config in (
+        {"preprocess": {"transform": F, "decisions": [1]}},
+        {"select_documents": {"transform": F, "decisions": [1]}},
+        {"score_term": {"transform": F, "decisions": [2]}},
+    ):
         _, qos = evaluator(config)
         assert 0.2 < qos < 1.0, config
 

@@ -28,19 +28,27 @@ def app(request):
 
 
 def test_strip_ml_pragmas_blanks_directives_and_continuations():
-    source = "\n".join([
+    source = "\n".join(
+        [
+            "int f(int n) {",
+            "#pragma approx tensor functor(ifn: [i, 0:1] = \\",
+            "    ([i]))",
+            "  #pragma approx ml(infer) in(a) out(b)",
+            "#pragma approx decision_tree state_function=s",
+            "#pragma omp parallel",
+            "  return n;",
+            "}",
+        ]
+    )
+    assert strip_ml_pragmas(source).splitlines() == [
         "int f(int n) {",
-        "#pragma approx tensor functor(ifn: [i, 0:1] = \\",
-        "    ([i]))",
-        "  #pragma approx ml(infer) in(a) out(b)",
+        "",
+        "",
+        "",
         "#pragma approx decision_tree state_function=s",
         "#pragma omp parallel",
         "  return n;",
         "}",
-    ])
-    assert strip_ml_pragmas(source).splitlines() == [
-        "int f(int n) {", "", "", "", "#pragma approx decision_tree state_function=s",
-        "#pragma omp parallel", "  return n;", "}",
     ]
 
 

@@ -16,22 +16,28 @@ import numpy as np
 import pytest
 import torch
 
-from approxmlir.compiler import KnobParams
-from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.build import build_library
 from approxbench.hpacml.phases import run_phase
 from approxbench.hpacml.pipeline import PipelineConfig, run
+from approxmlir import surrogates
+from approxmlir.compiler import KnobParams
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("binomial")
     config = PipelineConfig(
-        app="binomial", workdir=workdir, train_size="test", eval_size="test", max_models=1,
-        search=surrogates.SearchConfig(n_trials=2, epochs=5, n_startup_trials=2, progress=False, widths=(16,),
-                                       layers=(1, 2), batch_sizes=(8,)),
-        cache_dir=workdir / "cache")
+        app="binomial",
+        workdir=workdir,
+        train_size="test",
+        eval_size="test",
+        max_models=1,
+        search=surrogates.SearchConfig(
+            n_trials=2, epochs=5, n_startup_trials=2, progress=False, widths=(16,), layers=(1, 2), batch_sizes=(8,)
+        ),
+        cache_dir=workdir / "cache",
+    )
     return workdir, run(config)
 
 
@@ -84,8 +90,10 @@ def test_knobs_select_the_surrogate_or_a_coarser_tree(result, monkeypatch):
     inputs = app.inputs("test")
 
     def run(surrogate: int, tree: int) -> np.ndarray:
-        config = {"binomial_surrogate": KnobParams("ml_surrogate", (surrogate,)),
-                  "binomial_tree": KnobParams("func_substitute", (tree,))}
+        config = {
+            "binomial_surrogate": KnobParams("ml_surrogate", (surrogate,)),
+            "binomial_tree": KnobParams("func_substitute", (tree,)),
+        }
         lib = build_library(app, config=config, cache_dir=workdir / "cache")
         return app.call(lib, inputs, use_model=True)
 

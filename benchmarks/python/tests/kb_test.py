@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from approxmlir import compiler
 from approxbench import embeddings, harness
 from approxbench.kb import BENCHMARK, SKIPPED, knowledge_base_name
+from approxmlir import compiler
 
 F = "func_substitute"
 EXACT = {"parse_embedding": {"transform": F, "decisions": [0]}, "similarity": {"transform": F, "decisions": [0]}}

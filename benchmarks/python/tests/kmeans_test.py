@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from approxmlir import compiler
 from approxbench.harness import make_evaluator
 from approxbench.kmeans import BENCHMARK, CLUSTERS, DIMENSIONS, ITERATIONS
+from approxmlir import compiler
 
 SCALE = 0.05  # 2000 points, 16 centroids, 32 dimensions, 20 iterations: ~15-20 ms per exact run
 
@@ -111,13 +111,31 @@ def test_perforated_point_loop_still_assigns_every_point(evaluator):
     n, d = inputs.points.shape
     centroids = inputs.centroids.copy()
     assignment = np.full(n, -7, dtype=np.int64)
-    library[BENCHMARK.entry](inputs.points.reshape(-1), n, d, centroids.reshape(-1), CLUSTERS,
-                             inputs.iterations, assignment, np.empty(CLUSTERS * d), np.empty(CLUSTERS, np.int64))
+    library[BENCHMARK.entry](
+        inputs.points.reshape(-1),
+        n,
+        d,
+        centroids.reshape(-1),
+        CLUSTERS,
+        inputs.iterations,
+        assignment,
+        np.empty(CLUSTERS * d),
+        np.empty(CLUSTERS, np.int64),
+    )
     assert assignment.min() >= 0 and assignment.max() < CLUSTERS
     # Only 1 iteration: 3 points in 4 are never visited and stay unassigned.
     assignment[:] = -7
-    library[BENCHMARK.entry](inputs.points.reshape(-1), n, d, inputs.centroids.copy().reshape(-1), CLUSTERS,
-                             1, assignment, np.empty(CLUSTERS * d), np.empty(CLUSTERS, np.int64))
+    library[BENCHMARK.entry](
+        inputs.points.reshape(-1),
+        n,
+        d,
+        inputs.centroids.copy().reshape(-1),
+        CLUSTERS,
+        1,
+        assignment,
+        np.empty(CLUSTERS * d),
+        np.empty(CLUSTERS, np.int64),
+    )
     assert np.count_nonzero(assignment == -1) == n - (n + 3) // 4
 
 

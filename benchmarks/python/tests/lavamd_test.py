@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from approxmlir import compiler
 from approxbench import harness
 from approxbench.lavamd import BENCHMARK, NX, NY, NZ, PARTICLES_PER_BOX
+from approxmlir import compiler
 
 # 8 x 8 x 2 boxes of 48 particles: ~50-100 ms per exact run.
 SCALE = 0.25
@@ -77,15 +77,22 @@ def test_exact_configuration_is_exact(evaluator):
     exact = evaluator.exact["tune"]
     assert np.all(np.isfinite(exact)) and np.linalg.norm(exact) > 0
     # A decision tree whose branches are all exact is exact too.
-    _, qos = evaluator({"self_box": {"transform": "loop_perforate", "thresholds": [50], "decisions": [0, 0]},
-                        "neighbor_box": {"transform": "func_substitute", "thresholds": [30, 60],
-                                         "decisions": [0, 0, 0]}})
+    _, qos = evaluator(
+        {
+            "self_box": {"transform": "loop_perforate", "thresholds": [50], "decisions": [0, 0]},
+            "neighbor_box": {"transform": "func_substitute", "thresholds": [30, 60], "decisions": [0, 0, 0]},
+        }
+    )
     assert qos == 1.0
 
 
 def test_approximations_lose_some_quality(evaluator):
-    for config in ({"self_box": FASTEST["self_box"]}, {"neighbor_box": {"transform": "func_substitute",
-                                                                        "decisions": [1]}}, FASTEST, PAPER):
+    for config in (
+        {"self_box": FASTEST["self_box"]},
+        {"neighbor_box": {"transform": "func_substitute", "decisions": [1]}},
+        FASTEST,
+        PAPER,
+    ):
         _, qos = evaluator(config)
         assert 0.9 < qos < 1.0, config
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from approxmlir.compiler import KnobParams, export_knobs
 from approxbench import harness
 from approxbench.pagerank import BENCHMARK, ITERATIONS, power_law_graph, top_ranking
+from approxmlir.compiler import KnobParams, export_knobs
 
 SCALE = 0.25  # 100k nodes, 1.6M edges: ~0.1 s per exact run
 KNOBS = {"update_ranks", "neighbor_sum"}

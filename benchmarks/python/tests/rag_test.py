@@ -6,11 +6,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from approxmlir import compiler
-from approxmlir.qos import qa_accuracy
 from approxbench import rag
+from approxmlir import compiler
 from approxmlir.compound import AnswerMemo
 from approxmlir.compound.local_workers import LocalModels
+from approxmlir.qos import qa_accuracy
 
 F = "func_substitute"
 
@@ -38,8 +38,9 @@ class Recording:
 def recorded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rag")
     models = {name: Recording(name) for name in rag.QA_VARIANTS.values()}
-    system = rag.RagSystem("bm25", LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=4,
-                           cache_dir=str(tmp / "build"))
+    system = rag.RagSystem(
+        "bm25", LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=4, cache_dir=str(tmp / "build")
+    )
     return system, models
 
 
@@ -49,7 +50,11 @@ def test_one_module_holds_every_knob(recorded):
     assert set(knobs) == {"preprocess", "select_documents", "score_term", "qa_model"}
     assert knobs["qa_model"].decision_values == (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)
     assert [rag.QA_VARIANTS[d] for d in (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)] == [
-        "qwen", "pro", "extractive", "zero-shot"]
+        "qwen",
+        "pro",
+        "extractive",
+        "zero-shot",
+    ]
     assert knobs["qa_model"].threshold_range == (0, 100)
     assert knobs["qa_model"].state_function == "qa_model_state"
 
@@ -76,15 +81,16 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     assert [q for q, _ in asked] == sorted(q.question for q in system.questions("tune"))
     assert all(len(p) > 100 for _, p in asked)  # the best document as context
     calls = {name: len(model.prompts) for name, model in models.items()}
-    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "extractive": 0,
-                     "zero-shot": decisions.count(ZERO_SHOT)}
+    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "extractive": 0, "zero-shot": decisions.count(ZERO_SHOT)}
 
     # The same configuration again: every answer comes from the memo, in question order
     # also when several questions are asked at once.
     system.answers(by_confidence(threshold), "tune")
     assert {name: len(model.prompts) for name, model in models.items()} == calls
     assert dataclasses.replace(system, llm_workers=3).answers(by_confidence(threshold), "tune")[:2] == (
-        answers, decisions)
+        answers,
+        decisions,
+    )
     # Everything to the zero-shot Gemma: only the questions Qwen answered are new.
     system.answers({"qa_model": {"transform": F, "decisions": [ZERO_SHOT]}}, "tune")
     assert len(models["zero-shot"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
@@ -95,8 +101,7 @@ def test_real_model_on_three_questions(tmp_path):
     question): answers, accuracy, time."""
     from approxmlir.compound.models import qa_readers
 
-    llms = LocalModels(qa_readers(("pro",), backend="jax"),
-                     AnswerMemo(tmp_path / "answers.sqlite"))
+    llms = LocalModels(qa_readers(("pro",), backend="jax"), AnswerMemo(tmp_path / "answers.sqlite"))
     system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
     gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
     answers, decisions, seconds = system.answers(gemma, "tune")

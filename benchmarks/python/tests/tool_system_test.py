@@ -4,22 +4,23 @@ routing by the triage, summary and QA knobs, and a real evaluation
 
 import dataclasses
 
-import numpy as np
 import pytest
 
-from approxmlir import compiler
-from approxmlir.qos import qa_accuracy
 from approxbench import kmeans, rag, tool_system
+from approxmlir import compiler
 from approxmlir.compound import AnswerMemo
 from approxmlir.compound.local_workers import LocalModels
+from approxmlir.qos import qa_accuracy
 
 F = "func_substitute"
 
 
 def fixed(triage, summary, qa):
-    return {tool_system.TRIAGE_KNOB: {"transform": F, "decisions": [triage]},
-            tool_system.SUMMARY_KNOB: {"transform": F, "decisions": [summary]},
-            rag.QA_KNOB: {"transform": F, "decisions": [qa]}}
+    return {
+        tool_system.TRIAGE_KNOB: {"transform": F, "decisions": [triage]},
+        tool_system.SUMMARY_KNOB: {"transform": F, "decisions": [summary]},
+        rag.QA_KNOB: {"transform": F, "decisions": [qa]},
+    }
 
 
 class Scripted:
@@ -50,17 +51,32 @@ def scripted_models(triage_reply=tool_system.route_by_keywords):
 def system(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tools")
     models = scripted_models()
-    system = tool_system.ToolSystem(LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=5,
-                                    cache_dir=str(tmp / "build"))
+    system = tool_system.ToolSystem(
+        LocalModels(models, AnswerMemo(tmp / "answers.sqlite")), tune_questions=5, cache_dir=str(tmp / "build")
+    )
     return system, models
 
 
 def test_one_module_holds_every_knob(system):
     system, _ = system
     knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
-    assert set(knobs) == {"preprocess", "select_documents", "score_term", "parse_embedding", "similarity",
-                          "distance", "centroid_selection", "point_assignment", "neighbor_sum", "update_ranks",
-                          "neighbor_box", "self_box", "triage_model", "summary_model", "qa_model"}
+    assert set(knobs) == {
+        "preprocess",
+        "select_documents",
+        "score_term",
+        "parse_embedding",
+        "similarity",
+        "distance",
+        "centroid_selection",
+        "point_assignment",
+        "neighbor_sum",
+        "update_ranks",
+        "neighbor_box",
+        "self_box",
+        "triage_model",
+        "summary_model",
+        "qa_model",
+    }
     assert knobs["triage_model"].decision_values == (0, 1, 2)
     assert knobs["triage_model"].threshold_range == tool_system.QUESTION_WORDS_RANGE
     assert knobs["summary_model"].decision_values == (0, 1, 2)
@@ -120,8 +136,10 @@ def test_knobs_route_every_stage(system):
     assert dataclasses.replace(system, llm_workers=3).traces({}, "tune")[0] == traces
 
     # The summary by the tool's confidence: confident outputs skip it.
-    states = [rag.confidence_state(*sorted((o.best, o.second), reverse=True)) for o in
-              (system.run_tool(system.build(None).load(), q.tool, q.question) for q in questions)]
+    states = [
+        rag.confidence_state(*sorted((o.best, o.second), reverse=True))
+        for o in (system.run_tool(system.build(None).load(), q.tool, q.question) for q in questions)
+    ]
     threshold = sorted(states)[len(states) // 2]
     config = {tool_system.SUMMARY_KNOB: {"transform": F, "thresholds": [threshold], "decisions": [0, 2]}}
     traces, _ = system.traces(config, "tune")
@@ -130,8 +148,11 @@ def test_knobs_route_every_stage(system):
 
 def test_a_triage_reply_that_names_no_tool_falls_back_to_bm25(tmp_path):
     models = scripted_models(triage_reply=lambda q: "no idea")
-    system = tool_system.ToolSystem(LocalModels(models, AnswerMemo(tmp_path / "answers.sqlite")), tune_questions=2,
-                                    cache_dir=str(tmp_path / "build"))
+    system = tool_system.ToolSystem(
+        LocalModels(models, AnswerMemo(tmp_path / "answers.sqlite")),
+        tune_questions=2,
+        cache_dir=str(tmp_path / "build"),
+    )
     traces, _ = system.traces({}, "tune")
     assert [t.tool for t in traces] == ["bm25", "bm25"]
 

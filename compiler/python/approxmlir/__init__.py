@@ -14,6 +14,8 @@ __path__ = extend_path(__path__, __name__)
 
 from approxmlir.errors import ApproxError  # noqa: E402  (after extend_path: the root of every part's errors)
 
+__all__ = ["ApproxError"]
+
 __version__ = "0.1.0"
 
 # `import approxmlir as ar; ar.tune(...)`, without importing the tuner (and

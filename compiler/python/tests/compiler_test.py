@@ -138,7 +138,9 @@ def test_link_modules_reports_a_conflict_naming_both_modules(tmp_path: pathlib.P
     other = KERNEL_A.replace("%r = func.call @approx_rt_iteration() : () -> i64", "%r = arith.constant 1 : i64")
     with pytest.raises(CompilerError) as error:
         compiler.link_modules({"first": path, "second": other})
-    assert "second.mlir:3:3: error: symbol @kernel_a of 'second.mlir' conflicts with its definition in" in str(error.value)
+    assert "second.mlir:3:3: error: symbol @kernel_a of 'second.mlir' conflicts with its definition in" in str(
+        error.value
+    )
     assert f"{path}" in str(error.value)
     assert "first defined here" in str(error.value)
 

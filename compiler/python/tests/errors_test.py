@@ -96,14 +96,15 @@ def test_every_exception_class_in_the_sources_derives_from_approx_error():
             return False
         if name not in by_name:
             return name.endswith(_BUILTIN_EXCEPTION_SUFFIXES)
-        return name.endswith(_BUILTIN_EXCEPTION_SUFFIXES) or any(
-            is_exception(b, seen + (name,)) for b in by_name[name])
+        return name.endswith(_BUILTIN_EXCEPTION_SUFFIXES) or any(is_exception(b, seen + (name,)) for b in by_name[name])
 
-    exceptions = [(path, name) for path, name, bases in classes
-                  if name != "ApproxError" and any(is_exception(b) for b in bases)]
+    exceptions = [
+        (path, name) for path, name, bases in classes if name != "ApproxError" and any(is_exception(b) for b in bases)
+    ]
     # The parts this test depends on are on the path, so the scan found their classes.
-    assert {"CompilerError", "FrontendError", "KnobError", "SignatureError", "TuningError",
-            "ExecutorError"} <= {name for _, name in exceptions}
+    assert {"CompilerError", "FrontendError", "KnobError", "SignatureError", "TuningError", "ExecutorError"} <= {
+        name for _, name in exceptions
+    }
     missing = [f"{path}: {name}" for path, name in exceptions if not is_approx(name)]
     assert not missing, "exception classes not deriving from approxmlir.errors.ApproxError:\n" + "\n".join(missing)
 
@@ -144,8 +145,7 @@ def test_a_failing_tuning_is_caught_as_approx_error(tmp_path):
 
     knobs = [KnobSpace("a", "f", "-", ("loop_perforate",), (0, 1))]
     with pytest.raises(ApproxError) as raised:
-        tune(None, broken, 0.9, options=TuneOptions(knobs=knobs, engine="random", output_dir=tmp_path,
-                                                    progress=False))
+        tune(None, broken, 0.9, options=TuneOptions(knobs=knobs, engine="random", output_dir=tmp_path, progress=False))
     assert isinstance(raised.value, TuningError)
     assert "the exact configuration failed (error): ValueError: no such program" in str(raised.value)
 

@@ -68,8 +68,15 @@ def test_decision_tree_switches_at_run_time_without_rebuilding(build):
     sum_fn = artifact.load()["sum"]
     data = np.random.default_rng(1).random(1000)
     rt = runtime.get_runtime()
-    expected = {0: data.sum(), 29: data.sum(), 30: data[::2].sum(), 59: data[::2].sum(),
-                60: data[::4].sum(), 100: data[::4].sum(), -5: data.sum()}
+    expected = {
+        0: data.sum(),
+        29: data.sum(),
+        30: data[::2].sum(),
+        59: data[::2].sum(),
+        60: data[::4].sum(),
+        100: data[::4].sum(),
+        -5: data.sum(),
+    }
     for state, total in expected.items():
         rt.set_iteration(state)
         assert sum_fn(data, data.size) == pytest.approx(total, rel=1e-12), f"state {state}"
@@ -127,7 +134,7 @@ def test_stage_errors_carry_the_stage(build, tmp_path):
 
 
 def test_configuration_outside_the_space_fails_before_building(build):
-    with pytest.raises(CompilerError, match='params decision 9 is not one of the knob'):
+    with pytest.raises(CompilerError, match="params decision 9 is not one of the knob"):
         build({"sum": {"decisions": [9]}})
 
 

@@ -28,7 +28,10 @@ def test_annotations_become_knobs_with_their_search_space(mlir):
     assert set(knobs) == {"sum_loop", "scale", "score", "classify_chain", "mean", "long_sum"}
     loop = knobs["sum_loop"]
     assert (loop.function, loop.transform_types, loop.state_function) == (
-        "perforated_sum", ("loop_perforate",), "approx_rt_iteration")
+        "perforated_sum",
+        ("loop_perforate",),
+        "approx_rt_iteration",
+    )
     assert (loop.num_thresholds, loop.threshold_range, loop.decision_values) == (1, (0, 100), (0, 1, 3))
     assert loop.location == f"{SOURCE}:10:1"
     assert knobs["classify_chain"].transform_types == ("task_skipping",)
@@ -50,15 +53,15 @@ def test_decision_tree_from_a_pragma_switches_at_run_time(build):
     data = np.arange(1.0, 11.0)
     rt = runtime.get_runtime()
     rt.set_iteration(10)
-    assert lib["perforated_sum"](data, 10) == 55.0           # state < 50: exact
+    assert lib["perforated_sum"](data, 10) == 55.0  # state < 50: exact
     rt.set_iteration(70)
     assert lib["perforated_sum"](data, 10) == 1.0 + 5.0 + 9.0  # every 4th element
 
 
 def test_function_and_statement_substitution(build):
     lib = build({"scale": {"decisions": [1]}, "score": {"decisions": [1]}})
-    assert lib["scaled"](1.5) == 4.5   # approx_slow_scale_1
-    assert lib["score"](3.0) == 3.0    # approx_score_1 replaces the whole function
+    assert lib["scaled"](1.5) == 4.5  # approx_slow_scale_1
+    assert lib["score"](3.0) == 3.0  # approx_score_1 replaces the whole function
 
 
 @pytest.mark.parametrize("branch", [1, 2, 3])
@@ -80,7 +83,7 @@ def test_safety_contract_recovers_rejected_results(build):
 def test_state_function_on_the_function_parameters(build):
     lib = build({"long_sum": {"thresholds": [100], "decisions": [0, 1]}})
     data = np.ones(1000)
-    assert lib["long_sum"](data, 50) == 50.0    # state 50 < 100: exact
+    assert lib["long_sum"](data, 50) == 50.0  # state 50 < 100: exact
     assert lib["long_sum"](data, 200) == 100.0  # state 200: every 2nd element
 
 

@@ -51,10 +51,29 @@ MIN_LINES, MAX_LINES = 30, 120
 # -ffp-contract=off: C semantics without FMA contraction, whatever the target.
 # Warnings are errors, except for what the corpus does on purpose (a dangling
 # else, implicit conversions of literals that change their value).
-REFERENCE_FLAGS = ("-std=c11", "-O2", "-fPIC", "-shared", "-ffp-contract=off", "-Wall", "-Wextra", "-Werror",
-                   "-Wno-unused-parameter", "-Wno-dangling-else", "-Wno-literal-conversion", "-Wno-literal-range")
-SANITIZER_FLAGS = ("-std=c11", "-O1", "-g", "-fno-omit-frame-pointer", "-ffp-contract=off",
-                   "-fsanitize=address,undefined", "-fno-sanitize-recover=all")
+REFERENCE_FLAGS = (
+    "-std=c11",
+    "-O2",
+    "-fPIC",
+    "-shared",
+    "-ffp-contract=off",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-Wno-unused-parameter",
+    "-Wno-dangling-else",
+    "-Wno-literal-conversion",
+    "-Wno-literal-range",
+)
+SANITIZER_FLAGS = (
+    "-std=c11",
+    "-O1",
+    "-g",
+    "-fno-omit-frame-pointer",
+    "-ffp-contract=off",
+    "-fsanitize=address,undefined",
+    "-fno-sanitize-recover=all",
+)
 SUBPROCESS_TIMEOUT_S = 120.0
 
 EXPECT_RE = re.compile(r"^// EXPECT-UNSUPPORTED: (\w+)\s*$")
@@ -154,8 +173,10 @@ def clang() -> str:
 
 def compile_reference(program: Program, out_dir: pathlib.Path) -> pathlib.Path:
     library = out_dir / f"{program.path.stem}.so"
-    run_command([clang(), *REFERENCE_FLAGS, os.fspath(program.path), "-lm", "-o", os.fspath(library)],
-                f"reference build of {program.name}")
+    run_command(
+        [clang(), *REFERENCE_FLAGS, os.fspath(program.path), "-lm", "-o", os.fspath(library)],
+        f"reference build of {program.name}",
+    )
     return library
 
 
@@ -164,8 +185,10 @@ def run_reference(library: pathlib.Path) -> Outputs:
     run.argtypes = [ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_double)]
     run.restype = None
     outputs = fresh_outputs()
-    run(outputs.iout.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
-        outputs.fout.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
+    run(
+        outputs.iout.ctypes.data_as(ctypes.POINTER(ctypes.c_int64)),
+        outputs.fout.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+    )
     return outputs
 
 
@@ -180,19 +203,25 @@ def run_ours(program: Program, cache_dir: pathlib.Path) -> Outputs:
 def exported_functions(library: pathlib.Path) -> set[str]:
     nm = os.fspath(compiler.find_llvm_tool("llvm-nm"))
     listing = run_command([nm, "--defined-only", "--extern-only", os.fspath(library)], "llvm-nm").stdout
-    return {fields[2] for fields in (line.split() for line in listing.splitlines())
-            if len(fields) == 3 and fields[1] in ("T", "W")}
+    return {
+        fields[2]
+        for fields in (line.split() for line in listing.splitlines())
+        if len(fields) == 3 and fields[1] in ("T", "W")
+    }
 
 
 def run_sanitized(program: Program, out_dir: pathlib.Path) -> Outputs:
     driver = out_dir / "driver.c"
     driver.write_text(SANITIZER_DRIVER)
     binary = out_dir / f"{program.path.stem}-sanitized"
-    run_command([clang(), *SANITIZER_FLAGS, os.fspath(program.path), os.fspath(driver), "-lm",
-                 "-o", os.fspath(binary)], f"sanitized build of {program.name}")
+    run_command(
+        [clang(), *SANITIZER_FLAGS, os.fspath(program.path), os.fspath(driver), "-lm", "-o", os.fspath(binary)],
+        f"sanitized build of {program.name}",
+    )
     env = {**os.environ, "ASAN_OPTIONS": "detect_leaks=0", "UBSAN_OPTIONS": "print_stacktrace=1"}
-    result = subprocess.run([os.fspath(binary)], capture_output=True, text=True, env=env,
-                            timeout=SUBPROCESS_TIMEOUT_S, check=False)
+    result = subprocess.run(
+        [os.fspath(binary)], capture_output=True, text=True, env=env, timeout=SUBPROCESS_TIMEOUT_S, check=False
+    )
     assert result.returncode == 0, f"{program.name} fails under ASan/UBSan:\n{result.stderr}"
     rows = [line.split() for line in result.stdout.splitlines()]
     assert len(rows) == SLOTS, f"{program.name}: unexpected driver output:\n{result.stdout}"
@@ -206,13 +235,16 @@ def assert_same_outputs(name: str, expected: Outputs, actual: Outputs, what: str
     bad_i = np.flatnonzero(expected.iout != actual.iout)
     if bad_i.size:
         i = int(bad_i[0])
-        pytest.fail(f"{name}: iout[{i}] = {actual.iout[i]} ({what}), expected {expected.iout[i]} "
-                    f"(clang -O2); {bad_i.size} integer slot(s) differ: {bad_i.tolist()}")
+        pytest.fail(
+            f"{name}: iout[{i}] = {actual.iout[i]} ({what}), expected {expected.iout[i]} "
+            f"(clang -O2); {bad_i.size} integer slot(s) differ: {bad_i.tolist()}"
+        )
     close = np.isclose(actual.fout, expected.fout, rtol=RTOL, atol=0.0, equal_nan=True)
     bad_f = np.flatnonzero(~close)
     first = f"first differing index fout[{int(bad_f[0])}]" if bad_f.size else ""
-    np.testing.assert_allclose(actual.fout, expected.fout, rtol=RTOL, atol=0.0, equal_nan=True,
-                               err_msg=f"{name}: {what} vs clang -O2, {first}")
+    np.testing.assert_allclose(
+        actual.fout, expected.fout, rtol=RTOL, atol=0.0, equal_nan=True, err_msg=f"{name}: {what} vs clang -O2, {first}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -253,23 +285,24 @@ def test_program_is_well_formed(program: Program) -> None:
 
 
 @pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
-def test_reference_exports_run_and_writes_outputs(program: Program,
-                                                  reference: Callable[[Program], Reference]) -> None:
+def test_reference_exports_run_and_writes_outputs(program: Program, reference: Callable[[Program], Reference]) -> None:
     built = reference(program)
     assert exported_functions(built.library) == {"run"}, f"{program.name}: helpers must be static"
     assert built.outputs.written_slots() > 0, f"{program.name} writes no iout/fout slot"
 
 
 @pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
-def test_reference_is_free_of_undefined_behavior(program: Program, tmp_path: pathlib.Path,
-                                                 reference: Callable[[Program], Reference]) -> None:
+def test_reference_is_free_of_undefined_behavior(
+    program: Program, tmp_path: pathlib.Path, reference: Callable[[Program], Reference]
+) -> None:
     sanitized = run_sanitized(program, tmp_path)
     assert_same_outputs(program.name, reference(program).outputs, sanitized, "clang -O1 with sanitizers")
 
 
 @pytest.mark.parametrize("program", COMPARED, ids=program_id)
-def test_translation_matches_clang(program: Program, tmp_path: pathlib.Path,
-                                   reference: Callable[[Program], Reference]) -> None:
+def test_translation_matches_clang(
+    program: Program, tmp_path: pathlib.Path, reference: Callable[[Program], Reference]
+) -> None:
     expected = reference(program).outputs
     actual = run_ours(program, tmp_path / "cache")
     assert_same_outputs(program.name, expected, actual, "approxmlir")

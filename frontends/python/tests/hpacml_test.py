@@ -67,8 +67,11 @@ def test_stencil_spec_and_operands():
         "out 1",
     ]
     header = next(line for line in mlir.splitlines() if "approx.ml_region" in line)
-    assert re.search(r"approx\.ml_region predicated\(%\w+\) if\(%\w+\) arrays\(%arg0, %arg1 : "
-                     r"memref<\?x16xf64>, memref<\?x16xf64>\) bounds\((%\w+, ){11}%\w+\)", header), header
+    assert re.search(
+        r"approx\.ml_region predicated\(%\w+\) if\(%\w+\) arrays\(%arg0, %arg1 : "
+        r"memref<\?x16xf64>, memref<\?x16xf64>\) bounds\((%\w+, ){11}%\w+\)",
+        header,
+    ), header
     # The region carries the directive's location.
     assert re.search(r'} loc\("stencil.c":7:\d+\)', mlir)
 
@@ -78,23 +81,31 @@ def test_inline_applications_strides_and_pointer_offsets():
     spec = spec_of(mlir)
     # Three arrays composed by one functor. Pointers carry their element offset
     # as a bound (`tail` is `out + 2`), then lo,hi,step.
-    assert spec[-4:] == ["map to opt_in 3 0,0,1,2,3 1,4,5,6,7 2,8,9,10,11",
-                         "map from opt_out 1 3,12,13,14,15", "in 0", "out 1"]
+    assert spec[-4:] == [
+        "map to opt_in 3 0,0,1,2,3 1,4,5,6,7 2,8,9,10,11",
+        "map from opt_out 1 3,12,13,14,15",
+        "in 0",
+        "out 1",
+    ]
     assert "approx.ml_region infer arrays(" in mlir
 
 
 def test_lowered_module_calls_the_runtime():
     mlir = translate_source(STENCIL, "stencil.c")
-    lowered = subprocess.run([str(tools.find_approx_opt()), "--approx-pipeline", "-"], input=mlir,
-                             capture_output=True, text=True, check=True).stdout
+    lowered = subprocess.run(
+        [str(tools.find_approx_opt()), "--approx-pipeline", "-"], input=mlir, capture_output=True, text=True, check=True
+    ).stdout
     assert "call @approx_ml_enter" in lowered and "call @approx_ml_exit" in lowered
     assert "approx.ml_region" not in lowered
 
 
 def test_ml_region_inside_a_surrogate_knob():
-    source = STENCIL.replace("#pragma approx tensor map(to:",
-                             "#pragma approx transform transform_type=ml_surrogate decision_values=[0,1,2] "
-                             "id=weather\n#pragma approx tensor map(to:", 1)
+    source = STENCIL.replace(
+        "#pragma approx tensor map(to:",
+        "#pragma approx transform transform_type=ml_surrogate decision_values=[0,1,2] "
+        "id=weather\n#pragma approx tensor map(to:",
+        1,
+    )
     mlir = translate_source(source, "stencil.c")
     knob = mlir.index('approx.knob "weather"')
     assert knob < mlir.index("approx.ml_region") < mlir.rindex("approx.yield")
@@ -106,53 +117,126 @@ def error(source: str) -> tuple[int, int, str]:
     return info.value.location.line, info.value.location.column, info.value.message
 
 
-FUNCTORS = ("#pragma approx tensor functor(f: [i, 0:2] = ([i], [i]))\n"
-            "#pragma approx tensor functor(g: [i, 0:1] = ([i]))\n")
+FUNCTORS = (
+    "#pragma approx tensor functor(f: [i, 0:2] = ([i], [i]))\n#pragma approx tensor functor(g: [i, 0:1] = ([i]))\n"
+)
 
 
 def region(pragma: str, body: str = "y[0] = x[0];") -> str:
     return FUNCTORS + f"void k(double *x, double *y, double (*z)[4], int n, float w) {{\n{pragma}\n  {{ {body} }}\n}}\n"
 
 
-@pytest.mark.parametrize("name, source, line, message", [
-    ("wrong_arity", region('#pragma approx ml(infer) in(f(x[0:n], y[0:n], x[0:n])) out(g(y[0:n])) model("m.pt")'),
-     4, "functor 'f' has 2 right-hand-side slices: apply it to one array or to 2 arrays, not 3"),
-    ("unknown_functor", region('#pragma approx ml(infer) in(h(x[0:n])) out(g(y[0:n])) model("m.pt")'),
-     4, "unknown functor 'h'"),
-    ("ranges_per_symbol", region('#pragma approx ml(infer) in(f(x[0:n, 0:2])) out(g(y[0:n])) model("m.pt")'),
-     4, "map target 'x' gives 2 ranges but functor 'f' has 1 symbols (i)"),
-    ("rank_mismatch", region('#pragma approx ml(infer) in(f(z[0:n])) out(g(y[0:n])) model("m.pt")'),
-     4, "functor 'f' slice 1 indexes 1 dimensions but 'z' has 2"),
-    ("feature_mismatch", "#pragma approx tensor functor(f: [i, 0:4] = ([i], [i-1:i+1]))\n",
-     1, "functor 'f': the right-hand side yields 3 features per point but the left-hand side declares 4"),
-    ("unknown_symbol", "#pragma approx tensor functor(f: [i, 0:1] = ([j]))\n",
-     1, "unknown symbol 'j' (the functor's symbols are i)"),
-    ("non_affine", "#pragma approx tensor functor(f: [i, 0:1] = ([2*i]))\n",
-     1, "a symbolic slice expression must be '<symbol> + <integer>' or an integer"),
-    ("no_map", region('#pragma approx ml(infer) in(x) out(g(y[0:n])) model("m.pt")'),
-     4, "in(x): no '#pragma approx tensor map(to: ...)' before this region maps 'x'"),
-    ("predicated_without_condition", region('#pragma approx ml(predicated) in(f(x[0:n])) out(g(y[0:n])) '
-                                            'model("m.pt") database("d.h5")'),
-     4, "ml(predicated: <condition>) needs a condition"),
-    ("infer_without_model", region('#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n]))'),
-     4, "ml(infer) needs a model(\"<file>.pt\") clause"),
-    ("unknown_clause", region('#pragma approx ml(collect) in(f(x[0:n])) out(g(y[0:n])) label("a")'),
-     4, "unknown clause 'label'"),
-    ("unknown_variable", region('#pragma approx ml(infer) in(f(x[0:N])) out(g(y[0:n])) model("m.pt")'),
-     4, "unknown variable 'N'"),
-    ("float_bound", region('#pragma approx ml(infer) in(f(x[0:w])) out(g(y[0:n])) model("m.pt")'),
-     4, "'w' is floating-point; pragma expressions take integer variables"),
-    ("scalar_target", region('#pragma approx ml(infer) in(f(n[0:2])) out(g(y[0:n])) model("m.pt")'),
-     4, "'n' is not an array or pointer; map targets are arrays"),
-    ("no_statement", FUNCTORS + 'void k(double *x, double *y, int n) {\n  y[0] = 1;\n}\n'
-     '#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n])) model("m.pt")\n',
-     6, "'#pragma approx ml' is not followed by a statement in a function body"),
-    ("return_in_region", region('#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n])) model("m.pt")',
-                                "if (n) return; y[0] = x[0];"),
-     4, "may not return, break, continue or goto out of it"),
-    ("bad_direction", "#pragma approx tensor map(into: f(x[0:1]))\n", 1, "a tensor map is 'to' or 'from', got 'into'"),
-    ("unterminated", '#pragma approx ml(infer) model("m.pt\n', 1, "unterminated string literal"),
-])
+@pytest.mark.parametrize(
+    "name, source, line, message",
+    [
+        (
+            "wrong_arity",
+            region('#pragma approx ml(infer) in(f(x[0:n], y[0:n], x[0:n])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "functor 'f' has 2 right-hand-side slices: apply it to one array or to 2 arrays, not 3",
+        ),
+        (
+            "unknown_functor",
+            region('#pragma approx ml(infer) in(h(x[0:n])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "unknown functor 'h'",
+        ),
+        (
+            "ranges_per_symbol",
+            region('#pragma approx ml(infer) in(f(x[0:n, 0:2])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "map target 'x' gives 2 ranges but functor 'f' has 1 symbols (i)",
+        ),
+        (
+            "rank_mismatch",
+            region('#pragma approx ml(infer) in(f(z[0:n])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "functor 'f' slice 1 indexes 1 dimensions but 'z' has 2",
+        ),
+        (
+            "feature_mismatch",
+            "#pragma approx tensor functor(f: [i, 0:4] = ([i], [i-1:i+1]))\n",
+            1,
+            "functor 'f': the right-hand side yields 3 features per point but the left-hand side declares 4",
+        ),
+        (
+            "unknown_symbol",
+            "#pragma approx tensor functor(f: [i, 0:1] = ([j]))\n",
+            1,
+            "unknown symbol 'j' (the functor's symbols are i)",
+        ),
+        (
+            "non_affine",
+            "#pragma approx tensor functor(f: [i, 0:1] = ([2*i]))\n",
+            1,
+            "a symbolic slice expression must be '<symbol> + <integer>' or an integer",
+        ),
+        (
+            "no_map",
+            region('#pragma approx ml(infer) in(x) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "in(x): no '#pragma approx tensor map(to: ...)' before this region maps 'x'",
+        ),
+        (
+            "predicated_without_condition",
+            region('#pragma approx ml(predicated) in(f(x[0:n])) out(g(y[0:n])) model("m.pt") database("d.h5")'),
+            4,
+            "ml(predicated: <condition>) needs a condition",
+        ),
+        (
+            "infer_without_model",
+            region("#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n]))"),
+            4,
+            'ml(infer) needs a model("<file>.pt") clause',
+        ),
+        (
+            "unknown_clause",
+            region('#pragma approx ml(collect) in(f(x[0:n])) out(g(y[0:n])) label("a")'),
+            4,
+            "unknown clause 'label'",
+        ),
+        (
+            "unknown_variable",
+            region('#pragma approx ml(infer) in(f(x[0:N])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "unknown variable 'N'",
+        ),
+        (
+            "float_bound",
+            region('#pragma approx ml(infer) in(f(x[0:w])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "'w' is floating-point; pragma expressions take integer variables",
+        ),
+        (
+            "scalar_target",
+            region('#pragma approx ml(infer) in(f(n[0:2])) out(g(y[0:n])) model("m.pt")'),
+            4,
+            "'n' is not an array or pointer; map targets are arrays",
+        ),
+        (
+            "no_statement",
+            FUNCTORS + "void k(double *x, double *y, int n) {\n  y[0] = 1;\n}\n"
+            '#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n])) model("m.pt")\n',
+            6,
+            "'#pragma approx ml' is not followed by a statement in a function body",
+        ),
+        (
+            "return_in_region",
+            region(
+                '#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n])) model("m.pt")', "if (n) return; y[0] = x[0];"
+            ),
+            4,
+            "may not return, break, continue or goto out of it",
+        ),
+        (
+            "bad_direction",
+            "#pragma approx tensor map(into: f(x[0:1]))\n",
+            1,
+            "a tensor map is 'to' or 'from', got 'into'",
+        ),
+        ("unterminated", '#pragma approx ml(infer) model("m.pt\n', 1, "unterminated string literal"),
+    ],
+)
 def test_errors(name: str, source: str, line: int, message: str):
     got_line, _, got = error(source)
     assert got.startswith("annotation: ")

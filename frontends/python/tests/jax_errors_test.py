@@ -58,9 +58,12 @@ def test_variant_with_another_output_shape():
     def reduced(a, b):
         return (a @ b).sum(axis=0)
 
-    with pytest.raises(SignatureMismatchError, match=r"knob 'mm': variant 1 \(.*reduced\) does not match the "
-                       r"exact kernel \(exact\): its output 0 is float32\[4\], the exact kernel's is "
-                       r"float32\[4,4\]"):
+    with pytest.raises(
+        SignatureMismatchError,
+        match=r"knob 'mm': variant 1 \(.*reduced\) does not match the "
+        r"exact kernel \(exact\): its output 0 is float32\[4\], the exact kernel's is "
+        r"float32\[4,4\]",
+    ):
         knob(variants={1: reduced}).lower()
 
 
@@ -82,6 +85,7 @@ def test_variant_with_another_output_structure():
 
 def test_variant_taking_fewer_arguments_fails_to_export():
     with pytest.raises(ExportError, match=r"knob 'mm': exporting variant 1 \(.*one_arg\) to StableHLO failed"):
+
         def one_arg(a):
             return a
 
@@ -105,14 +109,20 @@ def test_exact_kernel_given_as_variant_zero():
 
 @pytest.mark.parametrize("kind", ["loop_perforate", "task_skipping"])
 def test_transform_kind_the_jax_frontend_cannot_lower(kind):
-    with pytest.raises(UnknownTransformError, match=f"knob 'mm': transform_type '{kind}' is an approx transform "
-                       "kind, but the JAX frontend supports only func_substitute"):
+    with pytest.raises(
+        UnknownTransformError,
+        match=f"knob 'mm': transform_type '{kind}' is an approx transform "
+        "kind, but the JAX frontend supports only func_substitute",
+    ):
         knob(transform_type=kind)
 
 
 def test_unknown_transform_kind():
-    with pytest.raises(UnknownTransformError, match=r"unknown transform_type 'function_subst' \(transform kinds: "
-                       "loop_perforate, func_substitute"):
+    with pytest.raises(
+        UnknownTransformError,
+        match=r"unknown transform_type 'function_subst' \(transform kinds: "
+        "loop_perforate, func_substitute",
+    ):
         knob(transform_type="function_subst")
 
 
@@ -122,17 +132,20 @@ def test_knob_names_must_be_identifiers(name):
         knob(name)
 
 
-@pytest.mark.parametrize("overrides, message", [
-    (dict(decision_values=[]), "decision_values is empty"),
-    (dict(decision_values=[0, -1]), "decision value -1 is not a non-negative integer"),
-    (dict(decision_values=[0, 1, 1]), "has duplicates"),
-    (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(100, 0))), "lo <= hi"),
-    (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(0.0, 1.0))), "must be two integers"),
-    (dict(decision_tree=DecisionTree(state_of(1), num_thresholds=0)), "positive integer"),
-    (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(0, 1), num_thresholds=3)), "do not fit"),
-    (dict(decision_tree=DecisionTree("not callable")), "is not callable"),
-    (dict(kernel=None), "kernel None is not callable"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (dict(decision_values=[]), "decision_values is empty"),
+        (dict(decision_values=[0, -1]), "decision value -1 is not a non-negative integer"),
+        (dict(decision_values=[0, 1, 1]), "has duplicates"),
+        (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(100, 0))), "lo <= hi"),
+        (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(0.0, 1.0))), "must be two integers"),
+        (dict(decision_tree=DecisionTree(state_of(1), num_thresholds=0)), "positive integer"),
+        (dict(decision_tree=DecisionTree(state_of(1), thresholds_range=(0, 1), num_thresholds=3)), "do not fit"),
+        (dict(decision_tree=DecisionTree("not callable")), "is not callable"),
+        (dict(kernel=None), "kernel None is not callable"),
+    ],
+)
 def test_invalid_descriptions(overrides, message):
     with pytest.raises(KnobDefinitionError, match=message):
         knob(**overrides)
@@ -154,15 +167,18 @@ def test_kernel_that_fails_to_trace():
 # -- calls ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("state, message", [
-    (0.5, r"knob 'mm': state function .* returned 0.5 of type float, not an integer"),
-    (np.float32(7.0), r"returned np.float32\(7.0\) of type float32, not an integer"),
-    (True, r"returned True of type bool, not an integer"),
-    ("12", r"returned '12' of type str, not an integer"),
-    (None, r"returned None of type NoneType, not an integer"),
-    (150, r"knob 'mm': state function .* returned 150, outside the thresholds_range \[0, 100\]"),
-    (-1, r"returned -1, outside the thresholds_range"),
-])
+@pytest.mark.parametrize(
+    "state, message",
+    [
+        (0.5, r"knob 'mm': state function .* returned 0.5 of type float, not an integer"),
+        (np.float32(7.0), r"returned np.float32\(7.0\) of type float32, not an integer"),
+        (True, r"returned True of type bool, not an integer"),
+        ("12", r"returned '12' of type str, not an integer"),
+        (None, r"returned None of type NoneType, not an integer"),
+        (150, r"knob 'mm': state function .* returned 150, outside the thresholds_range \[0, 100\]"),
+        (-1, r"returned -1, outside the thresholds_range"),
+    ],
+)
 def test_bad_states(compile_options, state, message):
     compiled = knob(decision_tree=DecisionTree(state_of(state), (0, 100))).compile(**compile_options)
     with pytest.raises(StateError, match=message) as info:
@@ -186,11 +202,14 @@ def test_state_function_errors_propagate(compile_options):
         compiled(X, X)
 
 
-@pytest.mark.parametrize("args, message", [
-    ((X, X.astype(np.float64)), r"argument leaf 1 is float64\[4,4\], the kernel takes float32\[4,4\]"),
-    ((X, X[:2]), r"argument leaf 1 is float32\[2,4\], the kernel takes float32\[4,4\]"),
-    ((X,), "arguments are structured as"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((X, X.astype(np.float64)), r"argument leaf 1 is float64\[4,4\], the kernel takes float32\[4,4\]"),
+        ((X, X[:2]), r"argument leaf 1 is float32\[2,4\], the kernel takes float32\[4,4\]"),
+        ((X,), "arguments are structured as"),
+    ],
+)
 def test_arguments_that_do_not_match_the_kernel(compile_options, args, message):
     compiled = knob(decision_tree=None).compile(**compile_options)
     with pytest.raises(KnobArgumentError, match=message):

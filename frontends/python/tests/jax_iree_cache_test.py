@@ -22,8 +22,15 @@ def cheap(x):
 
 
 def make_knob(cache_dir, native_cache_dir):
-    return Knob("expo", kernel=exact, decision_values=[0, 1], variants={1: cheap}, example_args=(X,),
-                cache_dir=cache_dir, native_cache_dir=native_cache_dir)
+    return Knob(
+        "expo",
+        kernel=exact,
+        decision_values=[0, 1],
+        variants={1: cheap},
+        example_args=(X,),
+        cache_dir=cache_dir,
+        native_cache_dir=native_cache_dir,
+    )
 
 
 def stablehlo_of(fn):
@@ -66,8 +73,9 @@ def test_the_key_covers_text_flags_version_and_host(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(iree_cache, "host_cpu_fingerprint", lambda: "another cpu")
     assert iree_cache.cache_key(text, IreeOptions()) != base
-    assert iree_cache.cache_key(text, IreeOptions(target_cpu="generic")) == \
-        iree_cache.cache_key(text, IreeOptions(target_cpu="generic"))
+    assert iree_cache.cache_key(text, IreeOptions(target_cpu="generic")) == iree_cache.cache_key(
+        text, IreeOptions(target_cpu="generic")
+    )
 
 
 def test_the_key_does_not_depend_on_source_lines():
@@ -112,12 +120,22 @@ def test_an_iree_failure_names_the_knob_and_leaves_no_file(tmp_path):
     def pad(x):
         return x[:4]
 
-    knob = Knob("inv", kernel=pad, decision_values=[0, 1], variants={1: inverse}, example_args=(X,),
-                cache_dir=tmp_path / "iree", native_cache_dir=tmp_path / "native")
+    knob = Knob(
+        "inv",
+        kernel=pad,
+        decision_values=[0, 1],
+        variants={1: inverse},
+        example_args=(X,),
+        cache_dir=tmp_path / "iree",
+        native_cache_dir=tmp_path / "native",
+    )
     with pytest.raises(IreeCompileError, match=r"knob 'inv': IREE failed on decision value 1 \(.*inverse\)"):
         knob.compile()
-    assert [p.name for p in (tmp_path / "iree").iterdir() if not p.name.endswith((".vmfb", ".lock")) or
-            p.name.startswith(".tmp-")] == []
+    assert [
+        p.name
+        for p in (tmp_path / "iree").iterdir()
+        if not p.name.endswith((".vmfb", ".lock")) or p.name.startswith(".tmp-")
+    ] == []
 
 
 def test_a_corrupt_cache_entry_is_compiled_again(tmp_path):

@@ -95,8 +95,9 @@ def test_state_below_the_threshold_runs_exact_above_runs_the_variant(make_knob):
 def test_an_external_state_is_passed_by_the_program(make_knob):
     compiled = make_knob(decision_tree=DecisionTree.external((0, 100))).compile(DYNAMIC)
     assert (compiled.select(state=20), compiled.select(state=80), compiled.select(state=50)) == (0, 1, 1)
-    np.testing.assert_allclose(compiled.run(compiled.select(state=80), X, LOW), expected(strided_sum, X, LOW),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        compiled.run(compiled.select(state=80), X, LOW), expected(strided_sum, X, LOW), rtol=1e-6
+    )
     with pytest.raises(KnobError, match="external"):
         compiled.select(X, LOW)  # no state function to compute it
     with pytest.raises(StateError, match=r"the state passed to select 101, outside the thresholds_range \[0, 100\]"):
@@ -149,8 +150,11 @@ def test_first_call_fixes_the_shapes_without_example_args(make_knob):
 
 
 def test_the_tuner_sees_the_knob_and_its_search_space(make_knob):
-    knob = make_knob(decision_values=[0, 1, 2], variants={1: strided_sum, 2: strided_sum},
-                     decision_tree=DecisionTree(score_state, thresholds_range=[10, 90], num_thresholds=2))
+    knob = make_knob(
+        decision_values=[0, 1, 2],
+        variants={1: strided_sum, 2: strided_sum},
+        decision_tree=DecisionTree(score_state, thresholds_range=[10, 90], num_thresholds=2),
+    )
     lowered = knob.lower()
     for mlir in (lowered.combined_mlir, lowered.selector_mlir):
         (space,) = compiler.export_knobs(mlir)
@@ -199,8 +203,13 @@ def pair_cheap(inputs):
 
 def test_pytree_arguments_and_results(make_knob):
     inputs = {"x": X, "w": np.float32(3.0)}
-    knob = make_knob("pairs", kernel=pair_exact, variants={1: pair_cheap}, example_args=(inputs,),
-                     decision_tree=DecisionTree(lambda d: jnp.int32(d["w"] * 10), (0, 100)))
+    knob = make_knob(
+        "pairs",
+        kernel=pair_exact,
+        variants={1: pair_cheap},
+        example_args=(inputs,),
+        decision_tree=DecisionTree(lambda d: jnp.int32(d["w"] * 10), (0, 100)),
+    )
     compiled = knob.compile({"pairs": {"thresholds": [20], "decisions": [0, 1]}})
     got = compiled(inputs)  # state 30 (a 0-d jax integer array): the cheap variant
     want = jax.jit(pair_cheap)(inputs)

@@ -39,7 +39,8 @@ STARTUP_TIMEOUT_S = 20.0
 TOTAL_BUDGET_S = 60.0
 PUNCTUATION = "{}()[];,.*&|<>=!?:#~^%+-/\\\"'"
 TOKEN_RE = re.compile(
-    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|[A-Za-z_]\w*|\d[\w.]*|\S", re.DOTALL)
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|[A-Za-z_]\w*|\d[\w.]*|\S", re.DOTALL
+)
 # Hand-written cases tag the lines where rejecting their construct is right.
 CONSTRUCT_TAG = "// <- unsupported"
 
@@ -84,18 +85,18 @@ def delete_token_span(rng: random.Random, source: str) -> str:
     found = tokens(source)
     first = rng.randrange(len(found))
     last = min(len(found) - 1, first + rng.randrange(3))
-    return source[: found[first].start()] + source[found[last].end():]
+    return source[: found[first].start()] + source[found[last].end() :]
 
 
 def delete_char_span(rng: random.Random, source: str) -> str:
     start = rng.randrange(len(source))
-    return source[:start] + source[start + rng.randint(1, 8):]
+    return source[:start] + source[start + rng.randint(1, 8) :]
 
 
 def duplicate_line(rng: random.Random, source: str) -> str:
     lines = source.split("\n")
     n = rng.randrange(len(lines))
-    return "\n".join(lines[: n + 1] + [lines[n]] + lines[n + 1:])
+    return "\n".join(lines[: n + 1] + [lines[n]] + lines[n + 1 :])
 
 
 def insert_punctuation(rng: random.Random, source: str) -> str:
@@ -261,8 +262,10 @@ def tagged_lines(source: str) -> frozenset[int]:
 
 
 def unsupported_cases() -> list[Case]:
-    return [Case(f"unsupported-{name}.c", source, must_reject=True, construct_lines=tagged_lines(source))
-            for name, source in UNSUPPORTED_SOURCES.items()]
+    return [
+        Case(f"unsupported-{name}.c", source, must_reject=True, construct_lines=tagged_lines(source))
+        for name, source in UNSUPPORTED_SOURCES.items()
+    ]
 
 
 def malformed_cases() -> list[Case]:
@@ -284,8 +287,13 @@ def translate_one(case: Case) -> Outcome:
         mlir = translate_source(case.source, case.name)
     except FrontendError as error:
         location = error.location
-        return Outcome(error=str(error), error_file=location.file, error_line=location.line,
-                       error_column=location.column, error_message=error.message)
+        return Outcome(
+            error=str(error),
+            error_file=location.file,
+            error_line=location.line,
+            error_column=location.column,
+            error_message=error.message,
+        )
     except BaseException:  # noqa: BLE001 - anything else is what this test looks for
         return Outcome(crash=traceback.format_exc())
     if not isinstance(mlir, str):
@@ -325,10 +333,10 @@ def run_in_child(cases: list[Case]) -> Iterator[Outcome]:
                 return
             try:
                 message = receiver.recv()
-            except EOFError:
+            except EOFError as error:
                 process.join(5.0)
                 if not started:
-                    raise WorkerStartError(f"the translating process failed (exit code {process.exitcode})")
+                    raise WorkerStartError(f"the translating process failed (exit code {process.exitcode})") from error
                 yield Outcome(crash=f"the translating process died (exit code {process.exitcode})")
                 return
             started = True
@@ -346,7 +354,7 @@ def run_all(cases: list[Case]) -> list[Outcome]:
     """Runs every case, in a fresh child after each hang or crash."""
     outcomes: list[Outcome] = []
     while len(outcomes) < len(cases):
-        outcomes.extend(run_in_child(cases[len(outcomes):]))
+        outcomes.extend(run_in_child(cases[len(outcomes) :]))
     return outcomes
 
 
@@ -424,8 +432,11 @@ def test_malformed_and_unsupported_sources_fail_cleanly() -> None:
     outcomes = run_all(cases)
     elapsed = time.monotonic() - start
 
-    failures = [(case, problem) for case, outcome in zip(cases, outcomes)
-                if (problem := outcome_problem(case, outcome)) is not None]
+    failures = [
+        (case, problem)
+        for case, outcome in zip(cases, outcomes)
+        if (problem := outcome_problem(case, outcome)) is not None
+    ]
     assert not failures, f"{len(failures)} of {len(cases)} inputs were mishandled:\n\n{report(failures)}"
     assert elapsed < TOTAL_BUDGET_S, f"translating {len(cases)} inputs took {elapsed:.1f} s"
 

@@ -56,7 +56,7 @@ def test_logits_and_greedy_tokens_match_transformers(models):
     for position in range(start, len(tokens)):
         logits, cache = decode(params, np.array([tokens[position]], np.int32), np.int32(position), cache)
         ours.append(np.asarray(logits))
-    for row, expected in zip(ours, theirs[start - 1:]):
+    for row, expected in zip(ours, theirs[start - 1 :]):
         assert np.abs(row - expected).max() < 2e-3  # measured 2e-5 (Qwen) to 3e-5 (Gemma); logits span ~±20
         assert row.argmax() == expected.argmax()
 

@@ -67,13 +67,14 @@ def test_answer_loop_stops_at_a_line_break(tmp_path):
     report = qa.evaluate(model, qa.load_eval_set()[:2])
     assert report.total == 2 and 0 <= report.correct <= 2 and report.seconds_per_answer > 0
     # A variant with another prompt on the same engine: same functions, its own prompt.
-    one_shot = qa.QAModel(testing.TINY_CONFIG, params, tokenizer, qa.QAVariant("tiny1", shots=1),
-                          shared_engine=model.engine)
+    one_shot = qa.QAModel(
+        testing.TINY_CONFIG, params, tokenizer, qa.QAVariant("tiny1", shots=1), shared_engine=model.engine
+    )
     assert one_shot.engine is model.engine and one_shot.stop_ids == model.stop_ids
-    assert one_shot.prompt("is it?", "p.").count("Context:") == 2 and model.prompt("is it?", "p.").count(
-        "Context:") == 1
-    assert qa.VARIANTS["extractive"].engine_key == qa.VARIANTS["zero-shot"].engine_key != qa.VARIANTS[
-        "pro"].engine_key
+    assert (
+        one_shot.prompt("is it?", "p.").count("Context:") == 2 and model.prompt("is it?", "p.").count("Context:") == 1
+    )
+    assert qa.VARIANTS["extractive"].engine_key == qa.VARIANTS["zero-shot"].engine_key != qa.VARIANTS["pro"].engine_key
 
 
 if __name__ == "__main__":

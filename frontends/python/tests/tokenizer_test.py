@@ -60,7 +60,6 @@ def test_gemma3_270m_tokenizer():
     assert tok.decode(tok.encode(mixed)) == mixed
 
 
-
 def test_qwen25_tokenizer():
     """Qwen2.5's byte-level BPE: no BOS, ChatML turns, "Ċ" tokens are line breaks (~20 s cold)."""
     tok = GGUFTokenizer.from_gguf(gguf_loader.packaged_gguf_path("qwen2.5-coder-0.5b"))
@@ -73,8 +72,10 @@ def test_qwen25_tokenizer():
     assert tok.decode(ids) == text
     assert 198 in tok.newline_ids and 9693 not in tok.newline_ids  # "Ċ", "yes"
     chat = tok.chat_prompt("Hi", system="Be brief.", examples=[("2+2?", "4")])
-    assert chat == ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n"
-                    "<|im_start|>assistant\n4<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+    assert chat == (
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n"
+        "<|im_start|>assistant\n4<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+    )
     assert tok.encode(chat)[:3] == [151644, 8948, 198]  # <|im_start|> as one token, "system", "Ċ"
     assert tok.encode("Hi", add_bos=True) == [151643, 13048]  # <|endoftext|> is Qwen's BOS
 

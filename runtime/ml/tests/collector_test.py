@@ -10,7 +10,6 @@ import sys
 import h5py
 import numpy as np
 import pytest
-
 from conftest import driver_inputs, parse_calls
 
 BATCH_CALLS = 64
@@ -47,9 +46,7 @@ def test_layout_and_values(driver, tmp_path):
         np.testing.assert_array_equal(g["inputs"][:], inputs)
         np.testing.assert_array_equal(g["outputs"][:], outputs)
         # The outputs are what the exact code computed.
-        np.testing.assert_array_equal(
-            g["outputs"][:, 0], np.concatenate([c.c for c in printed])
-        )
+        np.testing.assert_array_equal(g["outputs"][:, 0], np.concatenate([c.c for c in printed]))
         assert g["timings"].shape == (10,)
         assert (g["timings"][:] >= 0.002).all() and (g["timings"][:] < 1).all()
         assert list(g.attrs["sweep_shape"]) == [3 + 9 % 5]
@@ -85,9 +82,7 @@ def test_appends_across_runs(driver, tmp_path):
         first_inputs, _, first_calls = expected_saxpy(range(4))
         second_inputs, _, second_calls = expected_saxpy(range(6))
         rows = len(first_inputs)
-        np.testing.assert_array_equal(
-            g["calls"][:], np.concatenate([first_calls, second_calls + [rows, 0]])
-        )
+        np.testing.assert_array_equal(g["calls"][:], np.concatenate([first_calls, second_calls + [rows, 0]]))
         np.testing.assert_array_equal(g["inputs"][:], np.concatenate([first_inputs, second_inputs]))
         assert g["outputs"].shape == (rows + len(second_inputs), 1)
         assert g["timings"].shape == (10,)
@@ -137,7 +132,7 @@ def test_killed_writer_leaves_a_readable_prefix(driver, tmp_path):
         assert g["calls"].shape == (count + 3, 2)
         extra_inputs, _, extra_calls = expected_saxpy(range(3))
         np.testing.assert_array_equal(g["calls"][count:], extra_calls + [len(inputs), 0])
-        np.testing.assert_array_equal(g["inputs"][len(inputs):], extra_inputs)
+        np.testing.assert_array_equal(g["inputs"][len(inputs) :], extra_inputs)
 
 
 def test_partial_batch_is_dropped_on_append(driver, tmp_path):
@@ -155,13 +150,9 @@ def test_partial_batch_is_dropped_on_append(driver, tmp_path):
         first_inputs, first_outputs, first_calls = expected_saxpy(range(4))
         second_inputs, second_outputs, second_calls = expected_saxpy(range(2))
         rows = len(first_inputs)
-        np.testing.assert_array_equal(
-            g["calls"][:], np.concatenate([first_calls, second_calls + [rows, 0]])
-        )
+        np.testing.assert_array_equal(g["calls"][:], np.concatenate([first_calls, second_calls + [rows, 0]]))
         np.testing.assert_array_equal(g["inputs"][:], np.concatenate([first_inputs, second_inputs]))
-        np.testing.assert_array_equal(
-            g["outputs"][:], np.concatenate([first_outputs, second_outputs])
-        )
+        np.testing.assert_array_equal(g["outputs"][:], np.concatenate([first_outputs, second_outputs]))
         assert g["timings"].shape == (6,) and (g["timings"][:] != 99).all()
 
 
@@ -195,8 +186,7 @@ def test_database_with_other_features_exits_2(driver, tmp_path):
         f.create_dataset("saxpy/inputs", shape=(0, 3), maxshape=(None, 3), dtype="f8")
     result = driver.run("--mode=collect", "--calls=2", f"--database={db}", expect_rc=2)
     assert result.stderr.startswith(
-        f"ml_driver.cpp:10: error: database '{db}': saxpy/inputs has shape [0, 3], "
-        "the region needs 2 columns"
+        f"ml_driver.cpp:10: error: database '{db}': saxpy/inputs has shape [0, 3], the region needs 2 columns"
     )
 
 

@@ -40,9 +40,7 @@ def parse_calls(stdout):
     for line in stdout.splitlines():
         words = line.split()
         assert words[0] == "call" and words[3] == "n" and words[5] == "c", line
-        calls.append(
-            Call(int(words[1]), words[2], int(words[4]), np.array(words[6:], dtype=float))
-        )
+        calls.append(Call(int(words[1]), words[2], int(words[4]), np.array(words[6:], dtype=float)))
     return calls
 
 

@@ -11,7 +11,6 @@ import h5py
 import numpy as np
 import pytest
 import torch
-
 from conftest import driver_inputs, parse_calls
 
 
@@ -44,9 +43,7 @@ def check_values(call, function):
 
 def test_infer_writes_model_outputs(driver, model, tmp_path):
     stats = tmp_path / "stats.json"
-    result = driver.run(
-        "--mode=infer", "--calls=6", f"--model={model}", env={"APPROX_ML_STATS": str(stats)}
-    )
+    result = driver.run("--mode=infer", "--calls=6", f"--model={model}", env={"APPROX_ML_STATS": str(stats)})
     calls = parse_calls(result.stdout)
     assert [c.ran for c in calls] == ["model"] * 6
     for call in calls:
@@ -71,21 +68,14 @@ def test_model_choice_minus_one_runs_exact_code(driver, model):
 
 
 def test_missing_model_choice_exits_2(driver, model):
-    result = driver.run(
-        "--mode=infer", "--calls=1", f"--model={model}", "--choice=7", expect_rc=2
-    )
+    result = driver.run("--mode=infer", "--calls=1", f"--model={model}", "--choice=7", expect_rc=2)
     stem = str(model)[: -len(".pt")]
     assert result.stderr == f"ml_driver.cpp:10: error: model file '{stem}.7.pt' not found\n"
 
 
 def test_output_shape_mismatch_exits_2(driver, model):
-    result = driver.run(
-        "--mode=infer", "--calls=1", f"--model={model}", "--choice=5", expect_rc=2
-    )
-    assert result.stderr == (
-        "ml_driver.cpp:10: error: the model output has shape [3, 2], "
-        "the out maps expect [3, 1]\n"
-    )
+    result = driver.run("--mode=infer", "--calls=1", f"--model={model}", "--choice=5", expect_rc=2)
+    assert result.stderr == ("ml_driver.cpp:10: error: the model output has shape [3, 2], the out maps expect [3, 1]\n")
 
 
 def test_predicated_mixes_inference_and_collection(driver, model, tmp_path):

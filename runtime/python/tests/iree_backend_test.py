@@ -56,8 +56,16 @@ def test_prompts_of_every_length_prefill_in_chunks_like_one_pass(setup):
     for length in (1, 3, 7, 9, 20, 23):
         prompt = [int(t) for t in rng.integers(1, 300, length)]
         np.testing.assert_allclose(iree.prefill(prompt)[0], jax_engine.prefill(prompt)[0], atol=1e-4, rtol=0)
-    assert set(iree._functions) == {"extend_1", "extend_4", "extend_8", "extend_4_8", "extend_8_8", "extend_4_16",
-                                    "extend_8_16", "logits"}
+    assert set(iree._functions) == {
+        "extend_1",
+        "extend_4",
+        "extend_8",
+        "extend_4_8",
+        "extend_8_8",
+        "extend_4_16",
+        "extend_8_16",
+        "logits",
+    }
 
 
 def test_plan_chunks_never_reaches_past_the_cache():
@@ -180,8 +188,14 @@ def test_the_module_is_cached_on_disk(setup):
     assert again.compile_seconds == 0.0
     assert again.generate(PROMPT, 4).tokens == iree.generate(PROMPT, 4).tokens
     # Other weights of the same shapes: the same module, parameters bound at load time.
-    other = IreeDecoder(model, decoder.init_random_params(testing.TINY_CONFIG, seed=7), cache_dir=cache_dir,
-                        chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS)
+    other = IreeDecoder(
+        model,
+        decoder.init_random_params(testing.TINY_CONFIG, seed=7),
+        cache_dir=cache_dir,
+        chunks=CHUNKS,
+        prefix_reuse=False,
+        key_spans=SPANS,
+    )
     assert other.generate(PROMPT, 4).tokens != iree.generate(PROMPT, 4).tokens
     assert other.compile_seconds == 0.0 and len(list(cache_dir.glob("*.vmfb"))) == 1
 
@@ -189,8 +203,9 @@ def test_the_module_is_cached_on_disk(setup):
 def test_weights_from_a_parameter_archive(setup, tmp_path):
     """The weights written once to a memory-mapped .irpa in the cache directory: the same tokens, the file reused."""
     model, params, cache_dir, iree, _ = setup
-    in_memory = IreeDecoder(model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS,
-                            weights_archive=False)
+    in_memory = IreeDecoder(
+        model, params, cache_dir=cache_dir, chunks=CHUNKS, prefix_reuse=False, key_spans=SPANS, weights_archive=False
+    )
     assert in_memory.generate(PROMPT, 8).tokens == iree.generate(PROMPT, 8).tokens
     archives = tmp_path / "archives"
     archived = IreeDecoder(model, params, cache_dir=archives, chunks=(8,), prefix_reuse=False)

@@ -71,8 +71,9 @@ def _ask_in_child(client, request):
 
 
 def test_local_service_serves_threads_and_forked_clients_in_parallel(tmp_path):
-    with ModelService(f"{__name__}:echo_variants", tmp_path / "answers.sqlite", factory_kwargs={"delay": 0.4},
-                      workers=2) as service:
+    with ModelService(
+        f"{__name__}:echo_variants", tmp_path / "answers.sqlite", factory_kwargs={"delay": 0.4}, workers=2
+    ) as service:
         client = service.client()
         assert _ask_in_child(client, Request("fast", "hello", "p")) == 0
         assert client.answer(Request("fast", "hello", "p")).cached  # the child's answer, from the memo
@@ -118,8 +119,7 @@ def test_a_service_that_cannot_load_its_models_says_why(tmp_path):
 
 
 def test_dask_service_on_a_local_cluster(tmp_path):
-    with ModelService(f"{__name__}:echo_variants", tmp_path / "answers.sqlite", backend="dask",
-                      workers=2) as service:
+    with ModelService(f"{__name__}:echo_variants", tmp_path / "answers.sqlite", backend="dask", workers=2) as service:
         assert service.workers.scheduler_address.startswith("tcp://127.0.0.1:")  # localhost only
         client = service.client()
         reply = client.answer(Request("pro", "abc", "p"))

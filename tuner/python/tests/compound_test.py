@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from approxmlir import compiler
-from approxmlir.compound import (AnswerMemo, ModelChoice, NativeKernel, Pipeline, Request, Split,
-                                 evaluate_fn)
+from approxmlir.compound import AnswerMemo, ModelChoice, NativeKernel, Pipeline, Request, Split, evaluate_fn
 from approxmlir.compound.local_workers import LocalModels
 from approxmlir.qos import qa_accuracy
 
@@ -31,8 +30,10 @@ class Reader:
 
 @pytest.fixture
 def pipeline(tmp_path):
-    return Pipeline([NativeKernel("retriever", source=RETRIEVER_C),
-                     ModelChoice("reader", {0: "big", 1: "small", 2: None})], cache_dir=tmp_path / "native")
+    return Pipeline(
+        [NativeKernel("retriever", source=RETRIEVER_C), ModelChoice("reader", {0: "big", 1: "small", 2: None})],
+        cache_dir=tmp_path / "native",
+    )
 
 
 @pytest.fixture
@@ -104,8 +105,9 @@ def test_bad_pipelines_and_splits_are_clear_errors(pipeline, models):
         NativeKernel("k")
     with pytest.raises(ValueError, match="2 inputs but 1 references"):
         Split([1, 2], [1])
-    evaluate = evaluate_fn(pipeline, lambda run, inputs: [], {"tune": Split([QUESTIONS[0]], [["x"]])}, qa_accuracy,
-                           models=models)
+    evaluate = evaluate_fn(
+        pipeline, lambda run, inputs: [], {"tune": Split([QUESTIONS[0]], [["x"]])}, qa_accuracy, models=models
+    )
     with pytest.raises(ValueError, match="returned 0 outputs for 1 inputs"):
         evaluate(None)
     with pytest.raises(KeyError, match="no split 'eval'"):
@@ -113,12 +115,17 @@ def test_bad_pipelines_and_splits_are_clear_errors(pipeline, models):
 
 
 def test_a_conflicting_stage_is_a_compiler_error_naming_both(tmp_path):
-    clash = NativeKernel("other", mlir_text="module {\n  func.func @reader_select() -> i64 {\n"
-                                            "    %c = arith.constant 7 : i64\n    return %c : i64\n  }\n}\n")
+    clash = NativeKernel(
+        "other",
+        mlir_text="module {\n  func.func @reader_select() -> i64 {\n"
+        "    %c = arith.constant 7 : i64\n    return %c : i64\n  }\n}\n",
+    )
     pipeline = Pipeline([ModelChoice("reader", {0: "a"}), clash])
-    with pytest.raises(compiler.CompilerError, match="symbol @reader_select of 'other.mlir' conflicts with its "
-                                                     "definition in 'reader.mlir'"):
-        pipeline.mlir
+    with pytest.raises(
+        compiler.CompilerError,
+        match="symbol @reader_select of 'other.mlir' conflicts with its definition in 'reader.mlir'",
+    ):
+        _ = pipeline.mlir
 
 
 if __name__ == "__main__":

@@ -141,8 +141,9 @@ def local():
 
 def test_ok_outcome_carries_numbers_and_kwargs(local, tmp_path):
     before = time.time()
-    outcome = local.submit(evaluate_ok, {"time": 12.5, "accuracy": 0.875}, workdir=tmp_path / "e",
-                           timeout=10, kwargs={"scale": 2.0}).result(timeout=30)
+    outcome = local.submit(
+        evaluate_ok, {"time": 12.5, "accuracy": 0.875}, workdir=tmp_path / "e", timeout=10, kwargs={"scale": 2.0}
+    ).result(timeout=30)
     assert isinstance(outcome, Outcome)
     assert outcome.status == "ok" and outcome.ok
     assert outcome.time_ms == 25.0 and outcome.accuracy == 0.875
@@ -154,8 +155,9 @@ def test_ok_outcome_carries_numbers_and_kwargs(local, tmp_path):
 
 def test_closure_runs_with_fork(local, tmp_path):
     captured = {"factor": 3.0}
-    outcome = local.submit(lambda config: (config["x"] * captured["factor"], 0.5), {"x": 2.0},
-                           workdir=tmp_path, timeout=10).result(timeout=30)
+    outcome = local.submit(
+        lambda config: (config["x"] * captured["factor"], 0.5), {"x": 2.0}, workdir=tmp_path, timeout=10
+    ).result(timeout=30)
     assert (outcome.status, outcome.time_ms, outcome.accuracy) == ("ok", 6.0, 0.5)
 
 
@@ -202,10 +204,23 @@ def test_hang_times_out_and_kills_the_process_group(local, tmp_path):
     assert _all_gone([grandchild]), "the evaluation's subprocess survived the timeout"
 
 
-@pytest.mark.parametrize("value", [
-    None, "fast", 3.0, (1.0,), (1.0, 2.0, 3.0), (float("nan"), 1.0), (1.0, float("inf")),
-    (True, 1.0), ("1.0", 1.0), {"time_ms": 1.0, "accuracy": 1.0}, (1 + 2j, 1.0), (object(), 1.0),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "fast",
+        3.0,
+        (1.0,),
+        (1.0, 2.0, 3.0),
+        (float("nan"), 1.0),
+        (1.0, float("inf")),
+        (True, 1.0),
+        ("1.0", 1.0),
+        {"time_ms": 1.0, "accuracy": 1.0},
+        (1 + 2j, 1.0),
+        (object(), 1.0),
+    ],
+)
 def test_invalid_result(local, tmp_path, value):
     outcome = local.submit(evaluate_returns, {"value": value}, workdir=tmp_path, timeout=10).result(timeout=30)
     assert outcome.status == "invalid", outcome
@@ -213,7 +228,9 @@ def test_invalid_result(local, tmp_path, value):
     assert "expected (time_ms, accuracy)" in outcome.error
 
 
-@pytest.mark.parametrize("value", [(3, 0.5), [3.0, np.float32(0.5)], np.array([3.0, 0.5]), (np.int64(3), np.float64(0.5))])
+@pytest.mark.parametrize(
+    "value", [(3, 0.5), [3.0, np.float32(0.5)], np.array([3.0, 0.5]), (np.int64(3), np.float64(0.5))]
+)
 def test_numeric_results_are_floats(local, tmp_path, value):
     outcome = local.submit(evaluate_returns, {"value": value}, workdir=tmp_path, timeout=10).result(timeout=30)
     assert outcome.status == "ok"
@@ -225,8 +242,14 @@ def test_output_is_captured_at_the_fd_level(local, tmp_path, capfd):
     outcome = local.submit(evaluate_prints, {}, workdir=tmp_path, timeout=10).result(timeout=30)
     assert outcome.status == "ok"
     log = pathlib.Path(outcome.log_path).read_text()
-    for line in ["python stdout line", "python stderr line", "fd 1 line", "fd 2 line",
-                 "C printf line 42", "subprocess line"]:
+    for line in [
+        "python stdout line",
+        "python stderr line",
+        "fd 1 line",
+        "fd 2 line",
+        "C printf line 42",
+        "subprocess line",
+    ]:
         assert line in log
     out, err = capfd.readouterr()
     assert "line" not in out and "line" not in err  # nothing leaked to the parent's fds
@@ -244,8 +267,9 @@ def test_workdir_is_created_and_is_the_cwd(local, tmp_path):
 def test_submit_returns_at_once_and_parallelism_overlaps(tmp_path):
     with LocalProcessExecutor(parallelism=4) as executor:
         start = time.monotonic()
-        futures = [executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path / str(i), timeout=10)
-                   for i in range(4)]
+        futures = [
+            executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path / str(i), timeout=10) for i in range(4)
+        ]
         assert time.monotonic() - start < 0.2
         outcomes = _wait_all(futures)
         wall = time.monotonic() - start
@@ -259,8 +283,9 @@ def test_parallelism_one_runs_one_at_a_time(tmp_path):
     with make_executor("local", parallelism=1) as executor:
         assert isinstance(executor, LocalProcessExecutor) and executor.max_workers == 1
         start = time.monotonic()
-        outcomes = _wait_all([executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path, timeout=10)
-                              for _ in range(4)])
+        outcomes = _wait_all(
+            [executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path, timeout=10) for _ in range(4)]
+        )
         wall = time.monotonic() - start
     assert [o.status for o in outcomes] == ["ok"] * 4
     assert wall >= 4.0
@@ -270,8 +295,9 @@ def test_parallelism_one_runs_one_at_a_time(tmp_path):
 
 def test_shutdown_kills_running_cancels_queued_and_leaves_no_children(tmp_path):
     executor = LocalProcessExecutor(parallelism=2)
-    running = [executor.submit(evaluate_hangs_with_grandchild, {}, workdir=tmp_path / str(i), timeout=None)
-               for i in range(2)]
+    running = [
+        executor.submit(evaluate_hangs_with_grandchild, {}, workdir=tmp_path / str(i), timeout=None) for i in range(2)
+    ]
     queued = executor.submit(evaluate_ok, {"time": 1.0, "accuracy": 1.0}, workdir=tmp_path / "q", timeout=None)
     deadline = time.monotonic() + 10
     while not all((tmp_path / str(i) / "grandchild.pid").exists() for i in range(2)):
@@ -295,13 +321,17 @@ def test_shutdown_kills_running_cancels_queued_and_leaves_no_children(tmp_path):
 def test_spawn_start_method(tmp_path):
     factor = 4.0
     with LocalProcessExecutor(parallelism=2, start_method="spawn") as executor:
-        outcomes = _wait_all([
-            executor.submit(evaluate_ok, {"time": 1.5, "accuracy": 0.25}, workdir=tmp_path / "a", timeout=30),
-            executor.submit(evaluate_segfault_kill, {}, workdir=tmp_path / "b", timeout=30),
-            # closures travel with cloudpickle
-            executor.submit(lambda config: (config["x"] * factor, 1.0), {"x": 2.0}, workdir=tmp_path / "c", timeout=30),
-            executor.submit(evaluate_hangs, {}, workdir=tmp_path / "d", timeout=2),
-        ])
+        outcomes = _wait_all(
+            [
+                executor.submit(evaluate_ok, {"time": 1.5, "accuracy": 0.25}, workdir=tmp_path / "a", timeout=30),
+                executor.submit(evaluate_segfault_kill, {}, workdir=tmp_path / "b", timeout=30),
+                # closures travel with cloudpickle
+                executor.submit(
+                    lambda config: (config["x"] * factor, 1.0), {"x": 2.0}, workdir=tmp_path / "c", timeout=30
+                ),
+                executor.submit(evaluate_hangs, {}, workdir=tmp_path / "d", timeout=2),
+            ]
+        )
     assert [(o.status, o.time_ms) for o in outcomes] == [("ok", 1.5), ("crash", None), ("ok", 8.0), ("timeout", None)]
     assert outcomes[1].error == "killed by signal SIGSEGV"
     assert _live_children() == []
@@ -349,8 +379,13 @@ def dask_executor():
 
 def test_dask_ok_and_error(dask_executor, tmp_path):
     offset = 0.5
-    ok = dask_executor.submit(lambda config, scale: (config["time"] * scale + offset, 0.75), {"time": 2.0},
-                              workdir=tmp_path / "ok", timeout=20, kwargs={"scale": 3.0})
+    ok = dask_executor.submit(
+        lambda config, scale: (config["time"] * scale + offset, 0.75),
+        {"time": 2.0},
+        workdir=tmp_path / "ok",
+        timeout=20,
+        kwargs={"scale": 3.0},
+    )
     error = dask_executor.submit(evaluate_raises, {"knob": "k7"}, workdir=tmp_path / "err", timeout=20)
     ok, error = ok.result(timeout=30), error.result(timeout=30)
     assert (ok.status, ok.time_ms, ok.accuracy, ok.error) == ("ok", 6.5, 0.75, None)
@@ -378,8 +413,12 @@ def test_dask_timeout(dask_executor, tmp_path):
 
 def test_dask_evaluations_overlap(dask_executor, tmp_path):
     start = time.monotonic()
-    outcomes = _wait_all([dask_executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path / str(i), timeout=20)
-                          for i in range(2)])
+    outcomes = _wait_all(
+        [
+            dask_executor.submit(evaluate_sleeps, {"seconds": 1.0}, workdir=tmp_path / str(i), timeout=20)
+            for i in range(2)
+        ]
+    )
     wall = time.monotonic() - start
     assert [o.status for o in outcomes] == ["ok", "ok"]
     assert sum(o.duration for o in outcomes) >= 2.0
@@ -388,8 +427,10 @@ def test_dask_evaluations_overlap(dask_executor, tmp_path):
 
 def test_dask_shutdown_kills_evaluations_and_leaves_no_children(dask_executor, tmp_path):
     """Last Dask test: shuts the module's executor (and its cluster) down."""
-    running = [dask_executor.submit(evaluate_hangs_with_grandchild, {}, workdir=tmp_path / str(i), timeout=None)
-               for i in range(2)]
+    running = [
+        dask_executor.submit(evaluate_hangs_with_grandchild, {}, workdir=tmp_path / str(i), timeout=None)
+        for i in range(2)
+    ]
     queued = dask_executor.submit(evaluate_ok, {"time": 1.0, "accuracy": 1.0}, workdir=tmp_path / "q", timeout=None)
     deadline = time.monotonic() + 20
     while not all((tmp_path / str(i) / "grandchild.pid").exists() for i in range(2)):

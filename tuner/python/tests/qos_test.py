@@ -24,7 +24,6 @@ from approxmlir.qos import (
     rmse,
 )
 
-
 # --------------------------------------------------------------------------
 # Equation 1: QA accuracy
 
@@ -88,9 +87,13 @@ def test_whole_words_versus_substring():
 
 def test_contains_answer_is_answer_score_without_the_empty_gold_error():
     # The same normalization and whole-word containment as answer_score ...
-    for prediction, gold in [("It is the Pacific Ocean.", ["Pacific"]), ("in 1945", "4"),
-                             ("born in new york city", "New York"), ("Sydney", ["Canberra"]),
-                             ("Leonardo da Vinci", ["Leonardo da Vinci", "da Vinci"])]:
+    for prediction, gold in [
+        ("It is the Pacific Ocean.", ["Pacific"]),
+        ("in 1945", "4"),
+        ("born in new york city", "New York"),
+        ("Sydney", ["Canberra"]),
+        ("Leonardo da Vinci", ["Leonardo da Vinci", "da Vinci"]),
+    ]:
         assert contains_answer(prediction, gold) == bool(answer_score(prediction, gold))
     assert not contains_answer("Augustus", ["Au"])
     assert contains_answer("in 1945", "4", whole_words=False)
@@ -193,9 +196,7 @@ def test_l2_matches_paper_code_on_random_vectors():
 
 def test_l2_large_values_do_not_overflow():
     # diff [0, 1e200]: norm 1e200; exact norm sqrt(2) * 1e200; 1 - 1/sqrt(2)
-    assert normalized_l2_accuracy([1e200, 0.0], [1e200, 1e200]) == pytest.approx(
-        1 - 1 / math.sqrt(2)
-    )
+    assert normalized_l2_accuracy([1e200, 0.0], [1e200, 1e200]) == pytest.approx(1 - 1 / math.sqrt(2))
     # a difference beyond float range is an infinite error
     assert normalized_l2_accuracy([-1.7e308], [1.7e308]) == -math.inf
 
@@ -361,9 +362,7 @@ def test_rbo_duplicates_count_once():
     # A_1 = |{a} & {a}| / 1 = 1; A_2 = |{a} & {a}| / 2 = 1/2
     # (1 + 0.5 * 0.5) / (1 + 0.5) = 1.25 / 1.5 = 5/6: below 1 against itself
     assert rbo(["a", "a"], ["a", "a"], p=0.5) == pytest.approx(5 / 6)
-    assert rbo(["a", "a"], ["a", "a"], p=0.5) == pytest.approx(
-        compute_similarity(["a", "a"], ["a", "a"], 0.5)
-    )
+    assert rbo(["a", "a"], ["a", "a"], p=0.5) == pytest.approx(compute_similarity(["a", "a"], ["a", "a"], 0.5))
     # S = [a, b, a], T = [b, a, c], p = 0.5
     # A_1 = 0; A_2 = |{a,b} & {a,b}| / 2 = 1; A_3 = |{a,b} & {a,b,c}| / 3 = 2/3
     # (0 + 0.5 + 0.25 * 2/3) / 1.75 = (2/3) / 1.75 = 8/21

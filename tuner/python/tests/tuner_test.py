@@ -17,8 +17,8 @@ import pytest
 import approxmlir as ar
 from approxmlir.compiler import KnobParams, KnobSpace
 from approxmlir.tuner import Driver, SearchSpace, TuneOptions, compare_search_spaces, reevaluate, speedup_table, tune
-from approxmlir.tuner.space import decode_thresholds
 from approxmlir.tuner.pareto import speedup_at
+from approxmlir.tuner.space import decode_thresholds
 
 # Two static knobs (decisions 0..3) and one with a decision tree.
 KNOBS = [
@@ -43,8 +43,17 @@ def test_thresholds_decode_strictly_ascending_in_range():
 
 def test_dynamic_space_decodes_decision_trees():
     space = SearchSpace(KNOBS, "dynamic")
-    values = {"a.decision": 1, "b.decision": 0, "c.decision": 0, "c.dynamic": True,
-              "c.threshold0": 0.5, "c.threshold1": 0.5, "c.branch0": 0, "c.branch1": 1, "c.branch2": 2}
+    values = {
+        "a.decision": 1,
+        "b.decision": 0,
+        "c.decision": 0,
+        "c.dynamic": True,
+        "c.threshold0": 0.5,
+        "c.threshold1": 0.5,
+        "c.branch0": 0,
+        "c.branch1": 1,
+        "c.branch2": 2,
+    }
     config = space.decode(values)
     assert config["c"] == KnobParams("loop_perforate", (0, 1, 2), (50, 75))
     assert config["a"] == KnobParams("loop_perforate", (1,))
@@ -57,8 +66,14 @@ def test_dynamic_space_decodes_decision_trees():
 @pytest.mark.parametrize("engine", ["opentuner", "random"])
 def test_finds_the_known_optimum(tmp_path, engine):
     # Accuracy >= 0.9 allows a total level of 2: the optimum is 100 / 3 ms.
-    result = tune(None, synthetic, 0.9, options=TuneOptions(
-        knobs=KNOBS, mode="static", engine=engine, output_dir=tmp_path, max_evaluations=48, progress=False, seed=1))
+    result = tune(
+        None,
+        synthetic,
+        0.9,
+        options=TuneOptions(
+            knobs=KNOBS, mode="static", engine=engine, output_dir=tmp_path, max_evaluations=48, progress=False, seed=1
+        ),
+    )
     assert result.baseline.time_ms == 100.0 and result.baseline.accuracy == 1.0
     assert result.best_time_ms == pytest.approx(100.0 / 3)
     assert result.best_accuracy >= 0.9
@@ -73,16 +88,31 @@ def test_every_configuration_is_evaluated_once_and_exports_are_consistent(tmp_pa
             handle.write(json.dumps({k: v.to_json() for k, v in sorted(config.items())}) + "\n")
         return synthetic(config)
 
-    result = tune(None, evaluate, 0.8, options=TuneOptions(
-        knobs=KNOBS, mode="dynamic", engine="opentuner", output_dir=tmp_path / "out", max_evaluations=40,
-        progress=False))
+    result = tune(
+        None,
+        evaluate,
+        0.8,
+        options=TuneOptions(
+            knobs=KNOBS,
+            mode="dynamic",
+            engine="opentuner",
+            output_dir=tmp_path / "out",
+            max_evaluations=40,
+            progress=False,
+        ),
+    )
     lines = log.read_text().splitlines()
     assert len(lines) == len(set(lines)) == len(result.evaluations) == 40
     # The frontier is non-dominated and the files hold it.
     front = result.frontier
     for p in front:
-        assert not any(q.time_ms <= p.time_ms and q.qos_loss <= p.qos_loss and q != p
-                       and (q.time_ms < p.time_ms or q.qos_loss < p.qos_loss) for q in result.points)
+        assert not any(
+            q.time_ms <= p.time_ms
+            and q.qos_loss <= p.qos_loss
+            and q != p
+            and (q.time_ms < p.time_ms or q.qos_loss < p.qos_loss)
+            for q in result.points
+        )
     assert json.loads(result.paths["frontier_json"].read_text())[0]["time_ms"] == front[0].time_ms
     rows = list(csv.DictReader(result.paths["frontier_csv"].open()))
     assert len(rows) == len(front)
@@ -105,9 +135,18 @@ def test_failures_are_recorded_and_tuning_goes_on(tmp_path):
 
     knobs = KNOBS[:1]
     start = time.monotonic()
-    result = tune(evaluate_fn=evaluate, options=TuneOptions(
-        knobs=knobs, mode="static", engine="random", output_dir=tmp_path, max_evaluations=4, evaluation_timeout=2,
-        progress=False))
+    result = tune(
+        evaluate_fn=evaluate,
+        options=TuneOptions(
+            knobs=knobs,
+            mode="static",
+            engine="random",
+            output_dir=tmp_path,
+            max_evaluations=4,
+            evaluation_timeout=2,
+            progress=False,
+        ),
+    )
     assert time.monotonic() - start < 30
     statuses = {max(json.loads(json.dumps(r.config))["a"]["decisions"]): r.status for r in result.evaluations}
     assert statuses == {0: "ok", 1: "crash", 2: "timeout", 3: "error"}
@@ -120,9 +159,18 @@ def test_parallel_evaluations_overlap(tmp_path):
         return synthetic(config)
 
     start = time.monotonic()
-    result = tune(evaluate_fn=slow, options=TuneOptions(
-        knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path, max_evaluations=9, parallelism=4,
-        progress=False))
+    result = tune(
+        evaluate_fn=slow,
+        options=TuneOptions(
+            knobs=KNOBS[:2],
+            mode="static",
+            engine="random",
+            output_dir=tmp_path,
+            max_evaluations=9,
+            parallelism=4,
+            progress=False,
+        ),
+    )
     wall = time.monotonic() - start
     serial = sum(r.finished - r.started for r in result.evaluations)
     assert len(result.evaluations) == 9
@@ -173,8 +221,12 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
         time_ms, accuracy = synthetic(config)
         return time_ms * (5 if split == "eval" else 1), accuracy - (0.01 if split == "eval" else 0)
 
-    result = tune(evaluate_fn=evaluate, options=TuneOptions(
-        knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path, max_evaluations=16, progress=False))
+    result = tune(
+        evaluate_fn=evaluate,
+        options=TuneOptions(
+            knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path, max_evaluations=16, progress=False
+        ),
+    )
     heldout = reevaluate(result, evaluate, split="eval")
     assert len(heldout) == len(result.frontier)
     assert [p.speedup for p in heldout] == pytest.approx([p.speedup for p in result.frontier])
@@ -191,15 +243,18 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
     picked = reevaluate(result, evaluate, split="eval", loss_levels=levels)
     assert len(chosen) < len(result.frontier)  # the test selects something
     assert sorted(p.speedup for p in picked) == pytest.approx(
-        sorted(p.speedup for p in result.frontier if id(p) in chosen))
+        sorted(p.speedup for p in result.frontier if id(p) in chosen)
+    )
 
 
 def test_frontier_tolerance_prefers_fewer_approximations_within_noise():
     from approxmlir.tuner import pareto
 
     def point(time_ms, accuracy, **decisions):
-        config = {knob: {"transform": "func_substitute", "decisions": list(d), "thresholds": []}
-                  for knob, d in decisions.items()}
+        config = {
+            knob: {"transform": "func_substitute", "decisions": list(d), "thresholds": []}
+            for knob, d in decisions.items()
+        }
         return pareto.Point(config, time_ms, accuracy, 0.5 - accuracy, 200.0 / time_ms)
 
     simple = point(100.0, 0.5, qa=[2], retrieval=[0])
@@ -224,23 +279,38 @@ def test_frontier_simplification_tries_each_approximated_knob_back_at_exact(tmp_
         noise = 0.02 * (config["r"].decisions[0] + config["s"].decisions[0])
         return 100.0 / (1 + level) * (1 - noise), 0.8
 
-    seed = {"q": KnobParams("func_substitute", (1,)), "r": KnobParams("func_substitute", (1,)),
-            "s": KnobParams("func_substitute", (1,))}
-    common = TuneOptions(knobs=knobs, mode="static", engine="random", max_evaluations=2, progress=False,
-                         seed_configs=[seed], frontier_tolerance=0.05)
+    seed = {
+        "q": KnobParams("func_substitute", (1,)),
+        "r": KnobParams("func_substitute", (1,)),
+        "s": KnobParams("func_substitute", (1,)),
+    }
+    common = TuneOptions(
+        knobs=knobs,
+        mode="static",
+        engine="random",
+        max_evaluations=2,
+        progress=False,
+        seed_configs=[seed],
+        frontier_tolerance=0.05,
+    )
     plain = tune(evaluate_fn=evaluate, options=dataclasses.replace(common, output_dir=tmp_path / "plain"))
     assert [p.config for p in plain.frontier] == [{k: v.to_json() for k, v in seed.items()}]
-    result = tune(evaluate_fn=evaluate, options=dataclasses.replace(
-        common, output_dir=tmp_path / "simplified", simplify_evaluations=10))
+    result = tune(
+        evaluate_fn=evaluate,
+        options=dataclasses.replace(common, output_dir=tmp_path / "simplified", simplify_evaluations=10),
+    )
     evaluated = [json.loads(line) for line in log.read_text().splitlines()]
     # The seed's neighbours in knob order, until one takes its frontier place; then that one's, but not q
     # back at exact again: the one configuration seen with q exact (besides the exact one) ran at the
     # exact one's pace (4 % faster, within the 5 % tolerance).
     assert evaluated[4:] == [{"q": 0, "r": 1, "s": 1}, {"q": 1, "r": 0, "s": 1}, {"q": 1, "r": 0, "s": 0}]
     assert [{k: v["decisions"] for k, v in p.config.items()} for p in result.frontier] == [
-        {"q": [1], "r": [0], "s": [0]}]
-    capped = tune(evaluate_fn=evaluate, options=dataclasses.replace(
-        common, output_dir=tmp_path / "capped", simplify_evaluations=1))
+        {"q": [1], "r": [0], "s": [0]}
+    ]
+    capped = tune(
+        evaluate_fn=evaluate,
+        options=dataclasses.replace(common, output_dir=tmp_path / "capped", simplify_evaluations=1),
+    )
     assert len(capped.evaluations) == 3
 
 
@@ -250,8 +320,14 @@ def test_time_budget_counts_from_the_exact_evaluation(tmp_path):
         time.sleep(3.0 if exact else 0.05)  # the exact configuration outlasts the whole budget
         return synthetic(config)
 
-    result = tune(None, evaluate, time_budget=2.0, options=TuneOptions(
-        knobs=KNOBS, mode="static", engine="random", output_dir=tmp_path, max_evaluations=40, progress=False))
+    result = tune(
+        None,
+        evaluate,
+        time_budget=2.0,
+        options=TuneOptions(
+            knobs=KNOBS, mode="static", engine="random", output_dir=tmp_path, max_evaluations=40, progress=False
+        ),
+    )
     assert len(result.evaluations) >= 3
     assert len(result.evaluations) < 40  # and it stopped at the budget
 
@@ -272,14 +348,16 @@ def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
           return
         }
     """)
-    results = compare_search_spaces(mlir, synthetic, 0.9, options=TuneOptions(
-        output_dir=tmp_path, engine="random", max_evaluations=8, progress=False))
+    results = compare_search_spaces(
+        mlir,
+        synthetic,
+        0.9,
+        options=TuneOptions(output_dir=tmp_path, engine="random", max_evaluations=8, progress=False),
+    )
     assert set(results) == {"static", "dynamic"}
     assert results["static"].paths["comparison_plot"].read_bytes()[:4] == b"\x89PNG"
-    assert any(KnobParams.from_json(c).thresholds
-               for r in results["dynamic"].evaluations for c in r.config.values())
-    assert all(not KnobParams.from_json(c).thresholds
-               for r in results["static"].evaluations for c in r.config.values())
+    assert any(KnobParams.from_json(c).thresholds for r in results["dynamic"].evaluations for c in r.config.values())
+    assert all(not KnobParams.from_json(c).thresholds for r in results["static"].evaluations for c in r.config.values())
     # The dynamic search starts from the static frontier: every static frontier point
     # was evaluated in the dynamic study, and none is better than the dynamic frontier.
     dynamic_configs = [r.config for r in results["dynamic"].evaluations]
@@ -289,26 +367,53 @@ def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
 
 def test_seed_configurations_are_evaluated_first_and_checked(tmp_path):
     seeds = [{"a": KnobParams("loop_perforate", (3,)), "b": KnobParams("func_substitute", (2,))}]
-    result = tune(evaluate_fn=synthetic, options=TuneOptions(
-        knobs=KNOBS, mode="dynamic", engine="random", output_dir=tmp_path, max_evaluations=4, progress=False,
-        seed_configs=seeds))
+    result = tune(
+        evaluate_fn=synthetic,
+        options=TuneOptions(
+            knobs=KNOBS,
+            mode="dynamic",
+            engine="random",
+            output_dir=tmp_path,
+            max_evaluations=4,
+            progress=False,
+            seed_configs=seeds,
+        ),
+    )
     assert [r.config for r in result.evaluations[:2]] == [
-        {"a": {"transform": "loop_perforate", "decisions": [0], "thresholds": []},
-         "b": {"transform": "func_substitute", "decisions": [0], "thresholds": []},
-         "c": {"transform": "loop_perforate", "decisions": [0], "thresholds": []}},
-        {k: v.to_json() for k, v in seeds[0].items()}]
+        {
+            "a": {"transform": "loop_perforate", "decisions": [0], "thresholds": []},
+            "b": {"transform": "func_substitute", "decisions": [0], "thresholds": []},
+            "c": {"transform": "loop_perforate", "decisions": [0], "thresholds": []},
+        },
+        {k: v.to_json() for k, v in seeds[0].items()},
+    ]
     with pytest.raises(ValueError, match=r"knobs the program does not have: \['zz'\]"):
-        tune(evaluate_fn=synthetic, options=TuneOptions(
-            knobs=KNOBS, engine="random", output_dir=tmp_path / "bad", progress=False,
-            seed_configs=[{"zz": KnobParams("loop_perforate", (1,))}]))
+        tune(
+            evaluate_fn=synthetic,
+            options=TuneOptions(
+                knobs=KNOBS,
+                engine="random",
+                output_dir=tmp_path / "bad",
+                progress=False,
+                seed_configs=[{"zz": KnobParams("loop_perforate", (1,))}],
+            ),
+        )
 
 
 def test_opentuner_leaves_logging_and_cwd_alone(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     formatter, handlers = logging.Formatter, list(logging.getLogger().handlers)
-    tune(evaluate_fn=synthetic, options=TuneOptions(
-        knobs=KNOBS[:1], mode="static", engine="opentuner", output_dir=tmp_path / "out", max_evaluations=3,
-        progress=False))
+    tune(
+        evaluate_fn=synthetic,
+        options=TuneOptions(
+            knobs=KNOBS[:1],
+            mode="static",
+            engine="opentuner",
+            output_dir=tmp_path / "out",
+            max_evaluations=3,
+            progress=False,
+        ),
+    )
     assert logging.Formatter is formatter
     assert logging.getLogger().handlers == handlers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -322,25 +427,51 @@ def test_top_level_api_and_driver(tmp_path):
             return synthetic(config)
 
     driver = Synthetic("unused.mlir")
-    result = tune(evaluate_fn=driver.run_application, options=TuneOptions(
-        knobs=KNOBS[:1], mode="static", engine="random", output_dir=tmp_path, max_evaluations=4, progress=False))
+    result = tune(
+        evaluate_fn=driver.run_application,
+        options=TuneOptions(
+            knobs=KNOBS[:1], mode="static", engine="random", output_dir=tmp_path, max_evaluations=4, progress=False
+        ),
+    )
     assert result.best_time_ms == pytest.approx(100.0 / 3)
     # Driver.tune: tune's arguments after (mlir_source, evaluate_fn).
-    again = driver.tune(0.9, None, options=TuneOptions(knobs=KNOBS[:1], mode="static", engine="random",
-                                                        output_dir=tmp_path, max_evaluations=4, progress=False))
+    again = driver.tune(
+        0.9,
+        None,
+        options=TuneOptions(
+            knobs=KNOBS[:1], mode="static", engine="random", output_dir=tmp_path, max_evaluations=4, progress=False
+        ),
+    )
     assert again.best_time_ms == pytest.approx(100.0 / 3) and len(again.evaluations) == 4
 
 
 def test_tune_options_are_checked():
     defaults = TuneOptions()
-    assert (defaults.mode, defaults.engine, defaults.max_evaluations, defaults.parallelism, defaults.executor,
-            defaults.output_dir, defaults.loss_levels) == (
-        "dynamic", "opentuner", 100, 1, "local", "approxmlir-tuning", (0.01, 0.03, 0.05, 0.10))
+    assert (
+        defaults.mode,
+        defaults.engine,
+        defaults.max_evaluations,
+        defaults.parallelism,
+        defaults.executor,
+        defaults.output_dir,
+        defaults.loss_levels,
+    ) == ("dynamic", "opentuner", 100, 1, "local", "approxmlir-tuning", (0.01, 0.03, 0.05, 0.10))
     assert TuneOptions(knobs=list(KNOBS), loss_levels=[0.1]).loss_levels == (0.1,)
-    for field, value in [("mode", "both"), ("engine", "annealing"), ("max_evaluations", 0), ("parallelism", 1.5),
-                         ("executor", "cloud"), ("evaluation_timeout", -1), ("loss_levels", "0.1"),
-                         ("frontier_tolerance", float("nan")), ("simplify_evaluations", -1), ("knobs", ["a"]),
-                         ("seed_configs", {"a": 1}), ("progress", "yes"), ("seed", None)]:
+    for field, value in [
+        ("mode", "both"),
+        ("engine", "annealing"),
+        ("max_evaluations", 0),
+        ("parallelism", 1.5),
+        ("executor", "cloud"),
+        ("evaluation_timeout", -1),
+        ("loss_levels", "0.1"),
+        ("frontier_tolerance", float("nan")),
+        ("simplify_evaluations", -1),
+        ("knobs", ["a"]),
+        ("seed_configs", {"a": 1}),
+        ("progress", "yes"),
+        ("seed", None),
+    ]:
         with pytest.raises(ValueError, match=rf"invalid TuneOptions: {field} must"):
             TuneOptions(**{field: value})
     with pytest.raises(ValueError, match="max_evaluations must.*; parallelism must"):

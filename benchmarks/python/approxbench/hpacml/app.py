@@ -65,14 +65,14 @@ class HpacApp:
     """An HPAC-ML application: its C source, entry function and driver."""
 
     name: str
-    source: str                      # relative to benchmarks/
-    entry: str                       # the exported C function
-    metric: str                      # "rmse" or "mape", on the QoI
-    make_inputs: Callable[[str, int], Inputs]          # (size, seed) -> inputs
+    source: str  # relative to benchmarks/
+    entry: str  # the exported C function
+    metric: str  # "rmse" or "mape", on the QoI
+    make_inputs: Callable[[str, int], Inputs]  # (size, seed) -> inputs
     call: Callable[..., np.ndarray]  # (lib, inputs, use_model, **kw) -> QoI
-    reference: Callable[[Inputs], np.ndarray]          # numpy version of the exact QoI
+    reference: Callable[[Inputs], np.ndarray]  # numpy version of the exact QoI
     pragma_lines: int = dataclasses.field(init=False)  # source lines of HPAC-ML directives
-    directives: int = dataclasses.field(init=False)    # HPAC-ML directives
+    directives: int = dataclasses.field(init=False)  # HPAC-ML directives
     model_file: str = dataclasses.field(init=False)
     database_file: str = dataclasses.field(init=False)
 

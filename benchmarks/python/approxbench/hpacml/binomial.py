@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml.app import HpacApp, Inputs, check_size
+from approxmlir import runtime
 
 OPTIONS = {"test": 16, "train": 32768, "eval": 24576}
 STEPS = {"test": 64, "train": 1024, "eval": 1024}
@@ -41,8 +41,17 @@ def make_inputs(size: str, seed: int) -> Inputs:
 
 def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool) -> np.ndarray:
     price = np.zeros_like(inputs["S"])
-    lib["binomial_options"](inputs["S"], inputs["K"], inputs["T"], inputs["R"], inputs["V"], price,
-                            len(price), inputs["steps"], int(use_model))
+    lib["binomial_options"](
+        inputs["S"],
+        inputs["K"],
+        inputs["T"],
+        inputs["R"],
+        inputs["V"],
+        price,
+        len(price),
+        inputs["steps"],
+        int(use_model),
+    )
     return price
 
 
@@ -60,8 +69,8 @@ def reference(inputs: Inputs) -> np.ndarray:
     spots = s * np.exp(vsdt * (2.0 * np.arange(steps + 1) - steps))
     values = np.maximum(k - spots, 0.0)
     for level in range(steps - 1, -1, -1):
-        spots = spots[:, :level + 1] * u
-        hold = disc_up * values[:, 1:level + 2] + disc_down * values[:, :level + 1]
+        spots = spots[:, : level + 1] * u
+        hold = disc_up * values[:, 1 : level + 2] + disc_down * values[:, : level + 1]
         values = np.maximum(hold, k - spots)
     return values[:, 0]
 

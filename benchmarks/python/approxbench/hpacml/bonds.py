@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml.app import HpacApp, Inputs, check_size
+from approxmlir import runtime
 
 BONDS = {"test": 256, "train": 1 << 21, "eval": 3 << 19}
 EPOCH = datetime.date(1970, 1, 1)
@@ -49,14 +49,25 @@ def make_inputs(size: str, seed: int) -> Inputs:
 def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool) -> np.ndarray:
     n = len(inputs["settle"])
     price, accrued, yield_ = (np.zeros(n) for _ in range(3))
-    lib["bonds"](inputs["issue"], inputs["settle"], inputs["maturity"], inputs["coupon"], inputs["rate"],
-                 price, accrued, yield_, n, int(use_model))
+    lib["bonds"](
+        inputs["issue"],
+        inputs["settle"],
+        inputs["maturity"],
+        inputs["coupon"],
+        inputs["rate"],
+        price,
+        accrued,
+        yield_,
+        n,
+        int(use_model),
+    )
     return np.stack([price, accrued, yield_], axis=1)
 
 
 # The reference does its date arithmetic with the standard library's
 # datetime and calendar (the C has its own civil-date algorithms) and its
 # floating point with math, whose exp and pow are the C library's.
+
 
 def _date(days: int) -> datetime.date:
     return EPOCH + datetime.timedelta(days=days)

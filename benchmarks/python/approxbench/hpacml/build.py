@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 from typing import Mapping, Optional
 
+from approxbench.hpacml.app import HpacApp, pragma_spans
 from approxmlir import runtime
 from approxmlir.compiler import build_native
 from approxmlir.frontends.c import translate_source
-
-from approxbench.hpacml.app import HpacApp, pragma_spans
 
 
 def strip_ml_pragmas(source: str) -> str:
@@ -37,8 +36,9 @@ def translate(app: HpacApp, with_pragmas: bool = True) -> str:
     return translate_source(source, str(app.path), args=[f"-I{runtime.include_dir()}"])
 
 
-def build_library(app: HpacApp, with_pragmas: bool = True, config: Optional[Mapping] = None,
-                  cache_dir: Optional[os.PathLike] = None) -> runtime.NativeLibrary:
+def build_library(
+    app: HpacApp, with_pragmas: bool = True, config: Optional[Mapping] = None, cache_dir: Optional[os.PathLike] = None
+) -> runtime.NativeLibrary:
     """The app through the C frontend and the native backend; `config` sets
     knobs (e.g. an `ml_surrogate` knob's model choice)."""
     return build_native(translate(app, with_pragmas), config, cache_dir=cache_dir).load()

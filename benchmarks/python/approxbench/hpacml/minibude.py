@@ -29,8 +29,8 @@ import math
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml.app import HpacApp, Inputs, check_size
+from approxmlir import runtime
 
 POSES = {"test": 8, "train": 1 << 16, "eval": 1 << 15}
 DECK_SEED = 938
@@ -96,16 +96,27 @@ def make_inputs(size: str, seed: int) -> Inputs:
     rng = np.random.default_rng(seed)
     n = POSES[size]
     protein, ligand, forcefield = deck()
-    poses = np.concatenate([rng.uniform(0.0, 2.0 * math.pi, (n, 3)),
-                            rng.uniform(-TRANSLATION, TRANSLATION, (n, 3))], axis=1)
+    poses = np.concatenate(
+        [rng.uniform(0.0, 2.0 * math.pi, (n, 3)), rng.uniform(-TRANSLATION, TRANSLATION, (n, 3))], axis=1
+    )
     return {"protein": protein, "ligand": ligand, "forcefield": forcefield, "poses": poses}
 
 
 def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool) -> np.ndarray:
     protein, ligand, forcefield, poses = (inputs[k] for k in ("protein", "ligand", "forcefield", "poses"))
     energies = np.zeros(len(poses))
-    lib["minibude"](protein, len(protein), ligand, len(ligand), forcefield, len(forcefield), poses, energies,
-                    len(poses), int(use_model))
+    lib["minibude"](
+        protein,
+        len(protein),
+        ligand,
+        len(ligand),
+        forcefield,
+        len(forcefield),
+        poses,
+        energies,
+        len(poses),
+        int(use_model),
+    )
     return energies
 
 
@@ -113,11 +124,14 @@ def _rotations(poses: np.ndarray) -> np.ndarray:
     """(n, 3, 3) rotation matrices of miniBUDE's pose convention."""
     sx, sy, sz = (np.sin(poses[:, k]) for k in range(3))
     cx, cy, cz = (np.cos(poses[:, k]) for k in range(3))
-    return np.stack([
-        np.stack([cy * cz, sx * sy * cz - cx * sz, cx * sy * cz + sx * sz], axis=1),
-        np.stack([cy * sz, sx * sy * sz + cx * cz, cx * sy * sz - sx * cz], axis=1),
-        np.stack([-sy, sx * cy, cx * cy], axis=1),
-    ], axis=1)
+    return np.stack(
+        [
+            np.stack([cy * cz, sx * sy * cz - cx * sz, cx * sy * cz + sx * sz], axis=1),
+            np.stack([cy * sz, sx * sy * sz + cx * cz, cx * sy * sz - sx * cz], axis=1),
+            np.stack([-sy, sx * cy, cx * cy], axis=1),
+        ],
+        axis=1,
+    )
 
 
 def reference(inputs: Inputs) -> np.ndarray:
@@ -126,9 +140,13 @@ def reference(inputs: Inputs) -> np.ndarray:
     protein, ligand, forcefield, poses = (inputs[k] for k in ("protein", "ligand", "forcefield", "poses"))
     rot = _rotations(poses)
     # Transformed ligand (pose, atom, xyz), summed left to right like the C.
-    lpos = poses[:, None, 3:] + ligand[None, :, 0, None] * rot[:, None, :, 0] \
-        + ligand[None, :, 1, None] * rot[:, None, :, 1] + ligand[None, :, 2, None] * rot[:, None, :, 2]
-    lff = forcefield[ligand[:, 3].astype(int)][None, :, None, :]   # (1, L, 1, 4)
+    lpos = (
+        poses[:, None, 3:]
+        + ligand[None, :, 0, None] * rot[:, None, :, 0]
+        + ligand[None, :, 1, None] * rot[:, None, :, 1]
+        + ligand[None, :, 2, None] * rot[:, None, :, 2]
+    )
+    lff = forcefield[ligand[:, 3].astype(int)][None, :, None, :]  # (1, L, 1, 4)
     pff = forcefield[protein[:, 3].astype(int)][None, None, :, :]  # (1, 1, P, 4)
     radij = pff[..., 0] + lff[..., 0]
     both_f = (pff[..., 3] == HBTYPE_F) & (lff[..., 3] == HBTYPE_F)
@@ -145,7 +163,9 @@ def reference(inputs: Inputs) -> np.ndarray:
     distbb = distij - radij
     zone1 = distbb < 0.0
     steric = (1.0 - distij * (1.0 / radij)) * np.where(zone1, 2.0 * HARDNESS, 0.0)
-    chrg = (lff[..., 2] * pff[..., 2]) * (np.where(zone1, 1.0, 1.0 - distbb * elcdst1) * np.where(distbb < elcdst, 1.0, 0.0))
+    chrg = (lff[..., 2] * pff[..., 2]) * (
+        np.where(zone1, 1.0, 1.0 - distbb * elcdst1) * np.where(distbb < elcdst, 1.0, 0.0)
+    )
     chrg = np.where(type_e, -np.abs(chrg), chrg) * CNSTNT
     dslv = (p_hphb + l_hphb) * np.where((distbb < distdslv) & (p_h != 0), 1.0, 0.0)
     dslv = dslv * np.where(zone1, 1.0, 1.0 - distbb * (1.0 / distdslv))

@@ -26,8 +26,8 @@ import math
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml.app import HpacApp, Inputs, check_size
+from approxmlir import runtime
 
 # Mirrors of the C's compile-time constants.
 NX, NZ, HS = 200, 100, 2
@@ -39,8 +39,9 @@ C0 = 27.5629410929725921310572974482
 GAMM = 1.40027894002789400278940027894
 HV_BETA = 0.05
 QPOINTS = np.array([0.112701665379258311482073460022, 0.5, 0.887298334620741688517926539980])
-QWEIGHTS = np.array([0.277777777777777777777777777779, 0.444444444444444444444444444444,
-                     0.277777777777777777777777777779])
+QWEIGHTS = np.array(
+    [0.277777777777777777777777777779, 0.444444444444444444444444444444, 0.277777777777777777777777777779]
+)
 
 STEPS = {"test": 4, "train": 1500, "eval": 1500}
 # The region runs on the steps where step % interleave == 0 (its if clause).
@@ -84,12 +85,11 @@ def make_inputs(size: str, seed: int) -> Inputs:
         xrad, zrad = rng.uniform(1500.0, 2500.0, 2)
         dist = np.sqrt(((x[None, None] - x0) / xrad) ** 2 + ((z[:, :, None, None] - z0) / zrad) ** 2) * (math.pi / 2)
         theta += np.where(dist <= math.pi / 2, amp * np.cos(dist) ** 2, 0.0)
-    weights = QWEIGHTS[:, None, None] * QWEIGHTS[None, None, :]            # (3, 1, 3)
+    weights = QWEIGHTS[:, None, None] * QWEIGHTS[None, None, :]  # (3, 1, 3)
     # rho*theta perturbation: background density times theta', averaged.
     rhot = np.einsum("kaib,ab->ki", hydro_dens(z)[:, :, None, None] * theta, weights[:, 0, :])
     zeros = np.zeros_like(rhot)
-    return {"dens": zeros.copy(), "umom": zeros.copy(), "wmom": zeros.copy(), "rhot": rhot,
-            "nsteps": STEPS[size]}
+    return {"dens": zeros.copy(), "umom": zeros.copy(), "wmom": zeros.copy(), "rhot": rhot, "nsteps": STEPS[size]}
 
 
 def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool, interleave: int | None = None) -> np.ndarray:
@@ -98,7 +98,7 @@ def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool, interleave
         interleave = INFER_EVERY if use_model else COLLECT_EVERY
     state = [inputs[v].copy() for v in VARIABLES]  # the C updates the state in place
     lib["miniweather"](*state, inputs["nsteps"], int(use_model), interleave)
-    return np.stack([s[HS:NZ + HS, HS:NX + HS] for s in state])
+    return np.stack([s[HS : NZ + HS, HS : NX + HS] for s in state])
 
 
 class _Reference:
@@ -145,30 +145,42 @@ class _Reference:
 
     def tendencies_x(self, s: np.ndarray, dt: float) -> np.ndarray:
         hv_coef = -HV_BETA * DX / (16.0 * dt)
-        rows = s[:, HS:NZ + HS]
-        vals, d3 = self._interpolate(*(rows[:, :, j:j + NX + 1] for j in range(4)))
-        r = vals[0] + self.dens_cell[HS:NZ + HS, None]
+        rows = s[:, HS : NZ + HS]
+        vals, d3 = self._interpolate(*(rows[:, :, j : j + NX + 1] for j in range(4)))
+        r = vals[0] + self.dens_cell[HS : NZ + HS, None]
         u, w = vals[1] / r, vals[2] / r
-        t = (vals[3] + self.dens_theta_cell[HS:NZ + HS, None]) / r
+        t = (vals[3] + self.dens_theta_cell[HS : NZ + HS, None]) / r
         p = C0 * _pow(r * t, GAMM)
-        flux = np.stack([r * u - hv_coef * d3[0], r * u * u + p - hv_coef * d3[1],
-                         r * u * w - hv_coef * d3[2], r * u * t - hv_coef * d3[3]])
+        flux = np.stack(
+            [
+                r * u - hv_coef * d3[0],
+                r * u * u + p - hv_coef * d3[1],
+                r * u * w - hv_coef * d3[2],
+                r * u * t - hv_coef * d3[3],
+            ]
+        )
         return -(flux[:, :, 1:] - flux[:, :, :-1]) / DX
 
     def tendencies_z(self, s: np.ndarray, dt: float) -> np.ndarray:
         hv_coef = -HV_BETA * DZ / (16.0 * dt)
-        cols = s[:, :, HS:NX + HS]
-        vals, d3 = self._interpolate(*(cols[:, j:j + NZ + 1] for j in range(4)))
+        cols = s[:, :, HS : NX + HS]
+        vals, d3 = self._interpolate(*(cols[:, j : j + NZ + 1] for j in range(4)))
         r = vals[0] + self.dens_int[:, None]
         u, w = vals[1] / r, vals[2] / r
         t = (vals[3] + self.dens_theta_int[:, None]) / r
         p = C0 * _pow(r * t, GAMM) - self.pressure_int[:, None]
         w[[0, NZ]] = 0.0
         d3[0, [0, NZ]] = 0.0
-        flux = np.stack([r * w - hv_coef * d3[0], r * w * u - hv_coef * d3[1],
-                         r * w * w + p - hv_coef * d3[2], r * w * t - hv_coef * d3[3]])
+        flux = np.stack(
+            [
+                r * w - hv_coef * d3[0],
+                r * w * u - hv_coef * d3[1],
+                r * w * w + p - hv_coef * d3[2],
+                r * w * t - hv_coef * d3[3],
+            ]
+        )
         tend = -(flux[:, 1:] - flux[:, :-1]) / DZ
-        tend[2] = tend[2] - s[0, HS:NZ + HS, HS:NX + HS] * GRAV
+        tend[2] = tend[2] - s[0, HS : NZ + HS, HS : NX + HS] * GRAV
         return tend
 
     def semi_step(self, init: np.ndarray, forcing: np.ndarray, dt: float, dir_z: int) -> np.ndarray:
@@ -179,7 +191,7 @@ class _Reference:
             self.halo_x(forcing)
             tend = self.tendencies_x(forcing, dt)
         out = forcing.copy()
-        out[:, HS:NZ + HS, HS:NX + HS] = init[:, HS:NZ + HS, HS:NX + HS] + dt * tend
+        out[:, HS : NZ + HS, HS : NX + HS] = init[:, HS : NZ + HS, HS : NX + HS] + dt * tend
         return out
 
     def sweep(self, state: np.ndarray, dir_z: int) -> np.ndarray:
@@ -198,7 +210,7 @@ class _Reference:
 
 def reference(inputs: Inputs) -> np.ndarray:
     state = np.stack([inputs[v] for v in VARIABLES])  # a copy
-    return _Reference().run(state, inputs["nsteps"])[:, HS:NZ + HS, HS:NX + HS]
+    return _Reference().run(state, inputs["nsteps"])[:, HS : NZ + HS, HS : NX + HS]
 
 
 APP = HpacApp(

@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml.app import HpacApp, Inputs, check_size
+from approxmlir import runtime
 
 HEIGHT = WIDTH = 64
 RADIUS = 5
@@ -48,7 +48,7 @@ def make_inputs(size: str, seed: int) -> Inputs:
     truth = start[:, None, :] + np.arange(frames)[None, :, None] * velocity[:, None, :]
     truth = truth.reshape(-1, 2)
     rows, cols = np.mgrid[0:HEIGHT, 0:WIDTH]
-    inside = (cols[None] - truth[:, 0, None, None]) ** 2 + (rows[None] - truth[:, 1, None, None]) ** 2 <= RADIUS ** 2
+    inside = (cols[None] - truth[:, 0, None, None]) ** 2 + (rows[None] - truth[:, 1, None, None]) ** 2 <= RADIUS**2
     video = np.where(inside, OBJECT, BACKGROUND) + rng.normal(0.0, NOISE, inside.shape)
     return {
         "video": video,
@@ -62,8 +62,16 @@ def make_inputs(size: str, seed: int) -> Inputs:
 
 def call(lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool) -> np.ndarray:
     estimate = np.zeros((len(inputs["video"]), 2))
-    lib["particle_filter"](inputs["video"], inputs["start"], len(inputs["start"]), inputs["frames"],
-                           inputs["particles"], inputs["seed"], estimate, int(use_model))
+    lib["particle_filter"](
+        inputs["video"],
+        inputs["start"],
+        len(inputs["start"]),
+        inputs["frames"],
+        inputs["particles"],
+        inputs["seed"],
+        estimate,
+        int(use_model),
+    )
     return estimate
 
 
@@ -78,8 +86,12 @@ def _libm(f, x: np.ndarray) -> np.ndarray:
 
 
 def _disk() -> tuple[np.ndarray, np.ndarray]:
-    offsets = [(dy, dx) for dy in range(-RADIUS, RADIUS + 1) for dx in range(-RADIUS, RADIUS + 1)
-               if dx * dx + dy * dy <= RADIUS * RADIUS]
+    offsets = [
+        (dy, dx)
+        for dy in range(-RADIUS, RADIUS + 1)
+        for dx in range(-RADIUS, RADIUS + 1)
+        if dx * dx + dy * dy <= RADIUS * RADIUS
+    ]
     dy, dx = np.array(offsets).T
     return dy, dx
 

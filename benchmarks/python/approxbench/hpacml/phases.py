@@ -28,10 +28,10 @@ from typing import Optional
 
 import numpy as np
 
-from approxmlir import runtime
 from approxbench.hpacml import APPS
 from approxbench.hpacml.app import HpacApp, Inputs
 from approxbench.hpacml.build import build_library
+from approxmlir import runtime
 
 PHASES = ("plain", "collect", "infer")
 
@@ -45,8 +45,9 @@ class PhaseResult:
     stats: Optional[dict]  # the ML runtime's statistics (None for `plain`)
 
 
-def timed_call(app: HpacApp, lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool,
-               warm_up: bool) -> tuple[float, np.ndarray]:
+def timed_call(
+    app: HpacApp, lib: runtime.NativeLibrary, inputs: Inputs, use_model: bool, warm_up: bool
+) -> tuple[float, np.ndarray]:
     """Seconds and QoI of one call of the app; `warm_up` first makes an
     untimed call (loading the model)."""
     if warm_up:
@@ -69,8 +70,9 @@ def _run(app_name: str, phase: str, size: str, workdir: str, stats_path: str, ca
     return timed_call(app, lib, inputs, use_model=infer, warm_up=infer)
 
 
-def run_phase(app_name: str, phase: str, size: str, workdir: pathlib.Path,
-              cache_dir: Optional[os.PathLike] = None) -> PhaseResult:
+def run_phase(
+    app_name: str, phase: str, size: str, workdir: pathlib.Path, cache_dir: Optional[os.PathLike] = None
+) -> PhaseResult:
     """Runs one phase in a spawned process with `workdir` as its working directory."""
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r} (expected one of {PHASES})")
@@ -79,8 +81,9 @@ def run_phase(app_name: str, phase: str, size: str, workdir: pathlib.Path,
     stats_path.unlink(missing_ok=True)
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=1) as pool:
-        seconds, qoi = pool.submit(_run, app_name, phase, size, str(workdir), str(stats_path),
-                                   None if cache_dir is None else str(cache_dir)).result()
+        seconds, qoi = pool.submit(
+            _run, app_name, phase, size, str(workdir), str(stats_path), None if cache_dir is None else str(cache_dir)
+        ).result()
     # The worker has exited: the runtime wrote its statistics and closed the database.
     stats = json.loads(stats_path.read_text()) if stats_path.is_file() else None
     if phase != "plain" and stats is None:

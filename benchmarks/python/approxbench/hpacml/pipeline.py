@@ -20,9 +20,9 @@ import pathlib
 import shutil
 from typing import Optional
 
-from approxmlir import surrogates
 from approxbench.hpacml import APPS
 from approxbench.hpacml.phases import PhaseResult, run_phase
+from approxmlir import surrogates
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ class PipelineConfig:
     train_size: str = "train"
     eval_size: str = "eval"
     search: surrogates.SearchConfig = dataclasses.field(
-        default_factory=lambda: surrogates.SearchConfig(n_trials=12, timeout_s=240.0))
+        default_factory=lambda: surrogates.SearchConfig(n_trials=12, timeout_s=240.0)
+    )
     max_models: int = 4  # Pareto models deployed, from the most accurate
     max_rows: int = 200_000  # training rows drawn from the database
     cache_dir: Optional[os.PathLike] = None
@@ -134,19 +135,29 @@ def run(config: PipelineConfig) -> PipelineResult:
         infer = phase(config, "infer", config.eval_size)
         stats = region_stats(infer)
         record = pareto.record
-        models.append(ModelResult(
-            model=pathlib.Path(pareto.path).name,
-            hidden=tuple(record.hidden),
-            parameters=record.param_count,
-            val_rmse=record.val_rmse,
-            seconds=infer.seconds,
-            speedup=exact.seconds / infer.seconds,
-            error=app.error(infer.qoi, exact.qoi),
-            bridge_overhead=(stats["bridge_in"] + stats["bridge_out"]) / stats["inference"],
-        ))
+        models.append(
+            ModelResult(
+                model=pathlib.Path(pareto.path).name,
+                hidden=tuple(record.hidden),
+                parameters=record.param_count,
+                val_rmse=record.val_rmse,
+                seconds=infer.seconds,
+                speedup=exact.seconds / infer.seconds,
+                error=app.error(infer.qoi, exact.qoi),
+                bridge_overhead=(stats["bridge_in"] + stats["bridge_out"]) / stats["inference"],
+            )
+        )
     return PipelineResult(
-        app=app.name, metric=app.metric, pragma_lines=app.pragma_lines, directives=app.directives,
-        rows=trained.rows, plain_train_seconds=plain_train.seconds, collect_seconds=trained.collect.seconds,
+        app=app.name,
+        metric=app.metric,
+        pragma_lines=app.pragma_lines,
+        directives=app.directives,
+        rows=trained.rows,
+        plain_train_seconds=plain_train.seconds,
+        collect_seconds=trained.collect.seconds,
         exact_seconds=exact.seconds,
         collect_bridge_io_seconds=collected["bridge_in"] + collected["bridge_out"] + collected["collect_io"],
-        collect_exact_seconds=collected["exact"], trials=len(found.trials), models=models)
+        collect_exact_seconds=collected["exact"],
+        trials=len(found.trials),
+        models=models,
+    )

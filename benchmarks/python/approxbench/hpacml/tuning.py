@@ -22,13 +22,13 @@ from typing import Optional
 
 import numpy as np
 
-from approxmlir.compiler import export_knobs
-from approxmlir.tuner import STATIC, TuneOptions, TuningResult
-from approxmlir.tuner import tune as tune_knobs
 from approxbench.hpacml import APPS
 from approxbench.hpacml.build import build_library, translate
 from approxbench.hpacml.phases import run_phase, timed_call
 from approxbench.hpacml.pipeline import PipelineConfig, collect_and_search
+from approxmlir.compiler import export_knobs
+from approxmlir.tuner import STATIC, TuneOptions, TuningResult
+from approxmlir.tuner import tune as tune_knobs
 
 SURROGATE_KIND = "ml_surrogate"
 
@@ -71,8 +71,9 @@ def prepare_models(config: PipelineConfig, count: int) -> int:
 class Evaluator:
     """`evaluate_fn` for ar.tune: runs in the tuner's evaluation process."""
 
-    def __init__(self, app_name: str, workdir: pathlib.Path, size: str, exact: np.ndarray,
-                 cache_dir: Optional[os.PathLike]):
+    def __init__(
+        self, app_name: str, workdir: pathlib.Path, size: str, exact: np.ndarray, cache_dir: Optional[os.PathLike]
+    ):
         self.app_name, self.workdir, self.size = app_name, workdir, size
         self.exact, self.cache_dir = exact, cache_dir
         app = APPS[app_name]
@@ -83,8 +84,7 @@ class Evaluator:
         lib = build_library(app, config=config, cache_dir=self.cache_dir)
         inputs = app.inputs(self.size)
         os.chdir(self.workdir)  # model files are named relative to it
-        uses_model = any(p.transform == SURROGATE_KIND and any(d > 0 for d in p.decisions)
-                         for p in config.values())
+        uses_model = any(p.transform == SURROGATE_KIND and any(d > 0 for d in p.decisions) for p in config.values())
         seconds, qoi = timed_call(app, lib, inputs, use_model=True, warm_up=uses_model)
         return 1000.0 * seconds, 1.0 - app.error(qoi, self.exact) / self.scale
 
@@ -97,10 +97,22 @@ def tune(config: TuneConfig) -> TuningResult:
     decisions = surrogate_decisions(knobs)
     installed = prepare_models(pipeline, max(decisions))
     if installed < max(decisions):
-        raise RuntimeError(f"{app.name}: the search kept {installed} Pareto models but the "
-                           f"{SURROGATE_KIND} knob selects up to {max(decisions)}; lower its decision_values")
+        raise RuntimeError(
+            f"{app.name}: the search kept {installed} Pareto models but the "
+            f"{SURROGATE_KIND} knob selects up to {max(decisions)}; lower its decision_values"
+        )
     exact = run_phase(app.name, "plain", pipeline.eval_size, pipeline.workdir, pipeline.cache_dir).qoi
     evaluate = Evaluator(app.name, pipeline.workdir, pipeline.eval_size, exact, pipeline.cache_dir)
-    return tune_knobs(mlir, evaluate, config.accuracy_threshold, config.time_budget, options=TuneOptions(
-        knobs=knobs, output_dir=pipeline.workdir / "tuning", mode=STATIC, max_evaluations=config.max_evaluations,
-        seed=config.seed))
+    return tune_knobs(
+        mlir,
+        evaluate,
+        config.accuracy_threshold,
+        config.time_budget,
+        options=TuneOptions(
+            knobs=knobs,
+            output_dir=pipeline.workdir / "tuning",
+            mode=STATIC,
+            max_evaluations=config.max_evaluations,
+            seed=config.seed,
+        ),
+    )

@@ -81,8 +81,7 @@ ConfigEntry = Union[KnobParams, Mapping[str, Any]]
 def config_entries(config: Mapping[str, ConfigEntry]) -> dict[str, dict[str, Any]]:
     """`config` as the JSON objects approx-apply-config reads, by knob id."""
     return {
-        knob_id: entry.to_json() if isinstance(entry, KnobParams) else dict(entry)
-        for knob_id, entry in config.items()
+        knob_id: entry.to_json() if isinstance(entry, KnobParams) else dict(entry) for knob_id, entry in config.items()
     }
 
 
@@ -90,9 +89,7 @@ def export_knobs(mlir: MlirInput, **kwargs) -> list[KnobSpace]:
     """Returns the search space of every knob in `mlir`, in program order."""
     with tempfile.TemporaryDirectory(prefix="approxmlir-") as tmp:
         output = pathlib.Path(tmp) / "knobs.json"
-        run_approx_opt(
-            mlir, [f"--approx-export-knobs=output={output}", "-o", "/dev/null"], **kwargs
-        )
+        run_approx_opt(mlir, [f"--approx-export-knobs=output={output}", "-o", "/dev/null"], **kwargs)
         document = json.loads(output.read_text())
     return [KnobSpace.from_json(knob) for knob in document["knobs"]]
 

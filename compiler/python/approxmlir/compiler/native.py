@@ -151,11 +151,18 @@ def _build(
         str(upstream),
     ]
     timed("approx-opt", lambda: run_approx_opt(source, args, timeout=timeout))
-    timed("mlir-opt", lambda: _run(
-        "mlir-opt", [find_llvm_tool("mlir-opt"), upstream, *LOWER_TO_LLVM, "-o", llvm_dialect], timeout))
-    timed("mlir-translate", lambda: _run(
-        "mlir-translate", [find_llvm_tool("mlir-translate"), "--mlir-to-llvmir", llvm_dialect, "-o", llvm_ir],
-        timeout))
+    timed(
+        "mlir-opt",
+        lambda: _run("mlir-opt", [find_llvm_tool("mlir-opt"), upstream, *LOWER_TO_LLVM, "-o", llvm_dialect], timeout),
+    )
+    timed(
+        "mlir-translate",
+        lambda: _run(
+            "mlir-translate",
+            [find_llvm_tool("mlir-translate"), "--mlir-to-llvmir", llvm_dialect, "-o", llvm_ir],
+            timeout,
+        ),
+    )
 
     runtime_libraries = [runtime.runtime_library_path()]
     if "@approx_ml_enter" in upstream.read_text():  # HPAC-ML regions: libtorch behind libapprox_ml.so
@@ -164,9 +171,20 @@ def _build(
     clang = [
         # -z defs: a symbol nobody defines (a missing variant or state
         # function) fails the build here, not the load later.
-        find_llvm_tool("clang"), "-O2", "-fPIC", "-shared", "-Wl,-z,defs", "-Wno-override-module", *cflags,
-        f"-I{runtime.include_dir()}", llvm_ir, *c_sources,
-        *links, "-lm", "-o", workdir / LIBRARY_NAME,
+        find_llvm_tool("clang"),
+        "-O2",
+        "-fPIC",
+        "-shared",
+        "-Wl,-z,defs",
+        "-Wno-override-module",
+        *cflags,
+        f"-I{runtime.include_dir()}",
+        llvm_ir,
+        *c_sources,
+        *links,
+        "-lm",
+        "-o",
+        workdir / LIBRARY_NAME,
     ]
     timed("clang", lambda: _run("clang", clang, timeout))
     return seconds

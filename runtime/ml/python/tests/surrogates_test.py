@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 import torch
 
+from approxmlir.qos import rmse
 from approxmlir.surrogates import (
     MLPConfig,
     SearchConfig,
     TrainConfig,
+    export,
     list_regions,
     load_region,
     search,
     train,
 )
-from approxmlir.surrogates import export
-from approxmlir.qos import rmse
 
 # TorchScript is the runtime's format; torch 2.13 flags every torch.jit call.
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit:DeprecationWarning")
@@ -43,9 +43,7 @@ def write_database(path: str, calls: int = CALLS, rows_per_call: int = ROWS_PER_
         group.create_dataset("inputs", data=x, maxshape=(None, 3), chunks=True)
         group.create_dataset("outputs", data=_targets(x), maxshape=(None, 2), chunks=True)
         starts = np.arange(calls, dtype=np.int64) * rows_per_call
-        group.create_dataset(
-            "calls", data=np.stack([starts, np.full(calls, rows_per_call)], axis=1).astype(np.int64)
-        )
+        group.create_dataset("calls", data=np.stack([starts, np.full(calls, rows_per_call)], axis=1).astype(np.int64))
         group.create_dataset("timings", data=np.full(calls, 1e-3))
         group.attrs["sweep_shape"] = np.array([10, 20], dtype=np.int64)
         group.attrs["source"] = "stencil.c:42"
@@ -106,8 +104,8 @@ def test_subsample_keeps_rows_in_their_calls(database: str) -> None:
     np.testing.assert_array_equal(small.calls[:, 0], np.cumsum(small.calls[:, 1]) - small.calls[:, 1])
     # Every kept row is a row of the database, in its original call.
     for (first, count), (orig_first, orig_count) in zip(small.calls, data.calls):
-        rows = small.inputs[first:first + count]
-        original = data.inputs[orig_first:orig_first + orig_count]
+        rows = small.inputs[first : first + count]
+        original = data.inputs[orig_first : orig_first + orig_count]
         assert all(any(np.array_equal(r, o) for o in original) for r in rows)
     assert data.subsample(data.n_rows) is data
 
@@ -120,8 +118,10 @@ def test_train_beats_constant_predictor(database: str) -> None:
     train_rows, val_rows = data.split(config.val_fraction, config.seed)
     constant = np.broadcast_to(data.outputs[train_rows].mean(axis=0), data.outputs[val_rows].shape)
     baseline = rmse(constant, data.outputs[val_rows])
-    print(f"val RMSE {result.val_rmse:.4f} vs constant {baseline:.4f} "
-          f"({result.epochs} epochs, best {result.best_epoch}, {result.train_seconds:.2f} s)")
+    print(
+        f"val RMSE {result.val_rmse:.4f} vs constant {baseline:.4f} "
+        f"({result.epochs} epochs, best {result.best_epoch}, {result.train_seconds:.2f} s)"
+    )
     assert result.val_rmse < 0.2 * baseline
     assert math.isfinite(result.val_mape)
     assert torch.get_num_threads() == threads  # train() ran on 1 thread, then restored it
@@ -138,9 +138,7 @@ def test_train_is_deterministic(database: str) -> None:
 
 def test_torchscript_keeps_leading_dims(database: str, tmp_path) -> None:
     data = load_region(database, REGION)
-    model = train(
-        data, MLPConfig(hidden=(16,), activation="silu"), TrainConfig(epochs=3, seed=1)
-    ).model
+    model = train(data, MLPConfig(hidden=(16,), activation="silu"), TrainConfig(epochs=3, seed=1)).model
     path = str(tmp_path / "m.pt")
     export.save(model, path, {"region": REGION})
     loaded = torch.jit.load(path)
@@ -157,8 +155,16 @@ def test_search_writes_pareto_models(database: str, tmp_path) -> None:
     out_dir.mkdir()
     (out_dir / "model.9.pt").write_bytes(b"stale")  # from an earlier, larger front
     config = SearchConfig(
-        n_trials=4, seed=0, layers=(1, 2), widths=(8, 16), epochs=4, patience=2,
-        batch_sizes=(128,), infer_rows=256, infer_runs=3, progress=False,
+        n_trials=4,
+        seed=0,
+        layers=(1, 2),
+        widths=(8, 16),
+        epochs=4,
+        patience=2,
+        batch_sizes=(128,),
+        infer_rows=256,
+        infer_runs=3,
+        progress=False,
     )
     result = search(load_region(database, REGION), config, out_dir)
 

@@ -22,7 +22,7 @@ import logging
 import os
 import pathlib
 import time
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Sequence, Union
 
 from approxmlir.errors import ApproxError
 from approxmlir.runtime.capi import get_runtime

@@ -173,9 +173,7 @@ def _function(data: Any) -> FunctionSignature:
     if results:
         spec = _argument(results[0], f"function {name!r}, result 0")
         if not isinstance(spec, ScalarSpec):
-            raise SignatureError(
-                f"function {name!r} returns {spec}; the native binding supports only a scalar result"
-            )
+            raise SignatureError(f"function {name!r} returns {spec}; the native binding supports only a scalar result")
         result = spec
     return FunctionSignature(name, args, result)
 

@@ -50,8 +50,14 @@ def _generate_on_worker(factory: str, factory_kwargs: Mapping[str, Any], request
 class DaskWorkers:
     """Model variants on a Dask cluster (started on localhost with `n_workers` when `address` is None)."""
 
-    def __init__(self, factory: str, factory_kwargs: Mapping[str, Any], n_workers: int,
-                 address: Optional[str] = None, client: Any = None):
+    def __init__(
+        self,
+        factory: str,
+        factory_kwargs: Mapping[str, Any],
+        n_workers: int,
+        address: Optional[str] = None,
+        client: Any = None,
+    ):
         from approxmlir.tuner.executors.dask import connect  # pylint: disable=import-outside-toplevel
 
         self.factory, self.factory_kwargs = factory, dict(factory_kwargs)
@@ -102,14 +108,16 @@ class DaskClient:
         if found is not None:
             return found
         future = _client(self.scheduler_address).submit(
-            _generate_on_worker, self.factory, dict(self.factory_kwargs), request, pure=False,
-            retries=MAX_ATTEMPTS - 1)
+            _generate_on_worker, self.factory, dict(self.factory_kwargs), request, pure=False, retries=MAX_ATTEMPTS - 1
+        )
         try:
             text, seconds = future.result(timeout=self.request_timeout)
         except (ValueError, TypeError):
             raise  # the request itself is wrong (e.g. an unknown variant)
         except Exception as error:
-            raise ModelServiceError(f"request to model variant {request.variant!r} failed on the Dask "
-                                    f"cluster: {type(error).__name__}: {error}") from error
+            raise ModelServiceError(
+                f"request to model variant {request.variant!r} failed on the Dask "
+                f"cluster: {type(error).__name__}: {error}"
+            ) from error
         memo.put(request, text, seconds)
         return Answer(text, seconds, False)

@@ -69,8 +69,15 @@ class PipelineEvaluation:
         return seconds * 1e3 / len(outputs), float(self.metric(outputs, data.references))
 
 
-def evaluate_fn(pipeline: Pipeline, program: Program, splits: Splits, metric: Metric, *,
-                models: Optional[ModelClient] = None, parallel_requests: int = 1) -> PipelineEvaluation:
+def evaluate_fn(
+    pipeline: Pipeline,
+    program: Program,
+    splits: Splits,
+    metric: Metric,
+    *,
+    models: Optional[ModelClient] = None,
+    parallel_requests: int = 1,
+) -> PipelineEvaluation:
     """The tuner's evaluate_fn for `pipeline` running `program` on `splits`, scored by `metric`.
 
     `splits` maps a split name ("tune", "eval") to a Split, or is a function

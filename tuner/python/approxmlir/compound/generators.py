@@ -22,8 +22,7 @@ class ModelServiceError(ApproxError, RuntimeError):
 class Generator(Protocol):
     """What a model variant offers: a short answer to a question given a context."""
 
-    def answer(self, question: str, context: str) -> str:
-        ...
+    def answer(self, question: str, context: str) -> str: ...
 
 
 # "module:function" naming a function that returns {variant name: Generator}.
@@ -39,8 +38,10 @@ def factory_name(factory: Factory) -> str:
         return factory
     module, name = getattr(factory, "__module__", None), getattr(factory, "__qualname__", "")
     if not module or module == "__main__" or "<" in name:
-        raise ValueError(f"model factory {factory!r} must be a module-level function of an importable module "
-                         "(workers import it by name)")
+        raise ValueError(
+            f"model factory {factory!r} must be a module-level function of an importable module "
+            "(workers import it by name)"
+        )
     return f"{module}:{name}"
 
 
@@ -59,5 +60,3 @@ def generate(generators: Mapping[str, Generator], request: Request) -> tuple[str
     start = time.perf_counter()
     text = generators[request.variant].answer(request.question, request.context)
     return text, time.perf_counter() - start
-
-

@@ -91,8 +91,9 @@ class _Worker:
 class LocalWorkers:
     """`workers` spawned worker processes, restarted when they die (at most `max_restarts` times each)."""
 
-    def __init__(self, factory: str, factory_kwargs: Mapping[str, Any], workers: int, start_timeout: float,
-                 max_restarts: int = 3):
+    def __init__(
+        self, factory: str, factory_kwargs: Mapping[str, Any], workers: int, start_timeout: float, max_restarts: int = 3
+    ):
         self._dir = tempfile.TemporaryDirectory(prefix="approx-models-")
         self.authkey = secrets.token_bytes(16)
         self.factory, self.factory_kwargs = factory, dict(factory_kwargs)
@@ -120,8 +121,8 @@ class LocalWorkers:
     def _start(self, worker: _Worker) -> Any:
         parent, child = self._context.Pipe()
         worker.process = self._context.Process(
-            target=_serve, args=(worker.address, self.authkey, self.factory, self.factory_kwargs, child),
-            daemon=True)
+            target=_serve, args=(worker.address, self.authkey, self.factory, self.factory_kwargs, child), daemon=True
+        )
         worker.process.start()
         worker.ready = parent  # kept open: a worker whose report finds no reader dies of SIGPIPE
         return parent
@@ -137,12 +138,16 @@ class LocalWorkers:
                 if worker.restarts >= self.max_restarts:
                     _LOG.error("model worker %s died %d times; not restarting it", worker.address, worker.restarts + 1)
                     with open(f"{worker.address}.failed", "w") as marker:
-                        marker.write(f"died {worker.restarts + 1} times, last with exit code "
-                                     f"{worker.process.exitcode}")
+                        marker.write(f"died {worker.restarts + 1} times, last with exit code {worker.process.exitcode}")
                     continue
                 worker.restarts += 1
-                _LOG.warning("model worker %s exited with code %s; restarting it (%d/%d)", worker.address,
-                             worker.process.exitcode, worker.restarts, self.max_restarts)
+                _LOG.warning(
+                    "model worker %s exited with code %s; restarting it (%d/%d)",
+                    worker.address,
+                    worker.process.exitcode,
+                    worker.restarts,
+                    self.max_restarts,
+                )
                 self._start(worker)  # clients wait until its socket accepts
 
     def process(self, index: int) -> Any:
@@ -156,8 +161,9 @@ class LocalWorkers:
             if process is None or not process.is_alive():
                 continue
             try:
-                with multiprocessing.connection.Client(worker.address, family="AF_UNIX",
-                                                       authkey=self.authkey) as connection:
+                with multiprocessing.connection.Client(
+                    worker.address, family="AF_UNIX", authkey=self.authkey
+                ) as connection:
                     connection.send("stop")
             except OSError:
                 pass
@@ -192,8 +198,9 @@ class LocalClient:
                     attempts += 1
                     _LOG.warning("model worker %s died while answering %s (%s)", address, request.variant, error)
                     if attempts >= MAX_ATTEMPTS:
-                        raise ModelServiceError(f"request to model variant {request.variant!r} failed "
-                                                f"{attempts} times: its worker died") from error
+                        raise ModelServiceError(
+                            f"request to model variant {request.variant!r} failed {attempts} times: its worker died"
+                        ) from error
                     continue
                 if reply is None:
                     continue
@@ -205,8 +212,9 @@ class LocalClient:
                 return Answer(text, seconds, False)
             failed = [a for a in self.addresses if os.path.exists(f"{a}.failed")]
             if len(failed) == len(self.addresses):
-                raise ModelServiceError("every model worker failed: " + "; ".join(
-                    open(f"{a}.failed").read() for a in failed))
+                raise ModelServiceError(
+                    "every model worker failed: " + "; ".join(open(f"{a}.failed").read() for a in failed)
+                )
             if time.monotonic() > deadline:
                 raise ModelServiceError(f"no model worker answered within {self.request_timeout:.0f} s")
             time.sleep(self.poll_seconds)

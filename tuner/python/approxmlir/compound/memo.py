@@ -41,8 +41,10 @@ class AnswerMemo:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path), timeout=60.0, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, question TEXT, "
-                         "passage TEXT, answer TEXT, seconds REAL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, question TEXT, "
+            "passage TEXT, answer TEXT, seconds REAL)"
+        )
         self._db.commit()
         self._lock = threading.Lock()
 
@@ -53,14 +55,15 @@ class AnswerMemo:
 
     def get(self, request: Request) -> Optional[Answer]:
         with self._lock:
-            row = self._db.execute("SELECT answer, seconds FROM answers WHERE key = ?",
-                                   (self.key(request),)).fetchone()
+            row = self._db.execute("SELECT answer, seconds FROM answers WHERE key = ?", (self.key(request),)).fetchone()
         return Answer(row[0], row[1], True) if row else None
 
     def put(self, request: Request, text: str, seconds: float) -> None:
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                             (self.key(request), request.variant, request.question, request.context, text, seconds))
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (self.key(request), request.variant, request.question, request.context, text, seconds),
+            )
             self._db.commit()
 
     def __len__(self) -> int:

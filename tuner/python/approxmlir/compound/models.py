@@ -16,8 +16,13 @@ from typing import Mapping, Optional, Sequence
 _LOG = logging.getLogger(__name__)
 
 
-def qa_readers(variants: Sequence[str] = ("pro", "fast"), *, cache_dir: Optional[str] = None,
-               backend: str = "iree", model_files: Optional[Mapping[str, str]] = None) -> dict:
+def qa_readers(
+    variants: Sequence[str] = ("pro", "fast"),
+    *,
+    cache_dir: Optional[str] = None,
+    backend: str = "iree",
+    model_files: Optional[Mapping[str, str]] = None,
+) -> dict:
     """{variant: QAModel} for `variants` (names in approxmlir.frontends.llm.qa.VARIANTS).
 
     `model_files` maps a model name (e.g. "gemma3-270m") to a GGUF file to
@@ -43,8 +48,13 @@ def qa_readers(variants: Sequence[str] = ("pro", "fast"), *, cache_dir: Optional
     engines: dict[tuple, object] = {}  # variants that differ only in their prompt share an engine
     for name in variants:
         variant = qa.VARIANTS[name]
-        models[name] = qa.QAModel(*loaded[variant.model], name, backend=backend, iree_cache_dir=cache_dir,
-                                  shared_engine=engines.get(variant.engine_key))
+        models[name] = qa.QAModel(
+            *loaded[variant.model],
+            name,
+            backend=backend,
+            iree_cache_dir=cache_dir,
+            shared_engine=engines.get(variant.engine_key),
+        )
         engines.setdefault(variant.engine_key, models[name].engine)
     # Compile (or load) every engine's module now: generation times are
     # measured (and memoized), and must not include compiling. All engines
@@ -54,6 +64,10 @@ def qa_readers(variants: Sequence[str] = ("pro", "fast"), *, cache_dir: Optional
     warm_up_engines(iree_engines)
     for model in models.values():
         model.answer("What is the capital of France?", "Paris is the capital of France.")  # first touch
-    _LOG.info("compiled and loaded %d engines for %d variants in %.1f s", len(iree_engines), len(models),
-              time.perf_counter() - start)
+    _LOG.info(
+        "compiled and loaded %d engines for %d variants in %.1f s",
+        len(iree_engines),
+        len(models),
+        time.perf_counter() - start,
+    )
     return models

@@ -1,12 +1,12 @@
 """A compound system: stages linked into one approx module, built per configuration.
 
-    pipeline = Pipeline([NativeKernel("retriever", "retriever.c"), ModelChoice("reader", {0: "big", 1: "small"})])
-    pipeline.mlir        # one module: the tuner sees every knob
-    run = pipeline.run(config, models=service.client())
-    run.library["rank"](...)                         # the kernels, with config's knobs
-    variant = run.choose("reader", state=confidence)   # the selection knob, as compiled
-    answers = run.ask([Request(variant, question, passage), ...])
-    run.seconds   # wall time so far, with each answer's measured generation time
+pipeline = Pipeline([NativeKernel("retriever", "retriever.c"), ModelChoice("reader", {0: "big", 1: "small"})])
+pipeline.mlir        # one module: the tuner sees every knob
+run = pipeline.run(config, models=service.client())
+run.library["rank"](...)                         # the kernels, with config's knobs
+variant = run.choose("reader", state=confidence)   # the selection knob, as compiled
+answers = run.ask([Request(variant, question, passage), ...])
+run.seconds   # wall time so far, with each answer's measured generation time
 """
 
 from __future__ import annotations
@@ -55,8 +55,14 @@ class Pipeline:
         """The native library of every stage with `config` (None: exact)."""
         return build_native(self.mlir, config, cache_dir=self.cache_dir)
 
-    def run(self, config: Optional[Mapping] = None, models: Optional[ModelClient] = None, *,
-            parallel_requests: int = 1, seed: Optional[int] = 12345) -> "PipelineRun":
+    def run(
+        self,
+        config: Optional[Mapping] = None,
+        models: Optional[ModelClient] = None,
+        *,
+        parallel_requests: int = 1,
+        seed: Optional[int] = 12345,
+    ) -> "PipelineRun":
         """A run of the pipeline built with `config`; its clock starts now.
 
         `seed` reseeds the runtime's random knobs, so that every evaluation of
@@ -77,8 +83,9 @@ class PipelineRun:
     answers generated side by side are counted one after another).
     """
 
-    def __init__(self, pipeline: Pipeline, library: runtime.NativeLibrary, models: Optional[ModelClient],
-                 parallel_requests: int):
+    def __init__(
+        self, pipeline: Pipeline, library: runtime.NativeLibrary, models: Optional[ModelClient], parallel_requests: int
+    ):
         self.pipeline = pipeline
         self.library = library
         self.models = models

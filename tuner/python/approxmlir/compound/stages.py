@@ -63,13 +63,16 @@ class ModelChoice:
         object.__setattr__(self, "state_range", tuple(self.state_range))
         if 0 not in self.variants:
             raise ValueError(f"model choice {self.name!r}: decision value 0 (the exact variant) is missing")
-        self.knob_spec  # validates the name, values and range
+        _ = self.knob_spec  # KnobSpec validates the name, the decision values and the range
 
     @functools.cached_property
     def knob_spec(self) -> KnobSpec:
-        return KnobSpec(name=self.name, decision_values=tuple(sorted(self.variants)),
-                        transform_type="func_substitute",
-                        decision_tree=DecisionTree.external(self.state_range, self.num_thresholds))
+        return KnobSpec(
+            name=self.name,
+            decision_values=tuple(sorted(self.variants)),
+            transform_type="func_substitute",
+            decision_tree=DecisionTree.external(self.state_range, self.num_thresholds),
+        )
 
     @property
     def symbols(self) -> SelectorSymbols:

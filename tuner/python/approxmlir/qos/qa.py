@@ -55,9 +55,7 @@ def _gold_list(gold: GoldAnswers, where: str) -> list[str]:
     answers, normalized = _normalized_gold(gold, where)
     if not normalized:
         # An empty gold answer would be "contained" in every prediction.
-        raise ValueError(
-            f"{where}: no gold answer is left after normalization (got {answers!r})"
-        )
+        raise ValueError(f"{where}: no gold answer is left after normalization (got {answers!r})")
     return normalized
 
 
@@ -122,9 +120,7 @@ def qa_accuracy(
     predictions = list(predictions)
     gold_answers = list(gold_answers)
     if len(predictions) != len(gold_answers):
-        raise ValueError(
-            f"{len(predictions)} predictions but {len(gold_answers)} gold answer entries"
-        )
+        raise ValueError(f"{len(predictions)} predictions but {len(gold_answers)} gold answer entries")
     if not predictions:
         raise ValueError("qa_accuracy of no questions is undefined")
     scores = np.array(

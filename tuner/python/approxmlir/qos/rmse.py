@@ -1,6 +1,6 @@
 """Root-mean-square error, one of the QoS metrics of the tuner's library:
 
-    RMSE = sqrt(1/n * sum_i (approx_i - exact_i)^2)
+RMSE = sqrt(1/n * sum_i (approx_i - exact_i)^2)
 """
 
 from __future__ import annotations

@@ -9,10 +9,10 @@
 from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.driver import Driver
 from approxmlir.tuner.executors import Executor, Outcome, make_executor
-from approxmlir.tuner.pareto import Point, frontier, speedup_table
-from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, SearchSpace, config_key
 from approxmlir.tuner.experiments import compare_search_spaces, reevaluate
 from approxmlir.tuner.options import TuneOptions
+from approxmlir.tuner.pareto import Point, frontier, speedup_table
+from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, SearchSpace, config_key
 from approxmlir.tuner.tuning import TuningError, TuningResult, tune
 
 __all__ = [

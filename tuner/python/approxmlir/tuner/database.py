@@ -82,10 +82,12 @@ class ResultsDB:
                 if row[1] != space_fingerprint:
                     raise ValueError(
                         f"study {name!r} in {self.path} belongs to another search space "
-                        f"({row[1]} != {space_fingerprint}); choose another study name or database")
+                        f"({row[1]} != {space_fingerprint}); choose another study name or database"
+                    )
                 return row[0]
             cursor = self._db.execute(
-                "INSERT INTO studies (name, space, created) VALUES (?, ?, ?)", (name, space_fingerprint, time.time()))
+                "INSERT INTO studies (name, space, created) VALUES (?, ?, ?)", (name, space_fingerprint, time.time())
+            )
             return cursor.lastrowid
 
     def record(self, study_id: int, split: str, config_key: str, config: dict, outcome: Outcome) -> Record:
@@ -93,18 +95,41 @@ class ResultsDB:
             self._db.execute(
                 "INSERT OR REPLACE INTO evaluations (study_id, split, config_key, config, status, time_ms, "
                 "accuracy, error, started, finished, workdir, log_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (study_id, split, config_key, json.dumps(config, sort_keys=True), outcome.status, outcome.time_ms,
-                 outcome.accuracy, outcome.error, outcome.started, outcome.finished, outcome.workdir,
-                 outcome.log_path),
+                (
+                    study_id,
+                    split,
+                    config_key,
+                    json.dumps(config, sort_keys=True),
+                    outcome.status,
+                    outcome.time_ms,
+                    outcome.accuracy,
+                    outcome.error,
+                    outcome.started,
+                    outcome.finished,
+                    outcome.workdir,
+                    outcome.log_path,
+                ),
             )
-        return Record(config_key, config, split, outcome.status, outcome.time_ms, outcome.accuracy, outcome.error,
-                      outcome.started, outcome.finished, outcome.workdir, outcome.log_path)
+        return Record(
+            config_key,
+            config,
+            split,
+            outcome.status,
+            outcome.time_ms,
+            outcome.accuracy,
+            outcome.error,
+            outcome.started,
+            outcome.finished,
+            outcome.workdir,
+            outcome.log_path,
+        )
 
     def records(self, study_id: int, split: str = "tune") -> Iterator[Record]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT config_key, config, split, status, time_ms, accuracy, error, started, finished, workdir, "
-                "log_path FROM evaluations WHERE study_id = ? AND split = ? ORDER BY id", (study_id, split)
+                "log_path FROM evaluations WHERE study_id = ? AND split = ? ORDER BY id",
+                (study_id, split),
             ).fetchall()
         for row in rows:
             yield Record(row[0], json.loads(row[1]), *row[2:])

@@ -30,8 +30,12 @@ class Driver(abc.ABC):
     ```
     """
 
-    def __init__(self, mlir_source: MlirInput, c_sources: Sequence[Union[str, os.PathLike]] = (),
-                 cache_dir: Optional[Union[str, os.PathLike]] = None):
+    def __init__(
+        self,
+        mlir_source: MlirInput,
+        c_sources: Sequence[Union[str, os.PathLike]] = (),
+        cache_dir: Optional[Union[str, os.PathLike]] = None,
+    ):
         self.mlir_source = mlir_source
         self.c_sources = [pathlib.Path(p) for p in c_sources]
         self.cache_dir = cache_dir
@@ -53,5 +57,6 @@ class Driver(abc.ABC):
         options: Optional[TuneOptions] = None,
     ) -> TuningResult:
         """`tune(self.mlir_source, self.run_application, ...)`."""
-        return tune(self.mlir_source, self.run_application, accuracy_threshold, time_budget, result_callback,
-                    options=options)
+        return tune(
+            self.mlir_source, self.run_application, accuracy_threshold, time_budget, result_callback, options=options
+        )

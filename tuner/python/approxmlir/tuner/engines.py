@@ -31,14 +31,12 @@ class Engine(abc.ABC):
     name: str
 
     @abc.abstractmethod
-    def propose(self) -> Optional[tuple[Token, dict[str, Any]]]:
-        ...
+    def propose(self) -> Optional[tuple[Token, dict[str, Any]]]: ...
 
     @abc.abstractmethod
-    def report(self, token: Token, time_ms: float, accuracy: float, ok: bool) -> None:
-        ...
+    def report(self, token: Token, time_ms: float, accuracy: float, ok: bool) -> None: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: most engines hold nothing to release)
         pass
 
 

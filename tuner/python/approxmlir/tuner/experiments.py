@@ -53,19 +53,30 @@ def reevaluate(
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
     picks = None if loss_levels is None else [pareto.speedup_at(result.frontier, level) for level in loss_levels]
-    frontier = [p for p in result.frontier
-                if p.speedup >= min_speedup and (picks is None or any(p is pick for pick in picks))]
+    frontier = [
+        p for p in result.frontier if p.speedup >= min_speedup and (picks is None or any(p is pick for pick in picks))
+    ]
     if len(frontier) < len(result.frontier):
-        _LOG.info("re-measuring %d of %d frontier points on split %r (at least %.2fx on the tuning split%s)",
-                  len(frontier), len(result.frontier), split, min_speedup,
-                  "" if picks is None else f", selected at QoS loss {', '.join(map(str, loss_levels))}")
+        _LOG.info(
+            "re-measuring %d of %d frontier points on split %r (at least %.2fx on the tuning split%s)",
+            len(frontier),
+            len(result.frontier),
+            split,
+            min_speedup,
+            "" if picks is None else f", selected at QoS loss {', '.join(map(str, loss_levels))}",
+        )
     configs = [result.baseline.config] + [p.config for p in frontier]
     own_executor = not isinstance(executor, Executor)
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
     try:
         futures = [
-            pool.submit(evaluate_fn, config_from_json(c), workdir=out / f"{i:04d}", timeout=evaluation_timeout,
-                        kwargs={"split": split})
+            pool.submit(
+                evaluate_fn,
+                config_from_json(c),
+                workdir=out / f"{i:04d}",
+                timeout=evaluation_timeout,
+                kwargs={"split": split},
+            )
             for i, c in enumerate(configs)
         ]
         outcomes = [f.result() for f in futures]
@@ -79,8 +90,15 @@ def reevaluate(
     measured = []
     for config, outcome in zip(configs[1:], outcomes[1:]):
         if outcome.status == "ok" and outcome.time_ms:
-            measured.append(pareto.Point(config, outcome.time_ms, outcome.accuracy,
-                                         base.accuracy - outcome.accuracy, base.time_ms / outcome.time_ms))
+            measured.append(
+                pareto.Point(
+                    config,
+                    outcome.time_ms,
+                    outcome.accuracy,
+                    base.accuracy - outcome.accuracy,
+                    base.time_ms / outcome.time_ms,
+                )
+            )
     return measured
 
 
@@ -112,15 +130,32 @@ def compare_search_spaces(
         if mlir_source is None:
             raise TypeError("compare_search_spaces() needs mlir_source or TuneOptions(knobs=...)")
         options = dataclasses.replace(options, knobs=export_knobs(mlir_source))
-    results = {"static": tune(mlir_source, evaluate_fn, accuracy_threshold, time_budget, result_callback,
-                              options=dataclasses.replace(options, mode=STATIC))}
+    results = {
+        "static": tune(
+            mlir_source,
+            evaluate_fn,
+            accuracy_threshold,
+            time_budget,
+            result_callback,
+            options=dataclasses.replace(options, mode=STATIC),
+        )
+    }
     seeds = tuple(options.seed_configs) + tuple(config_from_json(p.config) for p in results["static"].frontier)
-    results["dynamic"] = tune(mlir_source, evaluate_fn, accuracy_threshold, time_budget, result_callback,
-                              options=dataclasses.replace(options, mode=DYNAMIC, seed_configs=seeds))
+    results["dynamic"] = tune(
+        mlir_source,
+        evaluate_fn,
+        accuracy_threshold,
+        time_budget,
+        result_callback,
+        options=dataclasses.replace(options, mode=DYNAMIC, seed_configs=seeds),
+    )
     baseline = results["static"].baseline.time_ms
-    path = pareto.plot({mode: (r.points, r.frontier) for mode, r in results.items()}, baseline,
-                       pathlib.Path(options.output_dir) / "compare_static_dynamic.png",
-                       title="Static versus dynamic approximation")
+    path = pareto.plot(
+        {mode: (r.points, r.frontier) for mode, r in results.items()},
+        baseline,
+        pathlib.Path(options.output_dir) / "compare_static_dynamic.png",
+        title="Static versus dynamic approximation",
+    )
     for r in results.values():
         r.paths["comparison_plot"] = path
     return results

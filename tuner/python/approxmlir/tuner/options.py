@@ -129,8 +129,10 @@ def _problems(o: TuneOptions) -> list[str]:
     if o.mode not in (STATIC, DYNAMIC):
         problems.append(f"mode must be {STATIC!r} or {DYNAMIC!r}, got {o.mode!r}")
     if isinstance(o.seed_configs, (str, bytes, Mapping)) or not isinstance(o.seed_configs, Sequence):
-        problems.append("seed_configs must be a sequence of configurations ({knob id: KnobParams}), "
-                        f"got {type(o.seed_configs).__name__}")
+        problems.append(
+            "seed_configs must be a sequence of configurations ({knob id: KnobParams}), "
+            f"got {type(o.seed_configs).__name__}"
+        )
     elif not all(isinstance(c, Mapping) for c in o.seed_configs):
         problems.append("seed_configs must hold configurations ({knob id: KnobParams})")
     if o.engine not in ENGINES:
@@ -144,11 +146,11 @@ def _problems(o: TuneOptions) -> list[str]:
     if not _is_int(o.parallelism) or o.parallelism < 1:
         problems.append(f"parallelism must be an integer of at least 1, got {o.parallelism!r}")
     if not (isinstance(o.executor, Executor) or o.executor in EXECUTOR_KINDS):
-        problems.append(f"executor must be {' or '.join(map(repr, EXECUTOR_KINDS))} or an Executor, "
-                        f"got {o.executor!r}")
+        problems.append(f"executor must be {' or '.join(map(repr, EXECUTOR_KINDS))} or an Executor, got {o.executor!r}")
     if o.evaluation_timeout is not None and not (_is_real(o.evaluation_timeout) and o.evaluation_timeout > 0):
-        problems.append(f"evaluation_timeout must be a positive number of seconds or None, "
-                        f"got {o.evaluation_timeout!r}")
+        problems.append(
+            f"evaluation_timeout must be a positive number of seconds or None, got {o.evaluation_timeout!r}"
+        )
     if not isinstance(o.output_dir, (str, os.PathLike)):
         problems.append(f"output_dir must be a path, got {o.output_dir!r}")
     if o.database is not None and not isinstance(o.database, (str, os.PathLike)):
@@ -157,8 +159,11 @@ def _problems(o: TuneOptions) -> list[str]:
         problems.append(f"study must be a non-empty name or None, got {o.study!r}")
     if not isinstance(o.progress, bool):
         problems.append(f"progress must be True or False, got {o.progress!r}")
-    if (isinstance(o.loss_levels, (str, bytes)) or not isinstance(o.loss_levels, Sequence)
-            or not all(_is_real(level) and level >= 0 for level in o.loss_levels)):
+    if (
+        isinstance(o.loss_levels, (str, bytes))
+        or not isinstance(o.loss_levels, Sequence)
+        or not all(_is_real(level) and level >= 0 for level in o.loss_levels)
+    ):
         problems.append(f"loss_levels must be a sequence of QoS losses >= 0, got {o.loss_levels!r}")
     if not (_is_real(o.frontier_tolerance) and o.frontier_tolerance >= 0):
         problems.append(f"frontier_tolerance must be a number >= 0, got {o.frontier_tolerance!r}")

@@ -57,9 +57,12 @@ def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[P
     if time_tolerance > 0:
         counts = [approximated_knobs(p.config) for p in candidates]
         candidates = [
-            p for p, count in zip(candidates, counts)
-            if not any(q.accuracy >= p.accuracy and q.time_ms <= p.time_ms * (1 + time_tolerance) and q_count < count
-                       for q, q_count in zip(candidates, counts))
+            p
+            for p, count in zip(candidates, counts)
+            if not any(
+                q.accuracy >= p.accuracy and q.time_ms <= p.time_ms * (1 + time_tolerance) and q_count < count
+                for q, q_count in zip(candidates, counts)
+            )
         ]
     best: list[Point] = []
     for point in sorted(candidates, key=lambda p: (p.time_ms, p.qos_loss)):
@@ -120,10 +123,24 @@ def plot(
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
     colors = ["tab:red", "tab:blue", "tab:green", "tab:purple"]
     for (name, (everything, front)), color in zip(series.items(), colors):
-        axes.scatter([p.time_ms for p in everything], [p.qos_loss * 100 for p in everything],
-                     s=12, alpha=0.35, color=color, label=f"{name}: evaluated ({len(everything)})")
-        axes.step([p.time_ms for p in front], [p.qos_loss * 100 for p in front], where="post",
-                  color=color, linewidth=2, marker="o", markersize=4, label=f"{name}: Pareto frontier")
+        axes.scatter(
+            [p.time_ms for p in everything],
+            [p.qos_loss * 100 for p in everything],
+            s=12,
+            alpha=0.35,
+            color=color,
+            label=f"{name}: evaluated ({len(everything)})",
+        )
+        axes.step(
+            [p.time_ms for p in front],
+            [p.qos_loss * 100 for p in front],
+            where="post",
+            color=color,
+            linewidth=2,
+            marker="o",
+            markersize=4,
+            label=f"{name}: Pareto frontier",
+        )
     axes.scatter([baseline_time], [0.0], marker="*", s=180, color="black", zorder=5, label="exact baseline")
     axes.set_xlabel("time (ms)")
     axes.set_ylabel("QoS loss (%)")

@@ -98,7 +98,8 @@ class SearchSpace:
             if self.dynamic(knob) and values[f"{knob.id}.dynamic"]:
                 lo, hi = knob.threshold_range
                 thresholds = decode_thresholds(
-                    [values[f"{knob.id}.threshold{i}"] for i in range(knob.num_thresholds)], lo, hi)
+                    [values[f"{knob.id}.threshold{i}"] for i in range(knob.num_thresholds)], lo, hi
+                )
                 decisions = tuple(values[f"{knob.id}.branch{i}"] for i in range(knob.num_thresholds + 1))
                 if len(set(decisions)) == 1:
                     # Every branch picks the same value: the static configuration, under its own key.
@@ -111,11 +112,7 @@ class SearchSpace:
 
     def exact(self) -> Configuration:
         """Every knob at value 0 (exact); knobs that do not allow 0 stay as the source has them."""
-        return {
-            knob.id: KnobParams(knob.transform_types[0], (0,))
-            for knob in self.knobs
-            if 0 in knob.decision_values
-        }
+        return {knob.id: KnobParams(knob.transform_types[0], (0,)) for knob in self.knobs if 0 in knob.decision_values}
 
     def size(self) -> float:
         """The number of distinct configurations (inf when thresholds are searched)."""
@@ -129,6 +126,7 @@ class SearchSpace:
 
     def fingerprint(self) -> str:
         """Identifies the space, so that a results database is reused only for it."""
-        data = json.dumps([dataclasses.asdict(k) | {"location": None} for k in self.knobs] + [self.mode],
-                          sort_keys=True, default=str)
+        data = json.dumps(
+            [dataclasses.asdict(k) | {"location": None} for k in self.knobs] + [self.mode], sort_keys=True, default=str
+        )
         return hashlib.sha256(data.encode()).hexdigest()[:16]

@@ -150,8 +150,11 @@ def tune(
         options = TuneOptions()
     elif not isinstance(options, TuneOptions):
         raise TypeError(f"tune() takes options=TuneOptions(...), got {type(options).__name__}")
-    if not (isinstance(accuracy_threshold, numbers.Real) and not isinstance(accuracy_threshold, bool)
-            and math.isfinite(accuracy_threshold)):
+    if not (
+        isinstance(accuracy_threshold, numbers.Real)
+        and not isinstance(accuracy_threshold, bool)
+        and math.isfinite(accuracy_threshold)
+    ):
         raise ValueError(f"accuracy_threshold must be a finite number, got {accuracy_threshold!r}")
     if time_budget is not None and not (isinstance(time_budget, numbers.Real) and time_budget > 0):
         raise ValueError(f"time_budget must be a positive number of seconds or None (no limit), got {time_budget!r}")
@@ -243,9 +246,12 @@ def tune(
             engine_impl.report(token, record.time_ms or 0.0, record.accuracy or 0.0, record.ok)
 
         while True:
-            while (not exhausted and len(pending) < pool.max_workers
-                   and len(done) + len(pending) < max_evaluations
-                   and (deadline is None or time.monotonic() < deadline)):
+            while (
+                not exhausted
+                and len(pending) < pool.max_workers
+                and len(done) + len(pending) < max_evaluations
+                and (deadline is None or time.monotonic() < deadline)
+            ):
                 proposal = engine_impl.propose()
                 if proposal is None:
                     exhausted = True
@@ -268,7 +274,8 @@ def tune(
                 break
             remaining = None if deadline is None else max(0.1, deadline - time.monotonic())
             finished, _ = concurrent.futures.wait(
-                list(pending), timeout=remaining, return_when=concurrent.futures.FIRST_COMPLETED)
+                list(pending), timeout=remaining, return_when=concurrent.futures.FIRST_COMPLETED
+            )
             for future in finished:
                 key, config, tokens = pending.pop(future)
                 record = finish(key, config, future)
@@ -288,21 +295,42 @@ def tune(
 
     records = list(db.records(study_id))
     db.close()
-    result = _summarize(records, baseline, accuracy_threshold, mode, out, o.loss_levels,
-                        {"database": pathlib.Path(db.path)}, o.frontier_tolerance)
-    _LOG.info("tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
-              time.monotonic() - start, len(records), resumed, result.summary)
+    result = _summarize(
+        records,
+        baseline,
+        accuracy_threshold,
+        mode,
+        out,
+        o.loss_levels,
+        {"database": pathlib.Path(db.path)},
+        o.frontier_tolerance,
+    )
+    _LOG.info(
+        "tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
+        time.monotonic() - start,
+        len(records),
+        resumed,
+        result.summary,
+    )
     return result
 
 
 def simpler_neighbours(config: Configuration) -> dict[str, Configuration]:
     """For each of `config`'s approximated knobs, the configuration that sets it back to exact."""
-    return {knob: {**config, knob: KnobParams(params.transform, (0,))}
-            for knob, params in sorted(config.items()) if pareto.approximates(params.decisions)}
+    return {
+        knob: {**config, knob: KnobParams(params.transform, (0,))}
+        for knob, params in sorted(config.items())
+        if pareto.approximates(params.decisions)
+    }
 
 
-def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Callable[[Configuration], Record],
-                       time_tolerance: float, max_evaluations: int) -> None:
+def _simplify_frontier(
+    done: dict[str, Record],
+    baseline: Record,
+    evaluate: Callable[[Configuration], Record],
+    time_tolerance: float,
+    max_evaluations: int,
+) -> None:
     """Evaluates untried simpler neighbours of the frontier's points, fastest point first."""
     spent = 0
     while spent < max_evaluations:
@@ -312,28 +340,51 @@ def _simplify_frontier(done: dict[str, Record], baseline: Record, evaluate: Call
         # one) runs within the tolerance of the exact time, that knob sets the
         # cost (e.g. the exact LLM): its neighbours cannot keep their points' pace.
         fastest_with_exact = {
-            knob: min((r.time_ms for r in records
-                       if r.config_key != baseline.config_key
-                       and not pareto.approximates(r.config.get(knob, {}).get("decisions", ()))),
-                      default=0.0)
-            for knob in baseline.config}
-        untried = [neighbour for point in front if point.speedup > 1 + time_tolerance
-                   for knob, neighbour in simpler_neighbours(config_from_json(point.config)).items()
-                   if knob in fastest_with_exact and config_key(neighbour) not in done
-                   and fastest_with_exact[knob] * (1 + time_tolerance) < baseline.time_ms]
+            knob: min(
+                (
+                    r.time_ms
+                    for r in records
+                    if r.config_key != baseline.config_key
+                    and not pareto.approximates(r.config.get(knob, {}).get("decisions", ()))
+                ),
+                default=0.0,
+            )
+            for knob in baseline.config
+        }
+        untried = [
+            neighbour
+            for point in front
+            if point.speedup > 1 + time_tolerance
+            for knob, neighbour in simpler_neighbours(config_from_json(point.config)).items()
+            if knob in fastest_with_exact
+            and config_key(neighbour) not in done
+            and fastest_with_exact[knob] * (1 + time_tolerance) < baseline.time_ms
+        ]
         if not untried:
             break
         record = evaluate(untried[0])
         spent += 1
-        _LOG.info("simplifying the frontier (%d/%d): %s ms, accuracy %s for %s", spent, max_evaluations,
-                  f"{record.time_ms:.4g}" if record.ok else record.status,
-                  f"{record.accuracy:.4f}" if record.ok else "-", record.config_key)
+        _LOG.info(
+            "simplifying the frontier (%d/%d): %s ms, accuracy %s for %s",
+            spent,
+            max_evaluations,
+            f"{record.time_ms:.4g}" if record.ok else record.status,
+            f"{record.accuracy:.4f}" if record.ok else "-",
+            record.config_key,
+        )
     _LOG.info("frontier simplification: %d evaluations", spent)
 
 
-def _summarize(records: list[Record], baseline: Record, accuracy_threshold: float, mode: str,
-               out: pathlib.Path, loss_levels: Sequence[float],
-               paths: dict[str, pathlib.Path], frontier_tolerance: float = 0.0) -> TuningResult:
+def _summarize(
+    records: list[Record],
+    baseline: Record,
+    accuracy_threshold: float,
+    mode: str,
+    out: pathlib.Path,
+    loss_levels: Sequence[float],
+    paths: dict[str, pathlib.Path],
+    frontier_tolerance: float = 0.0,
+) -> TuningResult:
     all_points = pareto.points(records, baseline.time_ms, baseline.accuracy)
     front = pareto.frontier(all_points, frontier_tolerance)
     admissible = [p for p in all_points if p.accuracy >= accuracy_threshold]
@@ -341,17 +392,25 @@ def _summarize(records: list[Record], baseline: Record, accuracy_threshold: floa
     paths = dict(paths)
     paths["frontier_json"] = pareto.write_json(front, out / f"frontier_{mode}.json")
     paths["frontier_csv"] = pareto.write_csv(front, out / f"frontier_{mode}.csv")
-    paths["plot"] = pareto.plot({mode: (all_points, front)}, baseline.time_ms, out / f"frontier_{mode}.png",
-                                title=f"QoS loss versus time ({mode} search space)")
+    paths["plot"] = pareto.plot(
+        {mode: (all_points, front)},
+        baseline.time_ms,
+        out / f"frontier_{mode}.png",
+        title=f"QoS loss versus time ({mode} search space)",
+    )
     failures = [r for r in records if not r.ok]
     lines = [
-        f"evaluations: {len(records)} ({len(failures)} failed: "
-        + ", ".join(sorted({r.status for r in failures})) + ")" if failures else f"evaluations: {len(records)}",
+        f"evaluations: {len(records)} ({len(failures)} failed: " + ", ".join(sorted({r.status for r in failures})) + ")"
+        if failures
+        else f"evaluations: {len(records)}",
         f"exact baseline: {baseline.time_ms:.4g} ms, accuracy {baseline.accuracy:.4f}",
-        (f"best at accuracy >= {accuracy_threshold}: {best.time_ms:.4g} ms, accuracy {best.accuracy:.4f}, "
-         f"speedup {best.speedup:.2f}x" if best else f"no configuration reaches accuracy {accuracy_threshold}"),
+        (
+            f"best at accuracy >= {accuracy_threshold}: {best.time_ms:.4g} ms, accuracy {best.accuracy:.4f}, "
+            f"speedup {best.speedup:.2f}x"
+            if best
+            else f"no configuration reaches accuracy {accuracy_threshold}"
+        ),
         f"Pareto frontier: {len(front)} points",
         pareto.speedup_table({mode: front}, loss_levels),
     ]
-    return TuningResult(baseline, best, front, all_points, records, accuracy_threshold, mode, paths,
-                        "\n".join(lines))
+    return TuningResult(baseline, best, front, all_points, records, accuracy_threshold, mode, paths, "\n".join(lines))

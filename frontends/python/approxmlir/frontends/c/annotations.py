@@ -180,8 +180,9 @@ def parse_annotations(source: str, filename: str) -> list[Annotation]:
     src = _Source(source, filename)
     scan = _scan(src)
     annotations = [_parse_comment_block(src, scan, c) for c in scan.annotation_comments()]
-    annotations += [_parse_pragma(src, d) for d in scan.directives
-                    if d.approx_start is not None and _hpacml_kind(d) is None]
+    annotations += [
+        _parse_pragma(src, d) for d in scan.directives if d.approx_start is not None and _hpacml_kind(d) is None
+    ]
     annotations.sort(key=lambda a: a.start)
     return _group(src, scan, annotations)
 
@@ -565,8 +566,7 @@ def _expect_kind(src: _Source, lex: _Lexer, after: str) -> _Tok:
     if tok.kind != "ident":
         raise src.error(
             tok.offset,
-            f"expected an annotation kind (decision_tree, transform or safety) after '{after}', "
-            f"got {_describe(tok)}",
+            f"expected an annotation kind (decision_tree, transform or safety) after '{after}', got {_describe(tok)}",
         )
     if tok.text not in KINDS:
         raise src.error(
@@ -598,8 +598,7 @@ def _parse_value(src: _Source, lex: _Lexer, field: str) -> _Value:
             else:
                 raise src.error(
                     item.offset,
-                    f"expected a list element (an integer or an identifier) in field '{field}', "
-                    f"got {_describe(item)}",
+                    f"expected a list element (an integer or an identifier) in field '{field}', got {_describe(item)}",
                 )
             while lex.peek().kind == "newline":
                 lex.next()
@@ -630,7 +629,9 @@ def _parse_comment_block(src: _Source, scan: _Scan, first: _LineComment) -> _Raw
     if not first.own_line:
         raise src.error(at, "an @approx comment must be on its own line, before the code it annotates")
     if first.splice is not None:
-        raise src.error(first.splice, "backslash line continuation in an @approx comment (only #pragma approx continues lines)")
+        raise src.error(
+            first.splice, "backslash line continuation in an @approx comment (only #pragma approx continues lines)"
+        )
     body = at + len("@approx:")
     head = [(text[p], p) for p in range(body, first.end)]
     lex = _Lexer(src, head, first.end, "end of line")
@@ -843,9 +844,7 @@ def _check(src: _Source, raw: _Raw) -> None:
     has_bounds = [n for n in ("thresholds_lower", "thresholds_upper") if n in fields]
     if has_range and has_bounds:
         later = max([fields["threshold_range"]] + [fields[n] for n in has_bounds], key=lambda f: f.offset)
-        raise src.error(
-            later.offset, "give either threshold_range or thresholds_lower/thresholds_upper, not both"
-        )
+        raise src.error(later.offset, "give either threshold_range or thresholds_lower/thresholds_upper, not both")
     if len(has_bounds) == 1:
         other = "thresholds_upper" if has_bounds[0] == "thresholds_lower" else "thresholds_lower"
         raise src.error(fields[has_bounds[0]].offset, f"{has_bounds[0]} needs {other}")

@@ -21,7 +21,7 @@ from approxmlir.compiler import CompilerError, build_native
 from approxmlir.frontends.c import FrontendError, translate_file
 
 SRC = flags.DEFINE_string("src", None, "Annotated C source.", required=True)
-CONFIG = flags.DEFINE_string("config", None, "Configuration JSON {\"knobs\": {...}} (default: exact).")
+CONFIG = flags.DEFINE_string("config", None, 'Configuration JSON {"knobs": {...}} (default: exact).')
 C_SOURCES = flags.DEFINE_multi_string("c_source", [], "Extra C files compiled in (not translated).")
 LIBRARY = flags.DEFINE_string("library", None, "Output shared library.", required=True)
 SIGNATURES = flags.DEFINE_string("signatures", None, "Output signatures JSON.", required=True)

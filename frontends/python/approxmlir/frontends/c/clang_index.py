@@ -67,8 +67,9 @@ def parse(
             if location.file == path:
                 raise FrontendError(location, f"error: {diagnostic.spelling}")
             # An error inside a header: report it at the #include that brought it in.
-            raise FrontendError(_including_line(unit, path, location.file),
-                                f"error in included file {location}: {diagnostic.spelling}")
+            raise FrontendError(
+                _including_line(unit, path, location.file), f"error in included file {location}: {diagnostic.spelling}"
+            )
     return unit
 
 

@@ -34,8 +34,9 @@ def main(argv: list[str]) -> int:
         try:
             run_approx_opt(mlir, ["-o", "/dev/null"])
         except CompilerError as error:
-            print(f"{argv[1]}: internal error: the frontend produced invalid MLIR:\n{error.diagnostics}",
-                  file=sys.stderr)
+            print(
+                f"{argv[1]}: internal error: the frontend produced invalid MLIR:\n{error.diagnostics}", file=sys.stderr
+            )
             return 1
     if OUTPUT.value == "-":
         sys.stdout.write(mlir)

@@ -33,9 +33,16 @@ POST_INC, POST_DEC, PRE_INC, PRE_DEC, ADDR_OF, DEREF, PLUS, MINUS, NOT, LNOT = r
 
 # libm functions with an exact math-dialect counterpart (others stay calls).
 _MATH_OPS = {
-    "sqrt": "math.sqrt", "sqrtf": "math.sqrt", "fabs": "math.absf", "fabsf": "math.absf",
-    "floor": "math.floor", "floorf": "math.floor", "ceil": "math.ceil", "ceilf": "math.ceil",
-    "trunc": "math.trunc", "truncf": "math.trunc",
+    "sqrt": "math.sqrt",
+    "sqrtf": "math.sqrt",
+    "fabs": "math.absf",
+    "fabsf": "math.absf",
+    "floor": "math.floor",
+    "floorf": "math.floor",
+    "ceil": "math.ceil",
+    "ceilf": "math.ceil",
+    "trunc": "math.trunc",
+    "truncf": "math.trunc",
 }
 
 
@@ -349,7 +356,7 @@ class ExpressionTranslator:
         """A pointer into a row-major multi-dimensional array: the array viewed
         as 1-D (memref.collapse_shape) and the flat offset of `indices`."""
         e = self.emitter
-        shape = storage.type[len("memref<"):].split(">")[0].split("x")[:-1]
+        shape = storage.type[len("memref<") :].split(">")[0].split("x")[:-1]
         rank = len(shape)
         if any(d == "?" for d in shape[1:]):
             raise FrontendError(location_of(self.function), "unsupported: dynamic inner dimension")
@@ -359,7 +366,7 @@ class ExpressionTranslator:
         flat = e.op(f"memref.collapse_shape {e.use(storage)} [[{group}]] : {storage.type} into {flat_type}", flat_type)
         offset = self.index_const(0)
         for position, index in enumerate(indices):
-            stride = _product(int(d) for d in shape[position + 1:])
+            stride = _product(int(d) for d in shape[position + 1 :])
             offset = self.arith("addi", offset, self.arith("muli", index, self.index_const(stride)))
         return PointerValue(flat, offset, Pointer(element))
 
@@ -475,8 +482,11 @@ class ExpressionTranslator:
             old = self.load(target)
             one = self.const(1, target.ctype)
             if target.ctype.is_bool:
-                new = self.const(1, target.ctype) if op in (POST_INC, PRE_INC) else e.op(
-                    f"arith.xori {e.use(old)}, {e.use(one)} : i1", "i1")
+                new = (
+                    self.const(1, target.ctype)
+                    if op in (POST_INC, PRE_INC)
+                    else e.op(f"arith.xori {e.use(old)}, {e.use(one)} : i1", "i1")
+                )
             else:
                 add = op in (POST_INC, PRE_INC)
                 name = ("addf" if add else "subf") if target.ctype.is_float else ("addi" if add else "subi")
@@ -529,7 +539,6 @@ class ExpressionTranslator:
         op = binary_kind(expr)
         lhs, rhs = children(expr)
         ctype = self.ctype(expr)
-        e = self.emitter
         if op == ASSIGN:
             return self.assign(expr)
         if op == COMMA:
@@ -558,8 +567,12 @@ class ExpressionTranslator:
             return e.op(f"arith.cmpf {predicate}, {e.use(a)}, {e.use(b)} : {a.type}", "i1")
         signed = ctype.signed and not ctype.is_bool
         predicate = {
-            LT: "slt" if signed else "ult", GT: "sgt" if signed else "ugt",
-            LE: "sle" if signed else "ule", GE: "sge" if signed else "uge", EQ: "eq", NE: "ne",
+            LT: "slt" if signed else "ult",
+            GT: "sgt" if signed else "ugt",
+            LE: "sle" if signed else "ule",
+            GE: "sge" if signed else "uge",
+            EQ: "eq",
+            NE: "ne",
         }[op]
         return e.op(f"arith.cmpi {predicate}, {e.use(a)}, {e.use(b)} : {a.type}", "i1")
 
@@ -587,8 +600,10 @@ class ExpressionTranslator:
         offset = pointer.offset
         if "strided<" in base.type:
             names = [e.fresh("md") for _ in range(4)]
-            e.line(f"{names[0]}, {names[1]}, {names[2]}, {names[3]} = memref.extract_strided_metadata "
-                   f"{e.use(base)} : {base.type} -> memref<{element.mlir}>, index, index, index")
+            e.line(
+                f"{names[0]}, {names[1]}, {names[2]}, {names[3]} = memref.extract_strided_metadata "
+                f"{e.use(base)} : {base.type} -> memref<{element.mlir}>, index, index, index"
+            )
             offset = self.arith("addi", offset, Value(names[1], "index", e.scope))
         size = self.index_const(max(1, element.width // 8))
         return self.arith("addi", aligned, self.arith("muli", offset, size))
@@ -685,9 +700,11 @@ class ExpressionTranslator:
         if stripped.kind == CursorKind.UNARY_OPERATOR and isinstance(self.ctype(stripped), Pointer):
             self.pointer(stripped)
             return
-        if stripped.kind in (CursorKind.BINARY_OPERATOR, CursorKind.COMPOUND_ASSIGNMENT_OPERATOR) and isinstance(
-            self.ctype(children(stripped)[0]), Pointer
-        ) and binary_kind(stripped) != COMMA:
+        if (
+            stripped.kind in (CursorKind.BINARY_OPERATOR, CursorKind.COMPOUND_ASSIGNMENT_OPERATOR)
+            and isinstance(self.ctype(children(stripped)[0]), Pointer)
+            and binary_kind(stripped) != COMMA
+        ):
             if stripped.kind == CursorKind.BINARY_OPERATOR:
                 self.assign(stripped)
             else:
@@ -738,8 +755,9 @@ class ExpressionTranslator:
         e = self.emitter
         if param_type.row_dims:
             if isinstance(place, ArrayPlace) and not place.indices and place.storage.type != param_type.mlir:
-                return e.op(f"memref.cast {e.use(place.storage)} : {place.storage.type} to {param_type.mlir}",
-                            param_type.mlir)
+                return e.op(
+                    f"memref.cast {e.use(place.storage)} : {place.storage.type} to {param_type.mlir}", param_type.mlir
+                )
             if isinstance(place, ArrayPlace) and not place.indices:
                 return place.storage
             raise _unsupported(arg, "passing this pointer to a multi-dimensional array parameter")

@@ -155,8 +155,7 @@ _PUNCT = set("()[]{},:=+-*/%<>!")
 
 
 class _Parser:
-    def __init__(self, chars: list[tuple[str, int]], end_offset: int,
-                 error: Callable[[int, str], FrontendError]):
+    def __init__(self, chars: list[tuple[str, int]], end_offset: int, error: Callable[[int, str], FrontendError]):
         self.error = error
         self.tokens = self._lex(chars, end_offset)
         self.pos = 0
@@ -276,8 +275,7 @@ def _symbolic_index(p: _Parser, expr: Expr, symbols: Optional[list[str]]) -> Sym
             return {}, int(e.value)
         if e.op == "name":
             if symbols is not None and e.value not in symbols:
-                raise p.error(e.offset, f"unknown symbol '{e.value}' (the functor's symbols are "
-                              f"{', '.join(symbols)})")
+                raise p.error(e.offset, f"unknown symbol '{e.value}' (the functor's symbols are {', '.join(symbols)})")
             return {str(e.value): 1}, 0
         if e.op == "neg":
             coeffs, const = fold(e.args[0])
@@ -342,14 +340,17 @@ def _parse_functor(p: _Parser, location: SourceLocation) -> Functor:
     for dim in lhs:
         if dim.hi is None and dim.lo.symbol is not None and dim.lo.const == 0:
             if features != 1 or dim.lo.symbol in symbols:
-                raise p.error(lhs_offset, "the left-hand side lists distinct symbols first, then constant "
-                              "feature ranges, e.g. [i, j, 0:5]")
+                raise p.error(
+                    lhs_offset,
+                    "the left-hand side lists distinct symbols first, then constant feature ranges, e.g. [i, j, 0:5]",
+                )
             symbols.append(dim.lo.symbol)
         elif dim.hi is not None and dim.lo.symbol is None:
             features *= dim.extent
         else:
-            raise p.error(lhs_offset, "each left-hand-side dimension is a bare symbol or a constant range, "
-                          "e.g. [i, j, 0:5]")
+            raise p.error(
+                lhs_offset, "each left-hand-side dimension is a bare symbol or a constant range, e.g. [i, j, 0:5]"
+            )
     if not symbols:
         raise p.error(lhs_offset, "the left-hand side needs at least one symbol, e.g. [i, 0:5]")
     p.expect("=", " between the functor's sides")
@@ -363,8 +364,11 @@ def _parse_functor(p: _Parser, location: SourceLocation) -> Functor:
     functor = Functor(name, symbols, features, slices, location)
     total = sum(functor.slice_features(k) for k in range(len(slices)))
     if total != features:
-        raise p.error(lhs_offset, f"functor '{name}': the right-hand side yields {total} features per point "
-                      f"but the left-hand side declares {features}")
+        raise p.error(
+            lhs_offset,
+            f"functor '{name}': the right-hand side yields {total} features per point "
+            f"but the left-hand side declares {features}",
+        )
     return functor
 
 
@@ -415,8 +419,9 @@ def _mapped_memory(p: _Parser, clause: str, location: Callable[[int], SourceLoca
     while True:
         name = p.peek()
         if name.kind != "ident":
-            raise p.error(name.offset, f"{clause}(...) lists mapped arrays or functor applications, "
-                          f"got {_describe(name)}")
+            raise p.error(
+                name.offset, f"{clause}(...) lists mapped arrays or functor applications, got {_describe(name)}"
+            )
         if p.tokens[p.pos + 1].text == "(":
             items.append(_application(p, location))
         else:
@@ -453,23 +458,36 @@ def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation]) -> MLDirect
             clauses["if"] = p.expr()
             p.expect(")", " to close 'if('")
         else:
-            raise p.error(clause.offset, f"unknown clause '{clause.text}': expected in, out, inout, model, "
-                          "database or if")
+            raise p.error(
+                clause.offset, f"unknown clause '{clause.text}': expected in, out, inout, model, database or if"
+            )
     directive = MLDirective(
-        mode.text, predicate, clauses.get("in", []), clauses.get("out", []), clauses.get("inout", []),
-        clauses.get("model"), clauses.get("database"), clauses.get("if"), location(start.offset))
+        mode.text,
+        predicate,
+        clauses.get("in", []),
+        clauses.get("out", []),
+        clauses.get("inout", []),
+        clauses.get("model"),
+        clauses.get("database"),
+        clauses.get("if"),
+        location(start.offset),
+    )
     if mode.text in ("infer", "predicated") and directive.model is None:
-        raise p.error(mode.offset, f"ml({mode.text}) needs a model(\"<file>.pt\") clause")
+        raise p.error(mode.offset, f'ml({mode.text}) needs a model("<file>.pt") clause')
     if mode.text in ("collect", "predicated") and directive.database is None:
-        raise p.error(mode.offset, f"ml({mode.text}) needs a database(\"<file>.h5\") clause")
+        raise p.error(mode.offset, f'ml({mode.text}) needs a database("<file>.h5") clause')
     if not (directive.ins or directive.inouts) or not (directive.outs or directive.inouts):
         raise p.error(mode.offset, "an ml region needs inputs (in/inout) and outputs (out/inout)")
     return directive
 
 
-def parse_directive(chars: list[tuple[str, int]], end_offset: int, lines: range,
-                    error: Callable[[int, str], FrontendError],
-                    location: Callable[[int], SourceLocation]) -> Directive:
+def parse_directive(
+    chars: list[tuple[str, int]],
+    end_offset: int,
+    lines: range,
+    error: Callable[[int, str], FrontendError],
+    location: Callable[[int], SourceLocation],
+) -> Directive:
     """One `#pragma approx tensor ...` or `#pragma approx ml ...` spanning
     source `lines`, from the characters after `approx`."""
     p = _Parser(chars, end_offset, error)

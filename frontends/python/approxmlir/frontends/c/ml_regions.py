@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from clang.cindex import Cursor
 
 from approxmlir.frontends.c import analysis
-from approxmlir.frontends.c.c_types import Array, Pointer, Scalar
+from approxmlir.frontends.c.c_types import Array, Scalar
 from approxmlir.frontends.c.emitter import Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 from approxmlir.frontends.c.hpacml import Application, Expr, Functor, MLDirective, SymbolicDim, TensorMap
@@ -62,8 +62,9 @@ class MLRegionTranslator:
     def ml_region(self: "FunctionTranslator", stmt: Cursor, directive: MLDirective) -> None:
         self.module.consume_ml_directive(directive)
         if analysis.escapes(stmt):
-            raise _error(directive.location, "the statement of an ml region may not return, break, continue or "
-                         "goto out of it")
+            raise _error(
+                directive.location, "the statement of an ml region may not return, break, continue or goto out of it"
+            )
         builder = _SpecBuilder(self, directive)
         ins = builder.maps(directive.ins + directive.inouts, "to", "in" if directive.ins else "inout")
         outs = builder.maps(directive.outs + directive.inouts, "from", "out" if directive.outs else "inout")
@@ -144,15 +145,21 @@ class MLRegionTranslator:
 
     def ml_variable(self: "FunctionTranslator", name: str, location: SourceLocation):
         """The innermost declaration of `name` before `location`, or a global."""
-        candidates = [(decl.location.line, decl.location.column, var) for decl, var in self.variables.items()
-                      if decl.spelling == name and decl.location.line <= location.line]
+        candidates = [
+            (decl.location.line, decl.location.column, var)
+            for decl, var in self.variables.items()
+            if decl.spelling == name and decl.location.line <= location.line
+        ]
         if candidates:
             return max(candidates, key=lambda c: (c[0], c[1]))[2]
         for decl in self.module.globals:
             if decl.spelling == name:
                 return self.module.globals[decl]
-        raise _error(location, f"unknown variable '{name}' (pragma expressions see the function's variables, "
-                     "parameters and globals; macros are not expanded)")
+        raise _error(
+            location,
+            f"unknown variable '{name}' (pragma expressions see the function's variables, "
+            "parameters and globals; macros are not expanded)",
+        )
 
 
 class _SpecBuilder:
@@ -176,11 +183,19 @@ class _SpecBuilder:
             if isinstance(item, Application):
                 resolved.append(item)
                 continue
-            tensor_map = find_tensor_map(self.t.module.tensor_maps, item, direction, self.directive.location.line,
-                                         self.t.function.extent.start.line)
+            tensor_map = find_tensor_map(
+                self.t.module.tensor_maps,
+                item,
+                direction,
+                self.directive.location.line,
+                self.t.function.extent.start.line,
+            )
             if tensor_map is None:
-                raise _error(self.directive.location, f"{clause}({item}): no '#pragma approx tensor map({direction}: "
-                             f"...)' before this region maps '{item}'")
+                raise _error(
+                    self.directive.location,
+                    f"{clause}({item}): no '#pragma approx tensor map({direction}: "
+                    f"...)' before this region maps '{item}'",
+                )
             if not any(tensor_map is r for r in resolved):
                 resolved.append(tensor_map)
         for entry in resolved:
@@ -193,21 +208,30 @@ class _SpecBuilder:
         slices = len(functor.slices)
         targets = application.targets
         if len(targets) not in (1, slices):
-            raise _error(application.location, f"functor '{functor.name}' has {slices} right-hand-side slices: "
-                         f"apply it to one array or to {slices} arrays, not {len(targets)}")
+            raise _error(
+                application.location,
+                f"functor '{functor.name}' has {slices} right-hand-side slices: "
+                f"apply it to one array or to {slices} arrays, not {len(targets)}",
+            )
         self.functors[functor.name] = functor
         tokens = []
         for k, target in enumerate(targets):
             if len(target.slices) != len(functor.symbols):
-                raise _error(target.location, f"map target '{target.array}' gives {len(target.slices)} ranges but "
-                             f"functor '{functor.name}' has {len(functor.symbols)} symbols "
-                             f"({', '.join(functor.symbols)})")
+                raise _error(
+                    target.location,
+                    f"map target '{target.array}' gives {len(target.slices)} ranges but "
+                    f"functor '{functor.name}' has {len(functor.symbols)} symbols "
+                    f"({', '.join(functor.symbols)})",
+                )
             array_index, offset_bound = self.array(target.array, target.location)
             rank = self.arrays[array_index].rank
-            for j in (range(slices) if len(targets) == 1 else [k]):
+            for j in range(slices) if len(targets) == 1 else [k]:
                 if len(functor.slices[j]) != rank:
-                    raise _error(target.location, f"functor '{functor.name}' slice {j + 1} indexes "
-                                 f"{len(functor.slices[j])} dimensions but '{target.array}' has {rank}")
+                    raise _error(
+                        target.location,
+                        f"functor '{functor.name}' slice {j + 1} indexes "
+                        f"{len(functor.slices[j])} dimensions but '{target.array}' has {rank}",
+                    )
             fields = [str(array_index), str(offset_bound)]
             for s in target.slices:
                 fields += [str(self.bound(self.t.ml_integer(x, target.location))) for x in (s.lo, s.hi, s.step)]
@@ -225,8 +249,7 @@ class _SpecBuilder:
         offset = -1
         if isinstance(var, PointerVar):
             slot = self.t.emitter.op(f"memref.load {self.t.emitter.use(var.offset_slot)}[] : memref<index>", "index")
-            offset = self.bound(self.t.emitter.op(f"arith.index_cast {self.t.emitter.use(slot)} : index to i64",
-                                                  "i64"))
+            offset = self.bound(self.t.emitter.op(f"arith.index_cast {self.t.emitter.use(slot)} : index to i64", "i64"))
             value, ctype = var.base, var.ctype
         elif isinstance(var, ArrayVar):
             value, ctype = var.storage, var.ctype
@@ -235,8 +258,11 @@ class _SpecBuilder:
         else:
             raise _error(location, f"'{name}' is not an array or pointer; map targets are arrays")
         if ctype.element.mlir not in _ELEMENT_TYPES:
-            raise _error(location, f"'{name}' has elements of type {ctype.element.mlir}; the data bridge takes "
-                         "float, double, int32 and int64 arrays")
+            raise _error(
+                location,
+                f"'{name}' has elements of type {ctype.element.mlir}; the data bridge takes "
+                "float, double, int32 and int64 arrays",
+            )
         if name not in self.array_names:
             rank = len(ctype.dims) if isinstance(ctype, Array) else 1 + len(ctype.row_dims)
             self.array_names[name] = len(self.arrays)
@@ -245,12 +271,16 @@ class _SpecBuilder:
 
     def text(self, ins: list[int], outs: list[int]) -> str:
         d = self.directive
-        lines = [f"region {self.t.function_name}_{d.location.line} {d.location.file}:{d.location.line}",
-                 f"model {d.model or '-'}", f"database {d.database or '-'}",
-                 " ".join(["arrays", *self.array_names])]
+        lines = [
+            f"region {self.t.function_name}_{d.location.line} {d.location.file}:{d.location.line}",
+            f"model {d.model or '-'}",
+            f"database {d.database or '-'}",
+            " ".join(["arrays", *self.array_names]),
+        ]
         for functor in self.functors.values():
-            lines.append(f"functor {functor.name} lhs {len(functor.symbols)} {functor.features} "
-                         f"rhs {len(functor.slices)}")
+            lines.append(
+                f"functor {functor.name} lhs {len(functor.symbols)} {functor.features} rhs {len(functor.slices)}"
+            )
             for dims in functor.slices:
                 lines.append(f"slice {len(dims)} " + " ".join(_dim_token(dim, functor.symbols) for dim in dims))
         lines += self.map_lines
@@ -259,12 +289,16 @@ class _SpecBuilder:
         return "\n".join(lines) + "\n"
 
 
-def find_tensor_map(maps: list[TensorMap], array: str, direction: str, before_line: int,
-                    after_line: int) -> Optional[TensorMap]:
+def find_tensor_map(
+    maps: list[TensorMap], array: str, direction: str, before_line: int, after_line: int
+) -> Optional[TensorMap]:
     """The latest `direction` map between the two lines whose targets include `array`."""
     found = None
     for tensor_map in maps:
-        if (tensor_map.direction == direction and after_line <= tensor_map.lines.start < before_line
-                and any(t.array == array for t in tensor_map.application.targets)):
+        if (
+            tensor_map.direction == direction
+            and after_line <= tensor_map.lines.start < before_line
+            and any(t.array == array for t in tensor_map.application.targets)
+        ):
             found = tensor_map
     return found

@@ -20,7 +20,6 @@ from approxmlir.frontends.c.c_types import Array, Scalar
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import FrontendError, location_of
 from approxmlir.frontends.c.expressions import (
-    ADD,
     LE,
     LT,
     POST_INC,
@@ -88,7 +87,7 @@ class StatementTranslator(ExpressionTranslator):
         """Emits `stmts`; after one that may jump, the rest runs only if it did not."""
         for position, stmt in enumerate(stmts):
             self.statement(stmt)
-            rest = stmts[position + 1:]
+            rest = stmts[position + 1 :]
             jumps = analysis.escapes(stmt)
             if rest and jumps:
                 running = self.still_running(jumps)
@@ -154,8 +153,10 @@ class StatementTranslator(ExpressionTranslator):
         kids = children(stmt)
         if kids:
             value = self.rvalue(kids[0])
-            self.store(self.convert(value, self.scalar_type(kids[0]), self.result_type),
-                       Element(self.return_slot, [], self.result_type))
+            self.store(
+                self.convert(value, self.scalar_type(kids[0]), self.result_type),
+                Element(self.return_slot, [], self.result_type),
+            )
         if self.return_flag is not None:
             self.set_flag(self.return_flag, _TRUE)
 
@@ -248,7 +249,7 @@ class StatementTranslator(ExpressionTranslator):
             else:
                 items.append(("stmt", node))
 
-        for node in (children(body) if body.kind == CursorKind.COMPOUND_STMT else [body]):
+        for node in children(body) if body.kind == CursorKind.COMPOUND_STMT else [body]:
             flatten(node)
         labels = [v for k, v in items if k == "case"]
         any_match = self.const(_FALSE, c_types.BOOL)
@@ -339,6 +340,7 @@ class StatementTranslator(ExpressionTranslator):
         lhs, bound = children(cond)
         if not analysis.names_variable(lhs, var):
             return False
+
         def variant(node: Cursor) -> bool:
             referenced = analysis.referenced_variable(node)
             return referenced is not None and (referenced in assigned or referenced == var)

@@ -13,10 +13,14 @@ from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TranslationUnit
 
-from approxmlir.frontends.c import analysis, c_types
-from approxmlir.frontends.c import hpacml
-from approxmlir.frontends.c.annotations import (Annotation, KnobSpec, knob_attributes, parse_annotations,
-                                                 parse_hpacml_directives)
+from approxmlir.frontends.c import analysis, c_types, hpacml
+from approxmlir.frontends.c.annotations import (
+    Annotation,
+    KnobSpec,
+    knob_attributes,
+    parse_annotations,
+    parse_hpacml_directives,
+)
 from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Void
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
@@ -102,7 +106,9 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
                 raise _unsupported(decl, "pointer variable without an initializer")
             place = self.as_pointer_value(self.pointer(init), init)
             slot = self.alloca("memref<index>")
-            self.emitter.op(f"memref.store {self.emitter.use(place.offset)}, {self.emitter.use(slot)}[] : memref<index>")
+            self.emitter.op(
+                f"memref.store {self.emitter.use(place.offset)}, {self.emitter.use(slot)}[] : memref<index>"
+            )
             self.variables[decl] = PointerVar(place.base, slot, ctype)
         else:
             raise _unsupported(decl, f"local variable of type '{decl.type.spelling}'")
@@ -117,8 +123,10 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
         spec = annotation.spec if annotation else None
         if spec and "func_substitute" in spec.transform_types:
             if len(spec.transform_types) > 1:
-                raise FrontendError(annotation.location, "annotation: func_substitute on a function cannot be "
-                                    "combined with other transform types")
+                raise FrontendError(
+                    annotation.location,
+                    "annotation: func_substitute on a function cannot be combined with other transform types",
+                )
             exact = self.body_function(f"{INTERNAL_PREFIX}{name}", private=True, annotation=None)
             return self.wrapper_function(name, private, annotation) + exact
         return self.body_function(name, private, annotation)
@@ -128,7 +136,7 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
 
     def header(self, name: str, private: bool) -> tuple[str, list[Value]]:
         args = []
-        for param, ctype in zip(self.params(), self.signature.params):
+        for _, ctype in zip(self.params(), self.signature.params):
             args.append(Value(self.emitter.fresh("arg"), ctype.mlir, self.emitter.scope))
         params = ", ".join(f"{a.name}: {a.type}" for a in args)
         result = "" if isinstance(self.result_type, Void) else f" -> {self.result_type.mlir}"
@@ -164,7 +172,8 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
                 else:
                     self.return_slot = e.op(
                         f"func.call @{INTERNAL_PREFIX}{name}({operands}) : ({types}) -> {self.result_type.mlir}",
-                        self.result_type.mlir)
+                        self.result_type.mlir,
+                    )
 
             result = self.knob(annotation, call_exact, args, knob_results=True, direct_result=True)
             if isinstance(self.result_type, Void):
@@ -205,8 +214,9 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
 
     # -- knobs -------------------------------------------------------------------
 
-    def knob(self, annotation: Annotation, emit, args: list[Value], knob_results: bool,
-             direct_result: bool = False) -> Optional[Value]:
+    def knob(
+        self, annotation: Annotation, emit, args: list[Value], knob_results: bool, direct_result: bool = False
+    ) -> Optional[Value]:
         """Emits `emit()` inside an approx.knob; returns the knob's result."""
         e = self.emitter
         spec = annotation.spec
@@ -232,8 +242,9 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
     def knob_statement(self, stmt: Cursor, annotation: Annotation) -> None:
         spec = annotation.spec
         if spec.checker:
-            raise FrontendError(annotation.location, "annotation: safety contracts (checker/recover) are supported "
-                                "on functions only")
+            raise FrontendError(
+                annotation.location, "annotation: safety contracts (checker/recover) are supported on functions only"
+            )
         knob_id = spec.id or f"{self.function_name}_{stmt.location.line}"
         self.module.claim_knob_id(knob_id, annotation)
         self.module.declare_knob_functions(spec, annotation)
@@ -244,8 +255,9 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
             e.line("approx.yield")
         self.emit_knob(knob_id, spec, scope, [], annotation.location)
 
-    def emit_knob(self, knob_id: str, spec: KnobSpec, scope, result_types: list[str],
-                  location: SourceLocation) -> Optional[Value]:
+    def emit_knob(
+        self, knob_id: str, spec: KnobSpec, scope, result_types: list[str], location: SourceLocation
+    ) -> Optional[Value]:
         """The approx.knob op around `scope`; diagnostics about it point at its
         annotation in the C source."""
         e = self.emitter
@@ -254,8 +266,7 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
         types = ", ".join(value.type for value, _ in captured)
         block_args = ", ".join(f"{inner}: {value.type}" for value, inner in captured)
         results = "(" + ", ".join(result_types) + ")"
-        header = (f'approx.knob "{knob_id}"({operands}) : ({types}) -> {results} '
-                  f"{knob_attributes(spec)} {{")
+        header = f'approx.knob "{knob_id}"({operands}) : ({types}) -> {results} {knob_attributes(spec)} {{'
         result = None
         if result_types:
             result = Value(e.fresh(), result_types[0], e.scope)
@@ -284,8 +295,11 @@ class ModuleTranslator:
         for directive in directives:
             if isinstance(directive, hpacml.Functor):
                 if directive.name in self.functors:
-                    raise FrontendError(directive.location, f"annotation: functor '{directive.name}' is already "
-                                        f"declared at {self.functors[directive.name].location}")
+                    raise FrontendError(
+                        directive.location,
+                        f"annotation: functor '{directive.name}' is already "
+                        f"declared at {self.functors[directive.name].location}",
+                    )
                 self.functors[directive.name] = directive
             elif isinstance(directive, hpacml.TensorMap):
                 self.tensor_maps.append(directive)
@@ -333,8 +347,11 @@ class ModuleTranslator:
     def functor_for(self, application: hpacml.Application) -> hpacml.Functor:
         functor = self.functors.get(application.functor)
         if functor is None or functor.location.line > application.location.line:
-            raise FrontendError(application.location, f"annotation: unknown functor '{application.functor}' "
-                                "(declare it with '#pragma approx tensor functor' before its use)")
+            raise FrontendError(
+                application.location,
+                f"annotation: unknown functor '{application.functor}' "
+                "(declare it with '#pragma approx tensor functor' before its use)",
+            )
         return functor
 
     def consume_annotation(self, annotation: Annotation) -> None:
@@ -342,8 +359,9 @@ class ModuleTranslator:
 
     def claim_knob_id(self, knob_id: str, annotation: Annotation) -> None:
         if knob_id in self.knob_ids:
-            raise FrontendError(annotation.location, f"annotation: knob id '{knob_id}' is already used at "
-                                f"{self.knob_ids[knob_id]}")
+            raise FrontendError(
+                annotation.location, f"annotation: knob id '{knob_id}' is already used at {self.knob_ids[knob_id]}"
+            )
         self.knob_ids[knob_id] = annotation.location
 
     def declare_knob_functions(self, spec: KnobSpec, annotation: Annotation) -> None:
@@ -381,16 +399,20 @@ class ModuleTranslator:
         definition = function.get_definition()
         if definition is None and name not in self.declarations:
             if any(isinstance(p, Pointer) for p in signature.params):
-                raise _unsupported(where, f"call of external function '{name}' taking pointers (define it in this "
-                                   "file)")
+                raise _unsupported(
+                    where, f"call of external function '{name}' taking pointers (define it in this file)"
+                )
             self.declarations[name] = signature.mlir(name, private=True)
         return signature
 
     def global_variable(self, decl: Cursor) -> Optional[GlobalVar]:
         if decl in self.globals:
             return self.globals[decl]
-        if decl.kind == CursorKind.VAR_DECL and decl.semantic_parent is not None and \
-                decl.semantic_parent.kind == CursorKind.TRANSLATION_UNIT:
+        if (
+            decl.kind == CursorKind.VAR_DECL
+            and decl.semantic_parent is not None
+            and decl.semantic_parent.kind == CursorKind.TRANSLATION_UNIT
+        ):
             return self.define_global(decl, decl.spelling)
         return None
 
@@ -407,8 +429,12 @@ class ModuleTranslator:
         init = [c for c in decl.get_children() if not c.kind.is_reference()]
         var = GlobalVar(symbol, ctype)
         self.globals[decl] = var
-        constant = " constant" if decl.type.is_const_qualified() or (
-            isinstance(ctype, Array) and decl.type.element_type.is_const_qualified()) else ""
+        constant = (
+            " constant"
+            if decl.type.is_const_qualified()
+            or (isinstance(ctype, Array) and decl.type.element_type.is_const_qualified())
+            else ""
+        )
         value = self.initializer(ctype, init[-1] if init else None, decl)
         self.global_lines.append(f'memref.global "private"{constant} @{symbol} : {var.memref_type} = {value}')
         return var
@@ -472,7 +498,8 @@ class ModuleTranslator:
         symbol = f"__str_{next(self._strings)}"
         memref_type = f"memref<{len(data)}xi8>"
         self.global_lines.append(
-            f'memref.global "private" constant @{symbol} : {memref_type} = dense<[{", ".join(map(str, data))}]>')
+            f'memref.global "private" constant @{symbol} : {memref_type} = dense<[{", ".join(map(str, data))}]>'
+        )
         return emitter.op(f"memref.get_global @{symbol} : {memref_type}", memref_type)
 
     # -- the module --------------------------------------------------------------
@@ -496,12 +523,16 @@ class ModuleTranslator:
             elif cursor.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL) and cursor.is_definition():
                 raise _unsupported(cursor, "struct and union types")
         if self.pending_ml:
-            raise FrontendError(self.pending_ml[0].location, "annotation: '#pragma approx ml' is not followed by a "
-                                "statement in a function body")
+            raise FrontendError(
+                self.pending_ml[0].location,
+                "annotation: '#pragma approx ml' is not followed by a statement in a function body",
+            )
         if self.pending:
             annotation = self.pending[0]
-            raise FrontendError(annotation.location, "annotation: not followed by a function definition or a "
-                                "statement it could apply to")
+            raise FrontendError(
+                annotation.location,
+                "annotation: not followed by a function definition or a statement it could apply to",
+            )
         declarations = [d for name, d in sorted(self.declarations.items()) if name not in self.defined]
         body = [*self.global_lines, *declarations, *functions]
         return "module {\n" + "\n".join("  " + line for line in body) + "\n}\n"

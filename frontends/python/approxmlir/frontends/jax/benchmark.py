@@ -64,27 +64,37 @@ def per_call_us(candidates: Mapping[str, Callable[[], object]], calls: int, roun
     return best
 
 
-def measure(driver: str, size: int, calls: int, rounds: int, cache_dir: str,
-            native_cache_dir: str) -> dict[str, float]:
+def measure(driver: str, size: int, calls: int, rounds: int, cache_dir: str, native_cache_dir: str) -> dict[str, float]:
     x = np.linspace(0.0, 1.0, size, dtype=np.float32)
     options = IreeOptions(driver=driver)
-    common = dict(decision_values=[0, 1], variants={1: variant}, example_args=(x,), cache_dir=cache_dir,
-                  native_cache_dir=native_cache_dir, iree_options=options)
+    common = dict(
+        decision_values=[0, 1],
+        variants={1: variant},
+        example_args=(x,),
+        cache_dir=cache_dir,
+        native_cache_dir=native_cache_dir,
+        iree_options=options,
+    )
     dynamic = Knob("tiny", exact, decision_tree=DecisionTree(constant_state, (0, 100)), **common).compile(
-        {"tiny": {"thresholds": [50], "decisions": [0, 1]}})
+        {"tiny": {"thresholds": [50], "decisions": [0, 1]}}
+    )
     static = Knob("tiny_static", exact, **common).compile({"tiny_static": {"decisions": [0]}})
     artifact = dynamic.variants[0]
     np.testing.assert_allclose(dynamic(x), np.asarray(exact(x)), rtol=1e-6)
     args = (x,)
-    return per_call_us({
-        "iree raw": lambda: artifact.raw(x),
-        "iree direct": lambda: artifact(x),
-        "knob": lambda: dynamic(x),
-        "static knob": lambda: static(x),
-        "state": lambda: dynamic.state(x),
-        "select": lambda: dynamic.select(x),
-        "argument checks": lambda: dynamic.flat_inputs(args),
-    }, calls, rounds)
+    return per_call_us(
+        {
+            "iree raw": lambda: artifact.raw(x),
+            "iree direct": lambda: artifact(x),
+            "knob": lambda: dynamic(x),
+            "static knob": lambda: static(x),
+            "state": lambda: dynamic.state(x),
+            "select": lambda: dynamic.select(x),
+            "argument checks": lambda: dynamic.flat_inputs(args),
+        },
+        calls,
+        rounds,
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -100,10 +110,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows = ["| per call (us) | " + " | ".join(args.drivers) + " |", "|---|" + "---:|" * len(args.drivers)]
     for name in next(iter(results.values())):
         rows.append(f"| {name} | " + " | ".join(f"{results[d][name]:.1f}" for d in args.drivers) + " |")
-    for label, left, right in (("knob - iree direct", "knob", "iree direct"),
-                               ("static knob - iree direct", "static knob", "iree direct")):
-        rows.append(f"| **{label}** | " + " | ".join(
-            f"**{results[d][left] - results[d][right]:.1f}**" for d in args.drivers) + " |")
+    for label, left, right in (
+        ("knob - iree direct", "knob", "iree direct"),
+        ("static knob - iree direct", "static knob", "iree direct"),
+    ):
+        rows.append(
+            f"| **{label}** | "
+            + " | ".join(f"**{results[d][left] - results[d][right]:.1f}**" for d in args.drivers)
+            + " |"
+        )
     sys.stdout.write("\n".join(rows) + "\n")
     return 0
 

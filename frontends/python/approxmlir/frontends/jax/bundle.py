@@ -106,9 +106,11 @@ def describe(mlir: str, knob: Optional[str] = None) -> str:
         space = spaces.get(name)
         lines.append(f"// ===== knob {name!r}")
         if space is not None:
-            lines.append(f"// decision values {list(space.decision_values)}, state {space.state_function}, "
-                         f"{space.num_thresholds} threshold(s) in {space.threshold_range}, "
-                         f"params {space.params.to_json() if space.params else None}, at {space.location}")
+            lines.append(
+                f"// decision values {list(space.decision_values)}, state {space.state_function}, "
+                f"{space.num_thresholds} threshold(s) in {space.threshold_range}, "
+                f"params {space.params.to_json() if space.params else None}, at {space.location}"
+            )
         for value, variant in sorted(variants.items()):
             lines.append(f"// ----- decision value {value}: {variant.function} {variant.signature}")
             lines.append(variant.stablehlo.rstrip("\n"))

@@ -59,8 +59,11 @@ def _bind(library: runtime.NativeLibrary, name: str, argtypes: list, restype: An
 def state_value(spec: KnobSpec, state_function: Optional[Callable], raw: Any) -> int:
     """`raw` (what `state_function` returned, or the state the program passed when
     it is None) as an int inside the threshold range, or StateError."""
-    source = "the state passed to select" if state_function is None else (
-        f"state function {function_name(state_function)} returned")
+    source = (
+        "the state passed to select"
+        if state_function is None
+        else (f"state function {function_name(state_function)} returned")
+    )
     if isinstance(raw, (bool, np.bool_)):
         value = None
     elif isinstance(raw, numbers.Integral):
@@ -71,13 +74,14 @@ def state_value(spec: KnobSpec, state_function: Optional[Callable], raw: Any) ->
         value = None
     if value is None:
         raise StateError(
-            spec.name, f"{source} {raw!r} of type "
+            spec.name,
+            f"{source} {raw!r} of type "
             f"{type(raw).__name__}, not an integer (scale a floating-point state to an integer range, "
-            "e.g. round(score * 100))")
+            "e.g. round(score * 100))",
+        )
     lo, hi = spec.threshold_range
     if not lo <= value <= hi:
-        raise StateError(spec.name, f"{source} {value}, "
-                                    f"outside the thresholds_range [{lo}, {hi}]")
+        raise StateError(spec.name, f"{source} {value}, outside the thresholds_range [{lo}, {hi}]")
     return value
 
 
@@ -134,7 +138,8 @@ class CompiledKnob:
         self._inputs = tuple(_InputCheck(i, s) for i, s in enumerate(signature.inputs))
         arity = len(signature.inputs)
         self._positional_arity = (
-            arity if signature.in_tree == jax.tree_util.tree_structure(((0,) * arity, {})) else None)
+            arity if signature.in_tree == jax.tree_util.tree_structure(((0,) * arity, {})) else None
+        )
         self._single_output = signature.out_tree == jax.tree_util.tree_structure(0)
 
     @property
@@ -146,8 +151,10 @@ class CompiledKnob:
         if self._set_state is None:
             raise KnobError(self.name, "the knob is static (no decision tree): it has no state")
         if self._state_function is None:
-            raise KnobError(self.name, "the knob's state is external (DecisionTree.external): the program "
-                                       "passes it, as select(state=...)")
+            raise KnobError(
+                self.name,
+                "the knob's state is external (DecisionTree.external): the program passes it, as select(state=...)",
+            )
         raw = self._state_function(*args)
         if type(raw) is int and self._lo <= raw <= self._hi:  # the common case, without state_value's checks
             return raw
@@ -167,8 +174,11 @@ class CompiledKnob:
         if state is None:
             state = self.state(*args)
         elif self._state_function is not None:
-            raise KnobError(self.name, "the knob computes its state with its runtime_function; "
-                                       "pass state= only to a knob with DecisionTree.external")
+            raise KnobError(
+                self.name,
+                "the knob computes its state with its runtime_function; "
+                "pass state= only to a knob with DecisionTree.external",
+            )
         else:
             state = state_value(self.spec, None, state)
         with self._lock:
@@ -181,16 +191,18 @@ class CompiledKnob:
             return [check(self.name, leaf) for check, leaf in zip(self._inputs, args)]
         leaves, tree = jax.tree_util.tree_flatten((args, {}))
         if tree != self.signature.in_tree:
-            raise KnobArgumentError(self.name, f"arguments are structured as {tree}, the kernel takes "
-                                               f"{self.signature.in_tree}")
+            raise KnobArgumentError(
+                self.name, f"arguments are structured as {tree}, the kernel takes {self.signature.in_tree}"
+            )
         return [check(self.name, leaf) for check, leaf in zip(self._inputs, leaves)]
 
     def run(self, value: int, *args: Any) -> Any:
         """Runs the variant of decision `value` (0: exact) on `args`, bypassing the selector."""
         function = self.variants.get(value)
         if function is None:
-            raise SelectionError(self.name, f"decision value {value} has no compiled variant "
-                                            f"(compiled: {sorted(self.variants)})")
+            raise SelectionError(
+                self.name, f"decision value {value} has no compiled variant (compiled: {sorted(self.variants)})"
+            )
         outputs = function(*self.flat_inputs(args))
         if self._single_output:
             return outputs[0]

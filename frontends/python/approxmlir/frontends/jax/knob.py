@@ -1,13 +1,13 @@
 """`Knob`: a JAX kernel, its approximate variants and when to use which.
 
-    knob = Knob("mm", kernel=matmul,
-                decision_tree=DecisionTree(runtime_function=score_state, thresholds_range=(0, 100)),
-                decision_values=[0, 1], transform_type="func_substitute",
-                variants={1: low_rank_matmul}, example_args=(a, b))
-    lowered = knob.lower()          # StableHLO per variant, the selector, the combined module
-    compiled = knob.compile(config) # selector library + IREE artifacts for a tuner configuration
-    compiled(a, b)                  # state -> select -> run the chosen variant
-    knob.configure(config); knob(a, b)   # the same through the knob (built on first call)
+knob = Knob("mm", kernel=matmul,
+            decision_tree=DecisionTree(runtime_function=score_state, thresholds_range=(0, 100)),
+            decision_values=[0, 1], transform_type="func_substitute",
+            variants={1: low_rank_matmul}, example_args=(a, b))
+lowered = knob.lower()          # StableHLO per variant, the selector, the combined module
+compiled = knob.compile(config) # selector library + IREE artifacts for a tuner configuration
+compiled(a, b)                  # state -> select -> run the chosen variant
+knob.configure(config); knob(a, b)   # the same through the knob (built on first call)
 """
 
 from __future__ import annotations
@@ -158,18 +158,23 @@ class Knob:
 
     def _check_variants(self, variants: dict[int, Callable]) -> dict[int, Callable]:
         if 0 in variants:
-            raise KnobDefinitionError(self.name, "decision value 0 is the exact kernel: pass it as `kernel`, "
-                                                 "not in `variants`")
+            raise KnobDefinitionError(
+                self.name, "decision value 0 is the exact kernel: pass it as `kernel`, not in `variants`"
+            )
         needed = set(self.spec.variant_values)
         missing = sorted(needed - set(variants))
         if missing:
-            raise MissingVariantError(self.name, f"decision value(s) {missing} have no variant (variants given "
-                                                 f"for {sorted(variants)}; decision_values "
-                                                 f"{list(self.spec.decision_values)})")
+            raise MissingVariantError(
+                self.name,
+                f"decision value(s) {missing} have no variant (variants given "
+                f"for {sorted(variants)}; decision_values "
+                f"{list(self.spec.decision_values)})",
+            )
         unused = sorted(set(variants) - needed)
         if unused:
-            raise MissingVariantError(self.name, f"variant(s) {unused} are not among the decision_values "
-                                                 f"{list(self.spec.decision_values)}")
+            raise MissingVariantError(
+                self.name, f"variant(s) {unused} are not among the decision_values {list(self.spec.decision_values)}"
+            )
         for value, fn in variants.items():
             if not callable(fn):
                 raise KnobDefinitionError(self.name, f"variant {value} ({fn!r}) is not callable")
@@ -182,15 +187,19 @@ class Knob:
         try:
             return export_function(fn, arg_specs)
         except Exception as error:  # tracing runs user code: any exception
-            raise ExportError(self.name, f"exporting {what} ({function_name(fn)}) to StableHLO failed: "
-                                         f"{type(error).__name__}: {error}") from error
+            raise ExportError(
+                self.name,
+                f"exporting {what} ({function_name(fn)}) to StableHLO failed: {type(error).__name__}: {error}",
+            ) from error
 
     def lower(self, example_args: Optional[Sequence[Any]] = None) -> LoweredKnob:
         """Exports the kernel and its variants and emits the selector and combined modules."""
         args = example_args if example_args is not None else self.example_args
         if args is None:
-            raise KnobDefinitionError(self.name, "no example_args to export the kernel with: pass them to "
-                                                 "Knob(...) or lower(), or call the knob once")
+            raise KnobDefinitionError(
+                self.name,
+                "no example_args to export the kernel with: pass them to Knob(...) or lower(), or call the knob once",
+            )
         arg_specs = shape_dtype_structs(args)
         with self._lock:
             if self._lowered is not None and self._lowered[0] == arg_specs:
@@ -203,8 +212,9 @@ class Knob:
                 mismatch = exported.signature.mismatch(exact.signature)
                 if mismatch:
                     raise SignatureMismatchError(
-                        self.name, f"variant {value} ({exported.name}) does not match the exact kernel "
-                                   f"({exact.name}): {mismatch}")
+                        self.name,
+                        f"variant {value} ({exported.name}) does not match the exact kernel ({exact.name}): {mismatch}",
+                    )
                 functions[value] = exported
             lowered = LoweredKnob(
                 spec=self.spec,
@@ -232,14 +242,16 @@ class Knob:
         entries = knob_entries(config)
         entry = entries.get(self.name)
         if entries and entry is None:
-            _LOG.info("knob %s: the configuration has no entry for it (only %s): it runs exact",
-                      self.name, sorted(entries))
+            _LOG.info(
+                "knob %s: the configuration has no entry for it (only %s): it runs exact", self.name, sorted(entries)
+            )
         # approx-opt validates the entry against the knob's space (CompilerError otherwise).
         configured = lowered.selector_mlir
         if entry is not None:
             configured = compiler.apply_config(lowered.selector_mlir, {self.name: entry})
         native = compiler.build_native(
-            configured, cache_dir=native_cache_dir if native_cache_dir is not None else self.native_cache_dir)
+            configured, cache_dir=native_cache_dir if native_cache_dir is not None else self.native_cache_dir
+        )
         options = iree_options or self.iree_options
         iree_cache = cache_dir if cache_dir is not None else self.cache_dir
         variants = {}
@@ -247,8 +259,9 @@ class Knob:
             try:
                 artifact = compile_vmfb(exported.stablehlo, options, iree_cache)
             except IreeCompilerError as error:
-                raise IreeCompileError(self.name, f"IREE failed on decision value {value} ({exported.name}):\n"
-                                                  f"{error.diagnostics}") from None
+                raise IreeCompileError(
+                    self.name, f"IREE failed on decision value {value} ({exported.name}):\n{error.diagnostics}"
+                ) from None
             variants[value] = load_function(artifact, options.driver)
         return CompiledKnob(
             spec=self.spec,
@@ -283,8 +296,10 @@ class Knob:
         return compiled(*args)
 
     def __repr__(self) -> str:
-        return (f"Knob({self.name!r}, kernel={function_name(self.kernel)}, decision_values="
-                f"{list(self.spec.decision_values)}, dynamic={self.spec.is_dynamic})")
+        return (
+            f"Knob({self.name!r}, kernel={function_name(self.kernel)}, decision_values="
+            f"{list(self.spec.decision_values)}, dynamic={self.spec.is_dynamic})"
+        )
 
 
 def bundle_knobs(*knobs: Knob) -> str:

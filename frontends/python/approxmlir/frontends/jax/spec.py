@@ -92,8 +92,10 @@ class KnobSpec:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name):
             raise KnobDefinitionError(
-                None, f"knob name {self.name!r} must be an identifier ([A-Za-z_][A-Za-z0-9_]*): it "
-                "becomes the knob id and the prefix of the selector's symbols")
+                None,
+                f"knob name {self.name!r} must be an identifier ([A-Za-z_][A-Za-z0-9_]*): it "
+                "becomes the knob id and the prefix of the selector's symbols",
+            )
         self._check_transform()
         self._check_decision_values()
         if self.decision_tree is not None:
@@ -108,12 +110,16 @@ class KnobSpec:
             return
         if kind in DIALECT_TRANSFORMS:
             raise UnknownTransformError(
-                self.name, f"transform_type {kind!r} is an approx transform kind, but the JAX frontend "
+                self.name,
+                f"transform_type {kind!r} is an approx transform kind, but the JAX frontend "
                 f"supports only {', '.join(SUPPORTED_TRANSFORMS)}: a JAX kernel is approximated by "
-                "whole variants (separate IREE artifacts) that the selector substitutes")
+                "whole variants (separate IREE artifacts) that the selector substitutes",
+            )
         raise UnknownTransformError(
-            self.name, f"unknown transform_type {kind!r} (transform kinds: {', '.join(DIALECT_TRANSFORMS)}; "
-            f"the JAX frontend supports {', '.join(SUPPORTED_TRANSFORMS)})")
+            self.name,
+            f"unknown transform_type {kind!r} (transform kinds: {', '.join(DIALECT_TRANSFORMS)}; "
+            f"the JAX frontend supports {', '.join(SUPPORTED_TRANSFORMS)})",
+        )
 
     def _check_decision_values(self) -> None:
         values = self.decision_values
@@ -121,8 +127,10 @@ class KnobSpec:
             raise self._error("decision_values is empty")
         for value in values:
             if not _is_int(value) or value < 0:
-                raise self._error(f"decision value {value!r} is not a non-negative integer "
-                                  "(0 is the exact kernel, larger values its variants)")
+                raise self._error(
+                    f"decision value {value!r} is not a non-negative integer "
+                    "(0 is the exact kernel, larger values its variants)"
+                )
         if len(set(values)) != len(values):
             raise self._error(f"decision_values {list(values)} has duplicates")
 
@@ -138,8 +146,9 @@ class KnobSpec:
         if not _is_int(tree.num_thresholds) or tree.num_thresholds < 1:
             raise self._error(f"num_thresholds {tree.num_thresholds!r} must be a positive integer")
         if tree.num_thresholds > hi - lo + 1:
-            raise self._error(f"{tree.num_thresholds} strictly ascending thresholds do not fit in "
-                              f"thresholds_range ({lo}, {hi})")
+            raise self._error(
+                f"{tree.num_thresholds} strictly ascending thresholds do not fit in thresholds_range ({lo}, {hi})"
+            )
 
     @property
     def is_dynamic(self) -> bool:

@@ -94,9 +94,7 @@ class DecoderConfig:
             object.__setattr__(self, "layer_types", (FULL,) * self.num_layers)
         if not self.layer_types:
             pattern = self.sliding_window_pattern
-            types = tuple(
-                FULL if (i + 1) % pattern == 0 else SLIDING for i in range(self.num_layers)
-            )
+            types = tuple(FULL if (i + 1) % pattern == 0 else SLIDING for i in range(self.num_layers))
             object.__setattr__(self, "layer_types", types)
         else:
             object.__setattr__(self, "layer_types", tuple(self.layer_types))
@@ -108,22 +106,25 @@ class DecoderConfig:
         if self.architecture not in ARCHITECTURES:
             raise ValueError(f"unknown architecture {self.architecture!r}; expected one of {ARCHITECTURES}")
         positive = (
-            "num_layers", "hidden_size", "num_heads", "num_kv_heads", "head_dim",
-            "intermediate_size", "vocab_size", "sliding_window", "sliding_window_pattern",
+            "num_layers",
+            "hidden_size",
+            "num_heads",
+            "num_kv_heads",
+            "head_dim",
+            "intermediate_size",
+            "vocab_size",
+            "sliding_window",
+            "sliding_window_pattern",
         )
         for name in positive:
             if int(getattr(self, name)) <= 0:
                 raise ValueError(f"DecoderConfig.{name} must be positive, got {getattr(self, name)}")
         if self.num_heads % self.num_kv_heads:
-            raise ValueError(
-                f"num_heads ({self.num_heads}) must be a multiple of num_kv_heads ({self.num_kv_heads})"
-            )
+            raise ValueError(f"num_heads ({self.num_heads}) must be a multiple of num_kv_heads ({self.num_kv_heads})")
         if self.head_dim % 2:
             raise ValueError(f"head_dim must be even for RoPE, got {self.head_dim}")
         if len(self.layer_types) != self.num_layers:
-            raise ValueError(
-                f"layer_types has {len(self.layer_types)} entries for {self.num_layers} layers"
-            )
+            raise ValueError(f"layer_types has {len(self.layer_types)} entries for {self.num_layers} layers")
         unknown = set(self.layer_types) - {SLIDING, FULL}
         if unknown:
             raise ValueError(f"unknown layer types {sorted(unknown)}; expected {SLIDING!r} or {FULL!r}")
@@ -164,15 +165,12 @@ def check_params(config: DecoderConfig, params: Params) -> None:
             raise ValueError(f"params[{name!r}] has shape {np.shape(params[name])}, expected {shape}")
     layers = params.get("layers")
     if layers is None or len(layers) != config.num_layers:
-        raise ValueError(
-            f"params have {0 if layers is None else len(layers)} layers, config says {config.num_layers}"
-        )
+        raise ValueError(f"params have {0 if layers is None else len(layers)} layers, config says {config.num_layers}")
     for index, layer in enumerate(layers):
         for name, shape_of in layer_param_shapes(config).items():
             if name not in layer:
                 raise ValueError(f"layer {index} lacks {name!r}")
             if tuple(np.shape(layer[name])) != shape_of(config):
                 raise ValueError(
-                    f"layer {index} {name!r} has shape {np.shape(layer[name])}, "
-                    f"expected {shape_of(config)}"
+                    f"layer {index} {name!r} has shape {np.shape(layer[name])}, expected {shape_of(config)}"
                 )

@@ -108,7 +108,7 @@ class DecoderModel:
         c = self.config
         t = q.shape[0]
         groups = c.num_heads // c.num_kv_heads
-        q = q.reshape(t, c.num_kv_heads, groups, c.head_dim) * (c.query_pre_attn_scalar ** -0.5)
+        q = q.reshape(t, c.num_kv_heads, groups, c.head_dim) * (c.query_pre_attn_scalar**-0.5)
         # IREE 3.13's data tiling miscompiles the one-token (decode) attention
         # when the query heads per KV head are not a power of two (Qwen2.5
         # 0.5B: 7): padding them with zero heads, dropped below, avoids it.
@@ -293,7 +293,9 @@ def init_random_params(config: DecoderConfig, seed: int = 0) -> Params:
     params: Params = {
         # RMS 0.25 after the sqrt(hidden) scaling, below each block's (normed)
         # O(1) update: larger embeddings make the model copy its input token.
-        "embed": (rng.standard_normal((config.vocab_size, config.hidden_size)) * 0.25 / np.sqrt(config.hidden_size)).astype(np.float32),
+        "embed": (
+            rng.standard_normal((config.vocab_size, config.hidden_size)) * 0.25 / np.sqrt(config.hidden_size)
+        ).astype(np.float32),
         "final_norm": draw((config.hidden_size,), "final_norm"),
         "layers": [
             {name: draw(shape_of(config), name) for name, shape_of in layer_param_shapes(config).items()}

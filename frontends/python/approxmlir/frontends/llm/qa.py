@@ -36,6 +36,7 @@ from approxmlir.frontends.llm.decoder import DEFAULT_MAX_LEN, DecoderModel, sele
 from approxmlir.frontends.llm.gguf_loader import GEMMA3_270M, MODEL_ARCHITECTURES
 from approxmlir.frontends.llm.precision import BFLOAT16, FLOAT32, INT8, convert_params
 from approxmlir.frontends.llm.tokenizer import GGUFTokenizer
+
 # Answers are scored as everywhere in approxmlir: SQuAD normalization (plus
 # Unicode punctuation), whole-word containment of a non-empty gold answer.
 from approxmlir.qos.qa import contains_answer, normalize_answer  # noqa: F401 (part of this module's API)
@@ -152,9 +153,7 @@ def load_eval_set(path: str | os.PathLike[str] | None = None) -> list[QAItem]:
         text = resources.files("approxmlir.frontends.llm").joinpath("data/qa_eval.json").read_text()
     else:
         text = Path(path).read_text()
-    return [
-        QAItem(item["question"], item["passage"], tuple(item["answers"])) for item in json.loads(text)["items"]
-    ]
+    return [QAItem(item["question"], item["passage"], tuple(item["answers"])) for item in json.loads(text)["items"]]
 
 
 class QAModel:

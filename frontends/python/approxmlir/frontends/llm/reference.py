@@ -90,4 +90,4 @@ def reference_greedy(model, tokens: list[int], max_new_tokens: int) -> list[int]
             do_sample=False,
             eos_token_id=None,  # generate all `max_new_tokens`, like our fixed-length check
         )
-    return out[0, len(tokens):].tolist()
+    return out[0, len(tokens) :].tolist()

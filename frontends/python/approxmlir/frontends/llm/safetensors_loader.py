@@ -123,7 +123,7 @@ def load_safetensors_checkpoint(directory: str | os.PathLike[str]) -> tuple[Deco
                 prefix = next((p for p in _PREFIXES if key.startswith(p)), None)
                 if prefix is None:
                     continue  # lm_head (tied), vision tower, projector
-                name = key[len(prefix):]
+                name = key[len(prefix) :]
                 weight = np.asarray(reader.get_tensor(key), dtype=np.float32)
                 if name == "embed_tokens.weight":
                     params["embed"] = weight

@@ -89,14 +89,16 @@ class GGUFTokenizer:
         # Every token that ends a turn or the text (Qwen's EOS is <|im_end|>,
         # its documents end with <|endoftext|>).
         self.end_ids: frozenset[int] = frozenset(
-            i for i in (self.eos_id, self.end_of_turn_id, self.im_end_id, backend.token_to_id("<|endoftext|>"))
+            i
+            for i in (self.eos_id, self.end_of_turn_id, self.im_end_id, backend.token_to_id("<|endoftext|>"))
             if i is not None
         )
         # Tokens that contain a line break (Gemma has "\n", "\n\n", ... and
         # merges such as ".\n"; byte-level BPE spells the break "Ċ"): a
         # one-line answer ends at any of them.
         self.newline_ids: frozenset[int] = frozenset(
-            i for token, i in backend.get_vocab().items()
+            i
+            for token, i in backend.get_vocab().items()
             if ("\n" in token or "\u010a" in token or token == "<0x0A>") and "\n" in backend.decode([i])
         )
 

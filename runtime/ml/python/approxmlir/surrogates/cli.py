@@ -19,17 +19,13 @@ from approxmlir.surrogates.dataset import list_regions, load_region
 from approxmlir.surrogates.search import SearchConfig, SearchResult, search
 
 _DATABASE = flags.DEFINE_string("database", None, "HDF5 database written in collect mode.")
-_REGION = flags.DEFINE_string(
-    "region", None, "Region (group) to model; may be omitted when the database has one."
-)
+_REGION = flags.DEFINE_string("region", None, "Region (group) to model; may be omitted when the database has one.")
 _OUT_DIR = flags.DEFINE_string("out_dir", None, "Directory for search.json and the models.")
 _TRIALS = flags.DEFINE_integer("trials", 30, "Number of trials (0: until --timeout).")
 _TIMEOUT = flags.DEFINE_float("timeout", 0.0, "Search time limit in seconds (0: none).")
 _EPOCHS = flags.DEFINE_integer("epochs", 100, "Maximum epochs per trial.")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the split, the sampler and the trainings.")
-_STALE = flags.DEFINE_integer(
-    "stale_trials", 0, "Stop after this many trials without a new Pareto model (0: never)."
-)
+_STALE = flags.DEFINE_integer("stale_trials", 0, "Stop after this many trials without a new Pareto model (0: never).")
 _PROGRESS = flags.DEFINE_bool("progress", True, "Show a progress bar over trials.")
 flags.mark_flags_as_required(["database", "out_dir"])
 
@@ -46,8 +42,7 @@ def format_table(result: SearchResult, exact_s_per_row: float | None = None) -> 
         r = model.record
         mape = f"{100 * r.val_mape:8.2f}%" if math.isfinite(r.val_mape) else f"{'n/a':>9}"
         line = (
-            f"{k:>2}  {r.model_file:<12} {r.val_rmse:>10.4g} {mape} "
-            f"{r.infer_s_per_row * 1e6:>9.3f} {r.param_count:>8}"
+            f"{k:>2}  {r.model_file:<12} {r.val_rmse:>10.4g} {mape} {r.infer_s_per_row * 1e6:>9.3f} {r.param_count:>8}"
         )
         if exact_s_per_row:
             line += f" {exact_s_per_row / r.infer_s_per_row:>7.2f}x"
@@ -64,9 +59,7 @@ def main(argv: Sequence[str]) -> int:
         if region is None:
             regions = list_regions(_DATABASE.value)
             if len(regions) != 1:
-                raise ValueError(
-                    f"{_DATABASE.value}: pass --region (regions: {', '.join(regions) or 'none'})"
-                )
+                raise ValueError(f"{_DATABASE.value}: pass --region (regions: {', '.join(regions) or 'none'})")
             region = regions[0]
         data = load_region(_DATABASE.value, region)
         config = SearchConfig(
@@ -82,7 +75,13 @@ def main(argv: Sequence[str]) -> int:
         return 2
     logging.info(
         "%s: region %s (%s): %d rows in %d calls, %d -> %d features",
-        data.path, region, data.source, data.n_rows, data.n_calls, data.n_inputs, data.n_outputs,
+        data.path,
+        region,
+        data.source,
+        data.n_rows,
+        data.n_calls,
+        data.n_inputs,
+        data.n_outputs,
     )
     result = search(data, config, _OUT_DIR.value)
     print(f"{len(result.trials)} trials; Pareto models in {result.out_dir} (model.pt = model.1.pt)")

@@ -69,8 +69,12 @@ class RegionData:
         call_of_row = np.repeat(np.arange(self.n_calls), counts)
         counts = np.bincount(call_of_row[keep], minlength=self.n_calls)
         firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        return dataclasses.replace(self, inputs=self.inputs[keep], outputs=self.outputs[keep],
-                                   calls=np.stack([firsts, counts], axis=1).astype(np.int64))
+        return dataclasses.replace(
+            self,
+            inputs=self.inputs[keep],
+            outputs=self.outputs[keep],
+            calls=np.stack([firsts, counts], axis=1).astype(np.int64),
+        )
 
     def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(train rows, validation rows), sorted row indices.
@@ -171,18 +175,13 @@ def _open(path: str, region: str | None) -> h5py.File:
         raise ValueError(f"{where}: cannot read the HDF5 file: {e}") from e
 
 
-def _check(
-    where: str, inputs: np.ndarray, outputs: np.ndarray, calls: np.ndarray, timings: np.ndarray
-) -> None:
+def _check(where: str, inputs: np.ndarray, outputs: np.ndarray, calls: np.ndarray, timings: np.ndarray) -> None:
     if inputs.ndim != 2 or outputs.ndim != 2:
         raise ValueError(
-            f"{where}: inputs and outputs must be 2-D [rows, features], "
-            f"got {inputs.shape} and {outputs.shape}"
+            f"{where}: inputs and outputs must be 2-D [rows, features], got {inputs.shape} and {outputs.shape}"
         )
     if inputs.shape[0] != outputs.shape[0]:
-        raise ValueError(
-            f"{where}: {inputs.shape[0]} input rows but {outputs.shape[0]} output rows"
-        )
+        raise ValueError(f"{where}: {inputs.shape[0]} input rows but {outputs.shape[0]} output rows")
     if inputs.shape[0] == 0:
         raise ValueError(f"{where}: no rows collected")
     if inputs.shape[1] == 0 or outputs.shape[1] == 0:

@@ -53,9 +53,7 @@ def from_bytes(data: bytes) -> torch.jit.ScriptModule:
         return torch.jit.load(io.BytesIO(data), map_location="cpu")
 
 
-def save(
-    model: Surrogate, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None
-) -> None:
+def save(model: Surrogate, path: str | os.PathLike[str], metadata: dict[str, Any] | None = None) -> None:
     write_bytes(to_bytes(model, metadata), path)
 
 

@@ -40,9 +40,7 @@ class MLPConfig:
         if any(w < 1 for w in self.hidden):
             raise ValueError(f"hidden widths must be positive, got {self.hidden}")
         if self.activation not in ACTIVATIONS:
-            raise ValueError(
-                f"unknown activation {self.activation!r} (one of {', '.join(ACTIVATIONS)})"
-            )
+            raise ValueError(f"unknown activation {self.activation!r} (one of {', '.join(ACTIVATIONS)})")
 
 
 class Surrogate(nn.Module):
@@ -78,9 +76,7 @@ class Surrogate(nn.Module):
         self.mlp = nn.Sequential(*layers)
 
     @classmethod
-    def fit_statistics(
-        cls, inputs: np.ndarray, outputs: np.ndarray, config: MLPConfig
-    ) -> Surrogate:
+    def fit_statistics(cls, inputs: np.ndarray, outputs: np.ndarray, config: MLPConfig) -> Surrogate:
         """A fresh (untrained) surrogate standardising with the given rows' statistics."""
         return cls(
             inputs.shape[1],

@@ -159,9 +159,7 @@ def search(data: RegionData, config: SearchConfig, out_dir: str | os.PathLike[st
         }
         blob = export.to_bytes(result.model, metadata)
         # Time what the runtime will run: the reloaded TorchScript archive.
-        seconds = export.inference_seconds_per_row(
-            export.from_bytes(blob), timing_batch, runs=config.infer_runs
-        )
+        seconds = export.inference_seconds_per_row(export.from_bytes(blob), timing_batch, runs=config.infer_runs)
         blobs[trial.number] = blob
         records[trial.number] = TrialRecord(
             number=trial.number,
@@ -177,7 +175,11 @@ def search(data: RegionData, config: SearchConfig, out_dir: str | os.PathLike[st
         )
         logger.debug(
             "trial %d: hidden %s %s, val RMSE %.4g, %.3g us/row",
-            trial.number, mlp.hidden, mlp.activation, result.val_rmse, seconds * 1e6,
+            trial.number,
+            mlp.hidden,
+            mlp.activation,
+            result.val_rmse,
+            seconds * 1e6,
         )
         # A diverged training has an infinite RMSE: a valid, dominated point.
         return result.val_rmse, seconds
@@ -189,16 +191,19 @@ def search(data: RegionData, config: SearchConfig, out_dir: str | os.PathLike[st
     # ranks past trials by non-domination, the paper's Pareto setting.
     # GPSampler is closer to the paper's GP-based Ax, but its GP fits and
     # acquisition optimisation would compete with training for 2 cores.
-    sampler = optuna.samplers.TPESampler(
-        seed=config.seed, multivariate=True, n_startup_trials=config.n_startup_trials
-    )
+    sampler = optuna.samplers.TPESampler(seed=config.seed, multivariate=True, n_startup_trials=config.n_startup_trials)
     callbacks = []
     if config.stale_trials is not None:
         callbacks.append(_StaleStop(config.stale_trials))
-    with _quiet_optuna(), tqdm.tqdm(
-        total=config.n_trials, desc=f"search {data.region}", unit="trial",
-        disable=not config.progress,
-    ) as bar:
+    with (
+        _quiet_optuna(),
+        tqdm.tqdm(
+            total=config.n_trials,
+            desc=f"search {data.region}",
+            unit="trial",
+            disable=not config.progress,
+        ) as bar,
+    ):
         # In-memory storage: the study is a means, search.json is the record.
         study = optuna.create_study(directions=["minimize", "minimize"], sampler=sampler)
 
@@ -225,9 +230,7 @@ def search(data: RegionData, config: SearchConfig, out_dir: str | os.PathLike[st
     return _write(data, config, out_dir, study, records, blobs)
 
 
-def _suggest(
-    trial: optuna.Trial, config: SearchConfig, time_limit_s: float | None
-) -> tuple[MLPConfig, TrainConfig]:
+def _suggest(trial: optuna.Trial, config: SearchConfig, time_limit_s: float | None) -> tuple[MLPConfig, TrainConfig]:
     n_layers = trial.suggest_int("layers", *config.layers)
     width = trial.suggest_categorical("width", list(config.widths))
     multiplier = trial.suggest_float("width_multiplier", *config.width_multiplier)
@@ -263,8 +266,7 @@ def _write(
     ]
     if not front:
         raise ValueError(
-            f"{data.path}: region {data.region!r}: no trial trained a finite model "
-            f"({len(records)} trial(s) ran)"
+            f"{data.path}: region {data.region!r}: no trial trained a finite model ({len(records)} trial(s) ran)"
         )
     front.sort(key=lambda r: (r.val_rmse, r.infer_s_per_row, r.number))
     for name in os.listdir(out_dir):
@@ -299,7 +301,10 @@ def _write(
         f.write("\n")
     logger.info(
         "%d trial(s), %d Pareto model(s) in %s; best val RMSE %.4g",
-        len(trials), len(pareto), out_dir, front[0].val_rmse,
+        len(trials),
+        len(pareto),
+        out_dir,
+        front[0].val_rmse,
     )
     return SearchResult(out_dir=out_dir, trials=trials, pareto=pareto)
 

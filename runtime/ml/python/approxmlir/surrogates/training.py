@@ -13,10 +13,10 @@ import torch
 import tqdm
 from torch import nn
 
+from approxmlir.qos import mape, rmse
 from approxmlir.surrogates.dataset import RegionData
 from approxmlir.surrogates.export import torch_threads
 from approxmlir.surrogates.models import MLPConfig, Surrogate
-from approxmlir.qos import mape, rmse
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +76,7 @@ def train(
     Deterministic for a given seed (and thread count): the global torch RNG
     is forked, so callers' random state is left alone.
     """
-    train_rows, val_rows = split if split is not None else data.split(
-        train_config.val_fraction, train_config.seed
-    )
+    train_rows, val_rows = split if split is not None else data.split(train_config.val_fraction, train_config.seed)
     if len(train_rows) == 0 or len(val_rows) == 0:
         raise ValueError(f"{data.path}: region {data.region!r}: empty train or validation split")
     # Statistics from the training rows only: validation stays unseen.
@@ -99,7 +97,12 @@ def train(
     val_mape = _mape(prediction, y_val_np)
     logger.debug(
         "trained %s: val RMSE %.4g, MAPE %.4g, %d epochs (best %d), %.1f s",
-        mlp_config, val_rmse, val_mape, result[0], result[1], result[2],
+        mlp_config,
+        val_rmse,
+        val_mape,
+        result[0],
+        result[1],
+        result[2],
     )
     return TrainResult(model, val_rmse, val_mape, result[2], result[0], result[1])
 
@@ -131,9 +134,7 @@ def _fit(
     best_loss, best_epoch = _val_loss(model, x_val, y_val_n), 0
     best_state = copy.deepcopy(model.state_dict())
     stale, epoch = 0, 0
-    bar = tqdm.trange(
-        config.epochs, desc="epochs", unit="ep", disable=not config.progress, leave=False
-    )
+    bar = tqdm.trange(config.epochs, desc="epochs", unit="ep", disable=not config.progress, leave=False)
     for epoch in bar:
         model.train()
         order = torch.randperm(n, generator=generator)

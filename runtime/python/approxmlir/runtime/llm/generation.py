@@ -83,7 +83,9 @@ def greedy_generate(
     tokens = [pick_token(logits, ids)]
     start = time.perf_counter()
     steps = 0
-    while (reason := stop_reason(tokens, stop, max_new_tokens, len(prompt_ids) + len(tokens) - 1, backend.model.max_len)) is None:
+    while (
+        reason := stop_reason(tokens, stop, max_new_tokens, len(prompt_ids) + len(tokens) - 1, backend.model.max_len)
+    ) is None:
         logits, cache = backend.decode_step(tokens[-1], len(prompt_ids) + len(tokens) - 1, cache, ids)
         tokens.append(pick_token(logits, ids))
         steps += 1
@@ -102,7 +104,9 @@ def pick_token(logits: np.ndarray, candidates: np.ndarray | None) -> int:
     return int(np.argmax(logits)) if candidates is None else int(candidates[np.argmax(logits)])
 
 
-def stop_reason(tokens: list[int], stop: frozenset[int], max_new_tokens: int, position: int, max_len: int) -> str | None:
+def stop_reason(
+    tokens: list[int], stop: frozenset[int], max_new_tokens: int, position: int, max_len: int
+) -> str | None:
     """Why generation ends after `tokens`, or None to run the next decode step at `position`."""
     if tokens[-1] in stop:
         return "stop"

@@ -238,23 +238,23 @@ class IreeDecoder:
         return (hidden, *jax.tree_util.tree_leaves(cache))
 
     def _extend_fn(self, *flat, keys: int | None = None):
-        tokens, start, length, *cache_leaves = flat[len(self._param_specs):]
+        tokens, start, length, *cache_leaves = flat[len(self._param_specs) :]
         return self._extend_leaves(self._params(flat), tokens, start, length, cache_leaves, keys)
 
     def _logits_fn(self, *flat):
-        hidden, *candidates = flat[len(self._param_specs):]
+        hidden, *candidates = flat[len(self._param_specs) :]
         return self.model.logits(self._params(flat), hidden, *candidates)
 
     def _decode_batch_fn(self, *flat):
         """One decode step of `batch` sequences: tokens [B, 1, 1], positions [B], caches stacked on axis 0."""
-        tokens, positions, *cache_leaves = flat[len(self._param_specs):]
+        tokens, positions, *cache_leaves = flat[len(self._param_specs) :]
         params = self._params(flat)
         step = lambda token, position, *leaves: self._extend_leaves(params, token, position, 1, leaves)  # noqa: E731
         return jax.vmap(step)(tokens, positions, *cache_leaves)
 
     def _logits_batch_fn(self, *flat):
         params = self._params(flat)
-        return jax.vmap(lambda *rows: self.model.logits(params, *rows))(*flat[len(self._param_specs):])
+        return jax.vmap(lambda *rows: self.model.logits(params, *rows))(*flat[len(self._param_specs) :])
 
     def _extend_entries(self) -> dict[str, tuple[int, int | None]]:
         """Entry name -> (chunk size, cache positions attended; None: all)."""
@@ -276,7 +276,9 @@ class IreeDecoder:
             specs = [jax.ShapeDtypeStruct((1, size), jnp.int32), scalar, scalar, *self._cache_specs]
             fn = functools.partial(self._extend_fn, keys=keys)
             exports[name] = export_stablehlo(fn, [*self._param_specs, *specs])
-        candidates = [] if self.model.num_candidates is None else [jax.ShapeDtypeStruct((self.model.num_candidates,), jnp.int32)]
+        candidates = (
+            [] if self.model.num_candidates is None else [jax.ShapeDtypeStruct((self.model.num_candidates,), jnp.int32)]
+        )
         hidden = jax.ShapeDtypeStruct((self.model.config.hidden_size,), jnp.float32)
         exports["logits"] = export_stablehlo(self._logits_fn, [*self._param_specs, hidden, *candidates])
         if self.batch > 1:
@@ -368,9 +370,7 @@ class IreeDecoder:
         extra = () if candidates is None else (candidates,)
         return self._function("logits")(hidden, *extra).to_host()
 
-    def prefill(
-        self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None
-    ) -> tuple[np.ndarray, list[Any]]:
+    def prefill(self, prompt_ids: Sequence[int], candidates: np.ndarray | None = None) -> tuple[np.ndarray, list[Any]]:
         ids = [int(t) for t in prompt_ids]
         if not ids:
             raise ValueError("the prompt is empty")

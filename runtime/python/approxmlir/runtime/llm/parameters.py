@@ -100,11 +100,11 @@ def link_with_parameters(
                     "func.func",
                     attributes={
                         "sym_name": ir.StringAttr.get(entry),
-                        "function_type": ir.TypeAttr.get(ir.FunctionType.get(inputs[len(globals_):], results)),
+                        "function_type": ir.TypeAttr.get(ir.FunctionType.get(inputs[len(globals_) :], results)),
                     },
                     regions=1,
                 )
-                block = wrapper.regions[0].blocks.append(*inputs[len(globals_):])
+                block = wrapper.regions[0].blocks.append(*inputs[len(globals_) :])
                 with ir.InsertionPoint(block):
                     loads = [
                         ir.Operation.create(
@@ -135,7 +135,6 @@ def parameter_index(arrays: Sequence[np.ndarray], keys: Sequence[str]):
             array = array.view(np.uint8)  # ml_dtypes (bfloat16) arrays lack the buffer protocol
         index.add_buffer(key, array)
     return index
-
 
 
 def parameter_archive(arrays: Sequence[np.ndarray], keys: Sequence[str], directory: Path):

@@ -86,7 +86,7 @@ __all__ = [
 
 
 def make_executor(kind: str = "local", parallelism: int = 1, **options: Any) -> Executor:
-    """"local": LocalProcessExecutor(parallelism, **options); "dask":
+    """ "local": LocalProcessExecutor(parallelism, **options); "dask":
     DaskExecutor(n_workers=parallelism, **options) (n_workers only matters
     for the LocalCluster it starts without `address`/`client`)."""
     if kind == "local":

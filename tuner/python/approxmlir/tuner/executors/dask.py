@@ -116,8 +116,9 @@ def connect(
         raise ValueError(f"n_workers must be at least 1, got {n_workers}")
     import dask  # pylint: disable=import-outside-toplevel
 
-    options = dict(n_workers=n_workers, threads_per_worker=1, processes=True,
-                   host=LOCAL_HOST, dashboard_address=f"{LOCAL_HOST}:0")
+    options = dict(
+        n_workers=n_workers, threads_per_worker=1, processes=True, host=LOCAL_HOST, dashboard_address=f"{LOCAL_HOST}:0"
+    )
     options.update(cluster_options or {})
     # Non-daemonic workers may start evaluation processes.
     with dask.config.set({"distributed.worker.daemon": False}):
@@ -130,10 +131,13 @@ def connect(
     return DaskConnection(new_client, cluster)
 
 
-def _dask_task(job: _Job, workdir: str, timeout: Optional[float], start_method: str, kill_grace: float, tag: str) -> Outcome:
+def _dask_task(
+    job: _Job, workdir: str, timeout: Optional[float], start_method: str, kill_grace: float, tag: str
+) -> Outcome:
     """Runs on a Dask worker: one isolated evaluation, like the local executor."""
-    return run_isolated(None, None, workdir=workdir, timeout=timeout, start_method=start_method,
-                        kill_grace=kill_grace, tag=tag, job=job)
+    return run_isolated(
+        None, None, workdir=workdir, timeout=timeout, start_method=start_method, kill_grace=kill_grace, tag=tag, job=job
+    )
 
 
 @dataclasses.dataclass
@@ -249,8 +253,16 @@ class DaskExecutor(Executor):
                 key = f"approxmlir-evaluation-{uuid.uuid4().hex}"
                 try:
                     pending.dask_future = self._client.submit(
-                        _dask_task, pending.job, pending.workdir, pending.timeout, self.start_method,
-                        self.kill_grace, self._tag, key=key, pure=False, retries=0,
+                        _dask_task,
+                        pending.job,
+                        pending.workdir,
+                        pending.timeout,
+                        self.start_method,
+                        self.kill_grace,
+                        self._tag,
+                        key=key,
+                        pure=False,
+                        retries=0,
                     )
                 except Exception as e:  # pylint: disable=broad-except
                     pending.future.set_exception(ExecutorError(f"cannot submit to Dask: {type(e).__name__}: {e}"))
@@ -303,19 +315,27 @@ class DaskExecutor(Executor):
                 expired = [(k, p) for k, p in self._running.items() if p.deadline is not None and p.deadline <= now]
                 for key, pending in expired:
                     del self._running[key]
-                    _LOG.warning("no outcome from Dask for %s within timeout + grace; counting a timeout", pending.workdir)
+                    _LOG.warning(
+                        "no outcome from Dask for %s within timeout + grace; counting a timeout", pending.workdir
+                    )
                     try:
                         self._client.cancel([pending.dask_future], force=True)
                     except Exception:  # pylint: disable=broad-except
                         _LOG.debug("cancelling a Dask task failed", exc_info=True)
                     log_path = os.path.join(pending.workdir, LOG_NAME)
-                    pending.future.set_result(Outcome(
-                        "timeout", None, None,
-                        f"timed out after {pending.timeout:g} s (no outcome from the Dask worker within "
-                        f"{pending.timeout:g} s + {self.timeout_grace:g} s grace)",
-                        started=pending.dispatched, finished=now, workdir=pending.workdir,
-                        log_path=log_path if os.path.exists(log_path) else None,
-                    ))
+                    pending.future.set_result(
+                        Outcome(
+                            "timeout",
+                            None,
+                            None,
+                            f"timed out after {pending.timeout:g} s (no outcome from the Dask worker within "
+                            f"{pending.timeout:g} s + {self.timeout_grace:g} s grace)",
+                            started=pending.dispatched,
+                            finished=now,
+                            workdir=pending.workdir,
+                            log_path=log_path if os.path.exists(log_path) else None,
+                        )
+                    )
                 if expired:
                     self._lock.release()
                     try:

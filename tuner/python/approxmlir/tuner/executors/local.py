@@ -89,8 +89,14 @@ class LocalProcessExecutor(Executor):
                 continue
             try:
                 outcome = run_isolated(
-                    None, None, workdir=workdir, timeout=timeout, start_method=self.start_method,
-                    kill_grace=self.kill_grace, tag=self._tag, job=job,
+                    None,
+                    None,
+                    workdir=workdir,
+                    timeout=timeout,
+                    start_method=self.start_method,
+                    kill_grace=self.kill_grace,
+                    tag=self._tag,
+                    job=job,
                 )
             except BaseException as e:  # pylint: disable=broad-except
                 future.set_exception(e)

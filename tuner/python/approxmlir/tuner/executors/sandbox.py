@@ -246,8 +246,12 @@ def run_isolated(
 
     if live.cancelled.is_set():
         raise EvaluationCancelled("the executor was shut down while the evaluation ran")
-    common = dict(started=started, finished=finished, workdir=str(workdir_path),
-                  log_path=str(log_path) if log_path.exists() else None)
+    common = dict(
+        started=started,
+        finished=finished,
+        workdir=str(workdir_path),
+        log_path=str(log_path) if log_path.exists() else None,
+    )
     if timed_out:
         return Outcome("timeout", None, None, f"timed out after {timeout:g} s", **common)
     if message is None:
