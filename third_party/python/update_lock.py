@@ -19,9 +19,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         report = pathlib.Path(tmp) / "report.json"
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed",
-             "--quiet", "--report", str(report), "-r", str(HERE / "requirements.in")],
-            check=True)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--ignore-installed",
+                "--quiet",
+                "--report",
+                str(report),
+                "-r",
+                str(HERE / "requirements.in"),
+            ],
+            check=True,
+        )
         installs = json.loads(report.read_text())["install"]
     lines = [
         "# Generated from requirements.in by update_lock.py; do not edit by hand.",
