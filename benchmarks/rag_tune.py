@@ -39,6 +39,14 @@ LLM_WORKERS = flags.DEFINE_integer(
     "LLM server processes, each generating one answer at a time "
     "on one thread; the RAG systems send them that many questions at once.",
 )
+MODEL_SERVICE = flags.DEFINE_enum(
+    "model_service",
+    "local",
+    ["local", "dask"],
+    "Where the model workers run: spawned local processes, or a Dask cluster (--dask_address, or a LocalCluster of "
+    "--llm_workers workers on localhost).",
+)
+DASK_ADDRESS = flags.DEFINE_string("dask_address", None, "Scheduler of an existing Dask cluster for the models.")
 OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Where to write results (default: approxmlir-<system>).")
 THRESHOLD = flags.DEFINE_float(
     "accuracy_threshold",
@@ -107,6 +115,8 @@ def main(argv):
         out / "llm_answers.sqlite",
         factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
         workers=LLM_WORKERS.value,
+        backend=MODEL_SERVICE.value,
+        address=DASK_ADDRESS.value,
     ) as service:
         system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
         knobs = export_knobs(system.mlir)
