@@ -19,10 +19,8 @@ import os
 import threading
 from typing import Any, Mapping, Optional
 
-from approxmlir.compound.generators import ModelServiceError, generate, load_generators
+from approxmlir.compound.generators import MAX_ATTEMPTS, ModelServiceError, generate, load_generators
 from approxmlir.compound.memo import Answer, Request, open_memo
-
-MAX_ATTEMPTS = 2
 
 # On a Dask worker: (factory, kwargs) -> loaded generators.
 _LOADED: dict[tuple[str, str], dict] = {}

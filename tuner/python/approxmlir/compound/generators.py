@@ -14,6 +14,9 @@ from typing import Any, Callable, Mapping, Protocol, Union
 from approxmlir.compound.memo import Request
 from approxmlir.errors import ApproxError
 
+# A request that failed this many times (its worker died, or its task was lost) fails for good.
+MAX_ATTEMPTS = 2
+
 
 class ModelServiceError(ApproxError, RuntimeError):
     """The model service cannot answer: it did not start, or a request failed twice."""

@@ -28,13 +28,10 @@ import threading
 import time
 from typing import Any, Mapping
 
-from approxmlir.compound.generators import Generator, ModelServiceError, generate, load_generators
+from approxmlir.compound.generators import MAX_ATTEMPTS, Generator, ModelServiceError, generate, load_generators
 from approxmlir.compound.memo import Answer, AnswerMemo, Request, open_memo
 
 _LOG = logging.getLogger(__name__)
-
-# A request whose worker died this many times fails.
-MAX_ATTEMPTS = 2
 
 
 class LocalModels:
