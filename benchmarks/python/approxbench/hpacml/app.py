@@ -20,11 +20,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import pathlib
-import re
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from approxmlir.frontends.c.annotation_scanner import hpacml_line_spans
 from approxmlir.frontends.c.annotations import parse_hpacml_directives
 from approxmlir.frontends.c.hpacml import MLDirective
 from approxmlir.qos import mape, rmse
@@ -38,26 +38,15 @@ DEFAULT_SEEDS: Mapping[str, int] = {"test": 7, "train": 20240101, "eval": 202402
 
 METRICS: Mapping[str, Callable[[np.ndarray, np.ndarray], float]] = {"rmse": rmse, "mape": mape}
 
-# The start of an HPAC-ML directive (Fig. 3 of the paper); other `#pragma
-# approx` kinds (the ApproxMLIR knobs) are not HPAC-ML's.
-_PRAGMA = re.compile(r"^\s*#\s*pragma\s+approx\s+(ml|tensor|declare)\b")
-
 Inputs = dict[str, Any]
 
 
 def pragma_spans(lines: list[str]) -> list[range]:
-    """The line indices of each HPAC-ML directive in `lines` (a
-    directive continues while a line ends with a backslash)."""
-    spans: list[range] = []
-    index = 0
-    while index < len(lines):
-        if _PRAGMA.match(lines[index]):
-            start = index
-            while lines[index].rstrip().endswith("\\") and index + 1 < len(lines):
-                index += 1
-            spans.append(range(start, index + 1))
-        index += 1
-    return spans
+    """The line indices of each HPAC-ML directive in `lines`, continuation
+    lines included; found by the C frontend's annotation scanner, so that
+    other `#pragma approx` kinds (the ApproxMLIR knobs) and pragmas inside
+    comments are not HPAC-ML's."""
+    return hpacml_line_spans("\n".join(lines) + "\n")
 
 
 @dataclasses.dataclass(frozen=True)

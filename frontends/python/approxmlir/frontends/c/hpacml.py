@@ -17,9 +17,9 @@ descriptors encode (runtime/ml/README.md).
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Callable, Optional, Union
 
+from approxmlir.frontends.c.annotation_lexer import HPACML, Lexer, Tok, describe
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 
 MODES = ("infer", "collect", "predicated")
@@ -140,63 +140,19 @@ Directive = Union[Functor, TensorMap, MLDirective]
 
 
 # ---------------------------------------------------------------------------
-# Lexing
-
-
-@dataclasses.dataclass
-class _Tok:
-    kind: str  # ident, int, string, punct, end
-    text: str
-    offset: int
-
-
-_TWO_CHAR = ("==", "!=", "<=", ">=", "&&", "||")
-_PUNCT = set("()[]{},:=+-*/%<>!")
+# Parsing
 
 
 class _Parser:
     def __init__(self, chars: list[tuple[str, int]], end_offset: int, error: Callable[[int, str], FrontendError]):
         self.error = error
-        self.tokens = self._lex(chars, end_offset)
+        self.tokens = Lexer(chars, end_offset, "end of pragma", error, HPACML).tokens()
         self.pos = 0
 
-    def _lex(self, chars: list[tuple[str, int]], end_offset: int) -> list[_Tok]:
-        text = "".join(c for c, _ in chars)
-        tokens = []
-        i = 0
-        while i < len(text):
-            c = text[i]
-            if c.isspace():
-                i += 1
-                continue
-            offset = chars[i][1]
-            if c == '"':
-                j = text.find('"', i + 1)
-                if j < 0:
-                    raise self.error(offset, "unterminated string literal")
-                tokens.append(_Tok("string", text[i + 1 : j], offset))
-                i = j + 1
-            elif m := re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[i:]):
-                tokens.append(_Tok("ident", m.group(0), offset))
-                i += len(m.group(0))
-            elif m := re.match(r"[0-9]+", text[i:]):
-                tokens.append(_Tok("int", m.group(0), offset))
-                i += len(m.group(0))
-            elif text[i : i + 2] in _TWO_CHAR:
-                tokens.append(_Tok("punct", text[i : i + 2], offset))
-                i += 2
-            elif c in _PUNCT:
-                tokens.append(_Tok("punct", c, offset))
-                i += 1
-            else:
-                raise self.error(offset, f"unexpected character '{c}'")
-        tokens.append(_Tok("end", "end of pragma", end_offset))
-        return tokens
-
-    def peek(self) -> _Tok:
+    def peek(self) -> Tok:
         return self.tokens[self.pos]
 
-    def next(self) -> _Tok:
+    def next(self) -> Tok:
         tok = self.tokens[self.pos]
         if tok.kind != "end":
             self.pos += 1
@@ -208,23 +164,23 @@ class _Parser:
             return True
         return False
 
-    def expect(self, text: str, what: str = "") -> _Tok:
+    def expect(self, text: str, what: str = "") -> Tok:
         tok = self.next()
         if tok.text != text or tok.kind not in ("punct", "ident"):
-            raise self.error(tok.offset, f"expected '{text}'{what}, got {_describe(tok)}")
+            raise self.error(tok.offset, f"expected '{text}'{what}, got {describe(tok)}")
         return tok
 
-    def ident(self, what: str) -> _Tok:
+    def ident(self, what: str) -> Tok:
         tok = self.next()
         if tok.kind != "ident":
-            raise self.error(tok.offset, f"expected {what}, got {_describe(tok)}")
+            raise self.error(tok.offset, f"expected {what}, got {describe(tok)}")
         return tok
 
     def string(self, clause: str) -> str:
         self.expect("(", f" after '{clause}'")
         tok = self.next()
         if tok.kind != "string":
-            raise self.error(tok.offset, f"{clause}(...) takes a string literal, got {_describe(tok)}")
+            raise self.error(tok.offset, f"{clause}(...) takes a string literal, got {describe(tok)}")
         self.expect(")", f" to close '{clause}('")
         return tok.text
 
@@ -256,11 +212,7 @@ class _Parser:
             inner = self.expr()
             self.expect(")", " to close the parenthesis")
             return inner
-        raise self.error(tok.offset, f"expected an expression, got {_describe(tok)}")
-
-
-def _describe(tok: _Tok) -> str:
-    return tok.text if tok.kind == "end" else f"'{tok.text}'"
+        raise self.error(tok.offset, f"expected an expression, got {describe(tok)}")
 
 
 # ---------------------------------------------------------------------------
@@ -420,7 +372,7 @@ def _mapped_memory(p: _Parser, clause: str, location: Callable[[int], SourceLoca
         name = p.peek()
         if name.kind != "ident":
             raise p.error(
-                name.offset, f"{clause}(...) lists mapped arrays or functor applications, got {_describe(name)}"
+                name.offset, f"{clause}(...) lists mapped arrays or functor applications, got {describe(name)}"
             )
         if p.tokens[p.pos + 1].text == "(":
             items.append(_application(p, location))
@@ -506,5 +458,5 @@ def parse_directive(
         raise p.error(kind.offset, f"unknown HPAC-ML directive '{kind.text}': expected tensor or ml")
     tok = p.peek()
     if tok.kind != "end":
-        raise p.error(tok.offset, f"unexpected {_describe(tok)} after the directive")
+        raise p.error(tok.offset, f"unexpected {describe(tok)} after the directive")
     return dataclasses.replace(directive, lines=lines)
