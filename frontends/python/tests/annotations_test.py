@@ -501,8 +501,10 @@ ERRORS = [
         "unexpected character '%'",
     ),
     (
-        "trailing_line_comment",
-        "// @approx:transform {\n//   decision_values: [0] // note\n// }\n",
+        # A note after a field (`// ...`, as upstream ApproxMLIR's examples write) is
+        # fine (upstream_grammar_test.py); a lone '/' is not.
+        "stray_slash",
+        "// @approx:transform {\n//   decision_values: [0] / note\n// }\n",
         2,
         27,
         "unexpected character '/'",
@@ -619,14 +621,14 @@ ERRORS = [
         "// @approx:decision_tree {\n//   runtime: get_state\n// }\n",
         2,
         6,
-        "unknown field 'runtime' in a decision_tree annotation: expected one of decision_values, id, num_thresholds, state_function, threshold_range, thresholds_lower, thresholds_upper, transform_type",
+        "unknown field 'runtime' in a decision_tree annotation: expected one of decision_values, decisions, id, num_thresholds, state_function, state_indices, threshold_range, thresholds, thresholds_lower, thresholds_upper, transform_type",
     ),
     (
         "field_of_other_kind",
         "#pragma approx transform transform_type=loop_perforate decision_values=[0] state_function=s\n",
         1,
         76,
-        "unknown field 'state_function' in a transform annotation: expected one of decision_values, id, transform_type",
+        "unknown field 'state_function' in a transform annotation: expected one of decision_values, id, knob_val, transform_type",
     ),
     (
         "safety_unknown_field",
@@ -794,11 +796,12 @@ ERRORS = [
         "thresholds_lower must be a one-element list like [0], got integer 0",
     ),
     (
+        # Per-threshold bounds (upstream's form) must give one bound per threshold.
         "lower_two_elements",
-        "#pragma approx decision_tree thresholds_lower=[0, 5]\n",
-        1,
-        51,
-        "thresholds_lower must be a one-element list like [0], got 2 elements",
+        PAPER_PRAGMA.replace("thresholds_lower=[0]", "thresholds_lower=[0, 5] num_thresholds=3"),
+        3,
+        20,
+        "thresholds_lower has 2 elements but the knob has num_thresholds 3",
     ),
     (
         "upper_empty",

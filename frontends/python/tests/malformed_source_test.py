@@ -1,6 +1,7 @@
 """Robustness of the C frontend on malformed and unsupported input.
 
-About 200 inputs: mutants of the corpus programs (a deleted token span or
+About 220 inputs: mutants of the corpus programs and of a file annotated in
+upstream ApproxMLIR's grammar (a deleted token span or
 character span, a duplicated line, inserted punctuation, a truncation),
 made with a fixed seed, plus hand-written inputs. Translating any of them
 must either return MLIR text that approx-opt accepts or raise FrontendError
@@ -32,6 +33,9 @@ import pytest
 from approxmlir import compiler
 
 CORPUS_DIR = pathlib.Path(os.path.abspath(__file__)).parent / "corpus"
+# Upstream ApproxMLIR's annotation fields (state_indices, initial params, per-threshold bounds).
+UPSTREAM_ANNOTATED = pathlib.Path(os.path.abspath(__file__)).parent / "testdata" / "upstream_annotated.c"
+UPSTREAM_MUTANTS_PER_KIND = 6
 SEED = 20250611
 MUTANTS_PER_KIND = 38
 PER_CASE_TIMEOUT_S = 10.0
@@ -129,6 +133,19 @@ def mutant_cases(seed: int = SEED, per_kind: int = MUTANTS_PER_KIND) -> list[Cas
             stem, source = rng.choice(sources)
             cases.append(Case(f"{kind}-{i:02d}-{stem}.c", mutate(rng, source), must_reject=kind == "truncate"))
     return cases
+
+
+def upstream_annotation_cases(seed: int = SEED, per_kind: int = UPSTREAM_MUTANTS_PER_KIND) -> list[Case]:
+    """Mutants of a file annotated in upstream ApproxMLIR's grammar (not
+    truncated: a cut after its last function is still a valid file)."""
+    rng = random.Random(seed + 1)
+    source = UPSTREAM_ANNOTATED.read_text()
+    return [
+        Case(f"{kind}-{i:02d}-upstream_annotated.c", mutate(rng, source))
+        for kind, mutate in MUTATIONS.items()
+        if kind != "truncate"
+        for i in range(per_kind)
+    ]
 
 
 # ---------------------------------------------------------------- hand-written cases
@@ -273,7 +290,7 @@ def malformed_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return mutant_cases() + malformed_cases() + unsupported_cases()
+    return mutant_cases() + upstream_annotation_cases() + malformed_cases() + unsupported_cases()
 
 
 # ---------------------------------------------------------------- running the cases

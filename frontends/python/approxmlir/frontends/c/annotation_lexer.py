@@ -9,7 +9,9 @@ differ only in the `Syntax` they lex with:
 - `KNOB` (`// @approx:` blocks and `#pragma approx decision_tree ...`):
   punctuation `{}[],:=`, line breaks of a comment block are "newline" tokens,
   integers are decimal with an optional `-` and no leading zeros (`-5`, `0`,
-  `100`; `007`, `1x` and `1.5` are errors), no strings.
+  `100`; `007`, `1x` and `1.5` are errors), no strings; `//` to the end of
+  a line is a note (as in upstream ApproxMLIR's examples:
+  `state_indices: [-1]  // the last parameter`).
 - `HPACML` (`#pragma approx tensor/ml/declare ...`): C's operators for
   slices and conditions (`( ) [ ] { } , : = + - * / % < > !` and
   `== != <= >= && ||`), unsigned integers (a sign is an operator), string
@@ -45,10 +47,11 @@ class Syntax:
     strings: bool = False  # "..." literals (no escapes)
     newlines: bool = False  # "\n" is a token (else it is space)
     signed_ints: bool = False  # `-12` is one token; leading zeros and trailing letters are errors
+    line_comments: bool = False  # `//` to the end of the line is space (a note after a field)
     space: Callable[[str], bool] = str.isspace
 
 
-KNOB = Syntax("{}[],:=", newlines=True, signed_ints=True, space=lambda c: c in SPACE)
+KNOB = Syntax("{}[],:=", newlines=True, signed_ints=True, line_comments=True, space=lambda c: c in SPACE)
 HPACML = Syntax("()[]{},:=+-*/%<>!", operators=("==", "!=", "<=", ">=", "&&", "||"), strings=True)
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -104,10 +107,17 @@ class Lexer:
 
     def _lex(self) -> Tok:
         syntax, text = self.syntax, self.text
-        while (
-            self.pos < len(text) and syntax.space(text[self.pos]) and not (syntax.newlines and text[self.pos] == "\n")
-        ):
-            self.pos += 1
+        while True:
+            while (
+                self.pos < len(text)
+                and syntax.space(text[self.pos])
+                and not (syntax.newlines and text[self.pos] == "\n")
+            ):
+                self.pos += 1
+            if not (syntax.line_comments and text.startswith("//", self.pos)):
+                break
+            newline = text.find("\n", self.pos)
+            self.pos = len(text) if newline < 0 else newline
         if self.pos >= len(text):
             return Tok("end", self.end_name, self.end_offset)
         start = self.pos

@@ -76,6 +76,18 @@ Kinds and fields (anything else is an error):
 `safety`: a safety contract for the same target: `checker` and `recover`
   (required, C identifiers).
 
+Upstream ApproxMLIR's fields (its runtime/README, "C++ Comment-Driven
+Annotations"), in both forms and mixable with the above: `thresholds` and
+`decisions` (the knob's starting params), `thresholds_lower` /
+`thresholds_upper` with one bound per threshold (a one-element list keeps the
+meaning above; defaults [0] and [100] once `thresholds` is given),
+`state_indices` (the parameters the state function receives; the translator
+makes an adapter, state_adapters.py), `state_function` optional in that form
+(the state is the selected parameter), `decision_values` optional with
+`decisions`, and `knob_val` on a `transform` (its starting value). In a
+comment block, `//` after a field is a note. frontends/c_subset.md has the
+details and the MLIR each becomes.
+
 Grouping: annotations separated only by blank lines, comment lines and other
 annotations form one group, i.e. one knob on the code that follows the group
 (`Annotation.end_line` is the group's last line). A group holds exactly one
@@ -121,6 +133,9 @@ class Annotation:
     spec: KnobSpec
     location: SourceLocation  # the `//` or `#` of the group's first annotation
     end_line: int  # last source line of the group
+    # Where the knob's fields are (field name -> location of its value), for
+    # errors the translator finds (e.g. a state_indices element out of range).
+    fields: dict[str, SourceLocation] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
 
 def knob_attributes(spec: KnobSpec) -> str:
@@ -140,8 +155,20 @@ def knob_attributes(spec: KnobSpec) -> str:
     elif spec.threshold_range is not None or spec.num_thresholds:
         raise ValueError("thresholds need a state function")
     parts.append(f"decisions [{', '.join(str(v) for v in spec.decision_values)}]")
+    if spec.initial_decisions:
+        # The starting configuration: approx-apply-config's params.
+        thresholds = ""
+        if spec.initial_thresholds:
+            thresholds = f"thresholds = [{', '.join(str(t) for t in spec.initial_thresholds)}], "
+        decisions = ", ".join(str(d) for d in spec.initial_decisions)
+        parts.append(f"params <transform = {spec.transform_types[0]}, {thresholds}decisions = [{decisions}]>")
     if spec.checker is not None:
         parts.append(f"check @{spec.checker} recover @{spec.recover}")
+    if spec.threshold_bounds is not None:
+        # Per-threshold bounds: the op's threshold_range holds their hull; the
+        # bounds themselves ride along as a discardable attribute (lo, hi pairs).
+        flat = ", ".join(str(b) for pair in spec.threshold_bounds for b in pair)
+        parts.append(f"attributes {{threshold_bounds = array<i64: {flat}>}}")
     return " ".join(parts)
 
 
@@ -225,5 +252,11 @@ def _group(src: Source, found: Scan, annotations: list[Raw]) -> list[Annotation]
             ids[spec.id] = src.line_of(knob.id_offset)
         if safety is not None:
             spec = dataclasses.replace(spec, checker=safety.safety[0], recover=safety.safety[1])
-        result.append(Annotation(spec, src.location(group[0].start), group[-1].end_line))
+        located = {}
+        for field in knob.fields:
+            located[field.name] = src.location(field.value.offset)
+            if field.value.kind == "list":
+                for k, item in enumerate(field.value.value):
+                    located[f"{field.name}[{k}]"] = src.location(item.offset)
+        result.append(Annotation(spec, src.location(group[0].start), group[-1].end_line, located))
     return result

@@ -26,6 +26,7 @@ from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
 from approxmlir.frontends.c.expressions import evaluate_constant, float_literal, unary_kind
 from approxmlir.frontends.c.ml_regions import MLRegionTranslator
+from approxmlir.frontends.c.state_adapters import state_adapter
 from approxmlir.frontends.c.statements import StatementTranslator
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, PointerVar, ScalarVar, Variable
 
@@ -223,6 +224,9 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
         knob_id = spec.id or self.function_name
         self.module.claim_knob_id(knob_id, annotation)
         self.module.declare_knob_functions(spec, annotation)
+        if spec.needs_state_adapter:
+            spec, lines = state_adapter(self, spec, knob_id, annotation)
+            self.module.state_adapters.extend(lines)
         result_types = [] if isinstance(self.result_type, Void) or not knob_results else [self.result_type.mlir]
         outer_entry = self.entry
         with e.isolated() as scope:
@@ -244,6 +248,12 @@ class FunctionTranslator(MLRegionTranslator, StatementTranslator):
         if spec.checker:
             raise FrontendError(
                 annotation.location, "annotation: safety contracts (checker/recover) are supported on functions only"
+            )
+        if spec.needs_state_adapter:
+            raise FrontendError(
+                annotation.location,
+                "annotation: a statement's knob needs a state_function that takes no arguments "
+                "(state_indices select parameters of an annotated function)",
             )
         knob_id = spec.id or f"{self.function_name}_{stmt.location.line}"
         self.module.claim_knob_id(knob_id, annotation)
@@ -308,6 +318,7 @@ class ModuleTranslator:
         self.globals: dict[Cursor, GlobalVar] = {}
         self.global_lines: list[str] = []
         self.declarations: dict[str, str] = {}
+        self.state_adapters: list[str] = []  # state functions made for state_indices (state_adapters.py)
         self.defined: set[str] = set()
         self.knob_ids: dict[str, SourceLocation] = {}
         self._strings = itertools.count()
@@ -534,5 +545,5 @@ class ModuleTranslator:
                 "annotation: not followed by a function definition or a statement it could apply to",
             )
         declarations = [d for name, d in sorted(self.declarations.items()) if name not in self.defined]
-        body = [*self.global_lines, *declarations, *functions]
+        body = [*self.global_lines, *declarations, *functions, *self.state_adapters]
         return "module {\n" + "\n".join("  " + line for line in body) + "\n}\n"

@@ -1,0 +1,111 @@
+"""State functions for upstream ApproxMLIR's `state_indices` (and its default
+identity state).
+
+`approx.knob` calls its state function with no operands or with all of the
+knob's operands (compiler/README.md); a function-level knob's operands are
+the function's parameters. An annotation whose state function takes some of
+them (`state_indices: [0]`, negative indices counting from the end, default
+the last parameter), or that gives no state function at all (the state is
+the selected integer parameter itself), gets a private adapter
+`__approx_state_<knob>` that takes all the parameters and returns the state:
+
+    func.func private @__approx_state_sum(%p0: i32, %p1: memref<...>) -> i32 {
+      %r = func.call @level(%p0) : (i32) -> i32
+      func.return %r : i32
+    }
+
+The knob names the adapter as its state function; nothing new in the IR.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from approxmlir.frontends.c.annotations import Annotation, KnobSpec
+from approxmlir.frontends.c.c_types import Scalar
+from approxmlir.frontends.c.errors import FrontendError
+
+if TYPE_CHECKING:
+    from approxmlir.frontends.c.translator import FunctionTranslator
+
+ADAPTER_PREFIX = "__approx_state_"
+
+
+def _is_integer(ctype) -> bool:
+    return isinstance(ctype, Scalar) and not ctype.is_float and not ctype.is_bool
+
+
+def state_adapter(
+    fn: "FunctionTranslator", spec: KnobSpec, knob_id: str, annotation: Annotation
+) -> tuple[KnobSpec, list[str]]:
+    """The spec naming the adapter as its state function, and the adapter's lines."""
+
+    def error(field: str, message: str) -> FrontendError:
+        return FrontendError(annotation.fields.get(field, annotation.location), f"annotation: {message}")
+
+    params = fn.params()
+    types = fn.signature.params
+    name = fn.function_name
+    picked = []
+    for k, index in enumerate(spec.state_indices):
+        resolved = index + len(params) if index < 0 else index
+        if not 0 <= resolved < len(params):
+            count = len(params)
+            valid = f"0 .. {count - 1} or -{count} .. -1" if count else "none"
+            raise error(
+                f"state_indices[{k}]",
+                f"state_indices element {index} is out of range: '{name}' has {count} parameters (valid: {valid})",
+            )
+        picked.append(resolved)
+
+    adapter = ADAPTER_PREFIX + knob_id
+    args = ", ".join(f"%p{i}: {t.mlir}" for i, t in enumerate(types))
+    if spec.state_function is None:
+        if len(picked) != 1:
+            raise error(
+                "state_indices",
+                f"without a state_function the state is one parameter itself: state_indices must have one "
+                f"element, got {len(picked)}",
+            )
+        (i,) = picked
+        if not _is_integer(types[i]):
+            raise error(
+                "state_indices[0]",
+                f"the default state is parameter '{params[i].spelling}' itself, which must be an integer, "
+                f"got '{params[i].type.spelling}' (give a state_function)",
+            )
+        result = types[i].mlir
+        body = [f"  func.return %p{i} : {result}"]
+    else:
+        state = fn.module.find_function(spec.state_function)
+        signature = fn.module.declare_function(state, state)
+        state_params = list(state.type.argument_types())
+        if len(signature.params) != len(picked):
+            raise error(
+                "state_indices",
+                f"state function '{spec.state_function}' takes {len(signature.params)} parameters but "
+                f"state_indices selects {len(picked)}",
+            )
+        for k, (i, ctype) in enumerate(zip(picked, signature.params)):
+            if ctype.mlir != types[i].mlir:
+                raise error(
+                    f"state_indices[{k}]",
+                    f"state_indices element {spec.state_indices[k]} selects parameter '{params[i].spelling}' "
+                    f"of type '{params[i].type.spelling}', but parameter {k + 1} of state function "
+                    f"'{spec.state_function}' has type '{state_params[k].spelling}'",
+                )
+        if not _is_integer(signature.result):
+            raise error(
+                "state_function",
+                f"state function '{spec.state_function}' must return an integer, got '{state.result_type.spelling}'",
+            )
+        result = signature.result.mlir
+        operands = ", ".join(f"%p{i}" for i in picked)
+        operand_types = ", ".join(types[i].mlir for i in picked)
+        body = [
+            f"  %r = func.call @{spec.state_function}({operands}) : ({operand_types}) -> {result}",
+            f"  func.return %r : {result}",
+        ]
+    lines = [f"func.func private @{adapter}({args}) -> {result} {{", *body, "}"]
+    return dataclasses.replace(spec, state_function=adapter, state_indices=None), lines
