@@ -212,6 +212,9 @@ def test_hang_times_out_and_kills_the_process_group(local, tmp_path):
         3.0,
         (1.0,),
         (1.0, 2.0, 3.0),
+        (1.0, 0.5, []),
+        (1.0, 0.5, [1.0, float("nan")]),
+        (1.0, 0.5, [1.0], 4),
         (float("nan"), 1.0),
         (1.0, float("inf")),
         (True, 1.0),
@@ -236,6 +239,14 @@ def test_numeric_results_are_floats(local, tmp_path, value):
     assert outcome.status == "ok"
     assert (outcome.time_ms, outcome.accuracy) == (3.0, 0.5)
     assert type(outcome.time_ms) is float and type(outcome.accuracy) is float
+    assert outcome.scores is None
+
+
+def test_per_input_scores_come_back_as_floats(local, tmp_path):
+    value = (3.0, 0.5, np.array([1, 0, 1, 0]))
+    outcome = local.submit(evaluate_returns, {"value": value}, workdir=tmp_path, timeout=10).result(timeout=30)
+    assert outcome.status == "ok"
+    assert outcome.scores == (1.0, 0.0, 1.0, 0.0) and all(type(v) is float for v in outcome.scores)
 
 
 def test_output_is_captured_at_the_fd_level(local, tmp_path, capfd):

@@ -445,12 +445,14 @@ def test_rbo_input_kinds_and_errors():
 def test_package_exports():
     assert sorted(qos.__all__) == sorted(
         [
+            "Interval",
             "answer_score",
             "contains_answer",
             "mape",
             "mape_accuracy",
             "normalize_answer",
             "normalized_l2_accuracy",
+            "paired_loss_interval",
             "qa_accuracy",
             "rbo",
             "rmse",
@@ -458,6 +460,32 @@ def test_package_exports():
     )
     for name in qos.__all__:
         assert callable(getattr(qos, name))
+
+
+def test_paired_interval_covers_the_loss_and_narrows_with_more_inputs():
+    rng = np.random.default_rng(1)
+    exact = (rng.random(400) < 0.6).astype(float)
+    approx = exact.copy()
+    flipped = rng.choice(400, 40, replace=False)
+    approx[flipped] = 1.0 - approx[flipped]  # 40 answers change: the loss is their net effect
+    wide = qos.paired_loss_interval(exact[:50], approx[:50])
+    narrow = qos.paired_loss_interval(exact, approx)
+    assert narrow.estimate == pytest.approx(exact.mean() - approx.mean())
+    assert narrow.low <= narrow.estimate <= narrow.high and narrow.n == 400
+    assert narrow.high - narrow.low < wide.high - wide.low
+    # Paired: the same answers from both systems have no loss and no spread.
+    same = qos.paired_loss_interval(exact, exact)
+    assert (same.estimate, same.low, same.high) == (0.0, 0.0, 0.0)
+    assert qos.paired_loss_interval(exact, approx, seed=3) == qos.paired_loss_interval(exact, approx, seed=3)
+
+
+def test_paired_interval_rejects_unpaired_scores():
+    with pytest.raises(ValueError, match="equally long"):
+        qos.paired_loss_interval([1.0, 0.0], [1.0])
+    with pytest.raises(ValueError, match="no scores"):
+        qos.paired_loss_interval([], [])
+    with pytest.raises(ValueError, match="confidence"):
+        qos.paired_loss_interval([1.0], [0.0], confidence=1.5)
 
 
 if __name__ == "__main__":

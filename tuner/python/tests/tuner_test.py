@@ -17,7 +17,7 @@ import pytest
 import approxmlir as ar
 from approxmlir.compiler import KnobParams, KnobSpace
 from approxmlir.tuner import Driver, SearchSpace, TuneOptions, compare_search_spaces, reevaluate, speedup_table, tune
-from approxmlir.tuner.pareto import speedup_at
+from approxmlir.tuner.pareto import speedup_at, transfer_table
 from approxmlir.tuner.space import decode_thresholds
 
 # Two static knobs (decisions 0..3) and one with a decision tree.
@@ -245,6 +245,42 @@ def test_heldout_reevaluation_and_speedup_table(tmp_path):
     assert sorted(p.speedup for p in picked) == pytest.approx(
         sorted(p.speedup for p in result.frontier if id(p) in chosen)
     )
+
+
+def scored(config, split="tune"):
+    """Per-question scores: each approximation level gets 2 of 40 questions wrong (4 on "eval")."""
+    level = sum(max(p.decisions) for p in config.values())
+    wrong = level * (4 if split == "eval" else 2)
+    scores = [0.0 if i < wrong else 1.0 for i in range(40)]
+    return 100.0 / (1 + level), sum(scores) / 40, scores
+
+
+def test_per_input_scores_give_loss_intervals_and_a_guarded_choice(tmp_path):
+    options = TuneOptions(knobs=KNOBS[:2], mode="static", engine="random", output_dir=tmp_path, progress=False)
+    result = tune(None, scored, 0.0, options=options)
+    assert result.baseline.scores == tuple([1.0] * 40)
+    point = speedup_at(result.frontier, 0.05)
+    assert point.qos_loss == pytest.approx(0.05)  # level 1: 2 of 40 questions
+    low, high = point.loss_interval.low, point.loss_interval.high
+    assert point.loss_interval.n == 40 and 0.0 <= low <= 0.05 < high
+    # The guard wants the interval's upper bound within the level: at 5 % only the exact point (loss 0) qualifies.
+    guarded = speedup_at(result.frontier, 0.05, guarded=True)
+    assert guarded.qos_loss == 0.0 and guarded.loss_interval.high == 0.0
+    assert "loss 5.0 [" in speedup_table({"static": result.frontier}, [0.05])
+    rows = list(csv.DictReader(open(result.paths["frontier_csv"])))
+    assert {"loss_low", "loss_high", "inputs"} <= set(rows[0]) and rows[-1]["inputs"] == "40"
+    # Persisted: a resumed run reads the scores back.
+    again = tune(None, scored, 0.0, options=options)
+    assert again.baseline.scores == result.baseline.scores and len(again.evaluations) == len(result.evaluations)
+    held_out = reevaluate(result, scored, "eval", loss_levels=[0.05], guarded=True)
+    assert len(held_out) == 2  # the unguarded pick and the guarded one, the exact configuration
+    level1 = next(p for p in held_out if p.speedup > 1.5)
+    assert level1.speedup == pytest.approx(2.0)
+    assert level1.qos_loss == pytest.approx(0.10) and level1.loss_interval.low > 0.0
+    table = transfer_table(result.frontier, held_out, [0.05]).splitlines()
+    unguarded, guarded = table[2], table[3]
+    assert "2.00x, loss 5.0 [" in unguarded and "2.00x, loss 10.0 [" in unguarded and "+5.0 pt" in unguarded
+    assert "1.00x, loss 0.0 [0.0, 0.0] %" in guarded and "+0.0 pt" in guarded
 
 
 def test_frontier_tolerance_prefers_fewer_approximations_within_noise():

@@ -20,10 +20,15 @@ and two errors (lower is better) for numeric outputs:
 - `mape(approx, exact)`, as a fraction, and `mape_accuracy` = 1 - mape
   (`approxmlir.qos.mape`).
 
+`paired_loss_interval(exact_scores, approx_scores)` (`approxmlir.qos.bootstrap`)
+turns per-input scores into a QoS loss with a paired-bootstrap confidence
+interval.
+
 All return Python floats. Array metrics take the approximate output first,
 then the exact one (rankings: exact first, as in Appendix D.1).
 """
 
+from approxmlir.qos.bootstrap import Interval, paired_loss_interval
 from approxmlir.qos.l2 import normalized_l2_accuracy
 from approxmlir.qos.mape import mape, mape_accuracy
 from approxmlir.qos.qa import answer_score, contains_answer, normalize_answer, qa_accuracy
@@ -31,12 +36,14 @@ from approxmlir.qos.rbo import rbo
 from approxmlir.qos.rmse import rmse
 
 __all__ = [
+    "Interval",
     "answer_score",
     "contains_answer",
     "mape",
     "mape_accuracy",
     "normalize_answer",
     "normalized_l2_accuracy",
+    "paired_loss_interval",
     "qa_accuracy",
     "rbo",
     "rmse",

@@ -11,7 +11,7 @@ from approxmlir.tuner.driver import Driver
 from approxmlir.tuner.executors import Executor, Outcome, make_executor
 from approxmlir.tuner.experiments import compare_search_spaces, reevaluate
 from approxmlir.tuner.options import TuneOptions
-from approxmlir.tuner.pareto import Point, frontier, speedup_table
+from approxmlir.tuner.pareto import Point, frontier, speedup_table, transfer_table
 from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, SearchSpace, config_key
 from approxmlir.tuner.tuning import TuningError, TuningResult, tune
 
@@ -35,5 +35,6 @@ __all__ = [
     "make_executor",
     "reevaluate",
     "speedup_table",
+    "transfer_table",
     "tune",
 ]

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
     finished REAL,
     workdir TEXT,
     log_path TEXT,
+    scores TEXT,
     UNIQUE (study_id, split, config_key)
 );
 """
@@ -58,6 +59,7 @@ class Record:
     finished: Optional[float]
     workdir: Optional[str]
     log_path: Optional[str]
+    scores: Optional[tuple[float, ...]] = None  # one QoS score per input, when evaluate_fn gives them
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,9 @@ class ResultsDB:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(evaluations)")}
+        if "scores" not in columns:  # a database written before per-input scores
+            self._db.execute("ALTER TABLE evaluations ADD COLUMN scores TEXT")
 
     def study(self, name: str, space_fingerprint: str) -> int:
         """The id of the study `name`, created if new. A study is tied to one
@@ -94,7 +99,8 @@ class ResultsDB:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO evaluations (study_id, split, config_key, config, status, time_ms, "
-                "accuracy, error, started, finished, workdir, log_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "accuracy, error, started, finished, workdir, log_path, scores) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     study_id,
                     split,
@@ -108,6 +114,7 @@ class ResultsDB:
                     outcome.finished,
                     outcome.workdir,
                     outcome.log_path,
+                    None if outcome.scores is None else json.dumps(list(outcome.scores)),
                 ),
             )
         return Record(
@@ -122,17 +129,19 @@ class ResultsDB:
             outcome.finished,
             outcome.workdir,
             outcome.log_path,
+            outcome.scores,
         )
 
     def records(self, study_id: int, split: str = "tune") -> Iterator[Record]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT config_key, config, split, status, time_ms, accuracy, error, started, finished, workdir, "
-                "log_path FROM evaluations WHERE study_id = ? AND split = ? ORDER BY id",
+                "log_path, scores FROM evaluations WHERE study_id = ? AND split = ? ORDER BY id",
                 (study_id, split),
             ).fetchall()
         for row in rows:
-            yield Record(row[0], json.loads(row[1]), *row[2:])
+            scores = None if row[11] is None else tuple(json.loads(row[11]))
+            yield Record(row[0], json.loads(row[1]), *row[2:11], scores)
 
     def close(self) -> None:
         with self._lock:

@@ -38,6 +38,7 @@ def reevaluate(
     output_dir: Optional[Union[str, os.PathLike]] = None,
     min_speedup: float = 0.0,
     loss_levels: Optional[Sequence[float]] = None,
+    guarded: bool = False,
 ) -> list[pareto.Point]:
     """Runs the exact baseline and the frontier's configurations again with
     `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
@@ -49,10 +50,14 @@ def reevaluate(
     held-out evaluation is expensive, they cannot pay for it. With
     `loss_levels`, only the points the tuning split selects at those QoS
     losses (the fastest within each) are: the configurations one would
-    deploy, chosen without looking at the held-out data.
+    deploy, chosen without looking at the held-out data; with `guarded`, also
+    the guarded choices (the loss interval's upper bound within the level).
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
-    picks = None if loss_levels is None else [pareto.speedup_at(result.frontier, level) for level in loss_levels]
+    picks = None
+    if loss_levels is not None:
+        guards = (False, True) if guarded else (False,)
+        picks = [pareto.speedup_at(result.frontier, level, guard) for level in loss_levels for guard in guards]
     frontier = [
         p for p in result.frontier if p.speedup >= min_speedup and (picks is None or any(p is pick for pick in picks))
     ]
@@ -97,6 +102,7 @@ def reevaluate(
                     outcome.accuracy,
                     base.accuracy - outcome.accuracy,
                     base.time_ms / outcome.time_ms,
+                    pareto.loss_interval(base.scores, outcome.scores),
                 )
             )
     return measured

@@ -14,6 +14,7 @@ import os
 import pathlib
 from typing import Mapping, Optional, Sequence
 
+from approxmlir.qos.bootstrap import Interval, paired_loss_interval
 from approxmlir.tuner.database import Record
 
 
@@ -24,12 +25,39 @@ class Point:
     accuracy: float
     qos_loss: float
     speedup: float
+    # The QoS loss's paired-bootstrap interval against the exact run on the same
+    # inputs, when evaluate_fn returned per-input scores.
+    loss_interval: Optional[Interval] = None
+
+    @property
+    def loss_high(self) -> float:
+        """The interval's upper bound, or the estimate without an interval."""
+        return self.qos_loss if self.loss_interval is None else self.loss_interval.high
 
 
-def points(records: Sequence[Record], baseline_time: float, baseline_accuracy: float) -> list[Point]:
-    """The successful evaluations as points relative to the baseline."""
+def loss_interval(baseline_scores: Optional[Sequence[float]], scores: Optional[Sequence[float]]) -> Optional[Interval]:
+    """The paired interval of the loss, or None without two equally long score lists."""
+    if baseline_scores is None or scores is None or len(baseline_scores) != len(scores):
+        return None
+    return paired_loss_interval(baseline_scores, scores)
+
+
+def points(
+    records: Sequence[Record],
+    baseline_time: float,
+    baseline_accuracy: float,
+    baseline_scores: Optional[Sequence[float]] = None,
+) -> list[Point]:
+    """The successful evaluations as points relative to the baseline (with loss intervals when scored)."""
     return [
-        Point(r.config, r.time_ms, r.accuracy, baseline_accuracy - r.accuracy, baseline_time / r.time_ms)
+        Point(
+            r.config,
+            r.time_ms,
+            r.accuracy,
+            baseline_accuracy - r.accuracy,
+            baseline_time / r.time_ms,
+            loss_interval(baseline_scores, r.scores),
+        )
         for r in records
         if r.ok and r.time_ms and r.time_ms > 0
     ]
@@ -71,23 +99,63 @@ def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[P
     return best
 
 
-def speedup_at(front: Sequence[Point], max_loss: float) -> Optional[Point]:
-    """The fastest frontier point whose QoS loss is at most `max_loss`."""
-    admissible = [p for p in front if p.qos_loss <= max_loss + 1e-12]
+def speedup_at(front: Sequence[Point], max_loss: float, guarded: bool = False) -> Optional[Point]:
+    """The fastest frontier point whose QoS loss is at most `max_loss`.
+
+    `guarded`: the upper bound of the loss's confidence interval must be
+    within `max_loss` (points without an interval count their estimate).
+    """
+    admissible = [p for p in front if (p.loss_high if guarded else p.qos_loss) <= max_loss + 1e-12]
     return min(admissible, key=lambda p: p.time_ms) if admissible else None
 
 
-def speedup_table(fronts: Mapping[str, Sequence[Point]], levels: Sequence[float]) -> str:
-    """A text table: speedup at each QoS-loss level, one column per frontier."""
+def describe(point: Optional[Point]) -> str:
+    """ "3.46x", with the loss and its interval when there is one: "3.46x, loss 3.0 [-1.0, 7.0] %"."""
+    if point is None:
+        return "-"
+    if point.loss_interval is None:
+        return f"{point.speedup:.2f}x"
+    i = point.loss_interval
+    return f"{point.speedup:.2f}x, loss {i.estimate * 100:.1f} [{i.low * 100:.1f}, {i.high * 100:.1f}] %"
+
+
+def speedup_table(fronts: Mapping[str, Sequence[Point]], levels: Sequence[float], guarded: bool = False) -> str:
+    """A text table: speedup at each QoS-loss level, one column per frontier (loss intervals where known)."""
     names = list(fronts)
-    header = f"{'QoS loss':>9} " + " ".join(f"{name:>14}" for name in names)
+    cells = {(level, name): describe(speedup_at(fronts[name], level, guarded)) for level in levels for name in names}
+    width = max([14, *(len(c) for c in cells.values()), *(len(n) for n in names)])
+    header = f"{'QoS loss':>9} " + " ".join(f"{name:>{width}}" for name in names)
     lines = [header, "-" * len(header)]
     for level in levels:
-        cells = []
-        for name in names:
-            point = speedup_at(fronts[name], level)
-            cells.append(f"{point.speedup:>13.2f}x" if point else f"{'-':>14}")
-        lines.append(f"{level * 100:>8.1f}% " + " ".join(cells))
+        lines.append(f"{level * 100:>8.1f}% " + " ".join(f"{cells[level, name]:>{width}}" for name in names))
+    return "\n".join(lines)
+
+
+def transfer_table(tuned: Sequence[Point], heldout: Sequence[Point], levels: Sequence[float]) -> str:
+    """The choice at each QoS-loss level on the tuning split, unguarded and guarded, measured held out.
+
+    Each row: the tuning split's pick (speedup, loss and interval), the same
+    configuration on the held-out split, and the tune-to-eval gap of time
+    (held-out speedup / tuning speedup - 1) and of QoS loss (held-out loss -
+    tuning loss). `heldout` are `reevaluate`'s points.
+    """
+    by_config = {json.dumps(p.config, sort_keys=True): p for p in heldout}
+    rows = [("QoS loss", "choice", "tune", "eval", "time gap", "loss gap")]
+    for level in levels:
+        for guard in (False, True):
+            pick = speedup_at(tuned, level, guard)
+            held = None if pick is None else by_config.get(json.dumps(pick.config, sort_keys=True))
+            if held is None and pick is not None and approximated_knobs(pick.config) == 0:
+                held = dataclasses.replace(pick, qos_loss=0.0, speedup=1.0, loss_interval=None)  # exact itself
+            gaps = ("-", "-")
+            if pick is not None and held is not None:
+                gaps = (f"{held.speedup / pick.speedup - 1:+.0%}", f"{(held.qos_loss - pick.qos_loss) * 100:+.1f} pt")
+            rows.append(
+                (f"{level * 100:.0f} %", "guarded" if guard else "unguarded", describe(pick), describe(held), *gaps)
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines)
 
 
@@ -101,9 +169,13 @@ def write_csv(front: Sequence[Point], path: os.PathLike) -> pathlib.Path:
     path = pathlib.Path(path)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["time_ms", "accuracy", "qos_loss", "speedup", "config"])
+        writer.writerow(["time_ms", "accuracy", "qos_loss", "loss_low", "loss_high", "inputs", "speedup", "config"])
         for p in front:
-            writer.writerow([p.time_ms, p.accuracy, p.qos_loss, p.speedup, json.dumps(p.config, sort_keys=True)])
+            i = p.loss_interval
+            interval = ["", "", ""] if i is None else [i.low, i.high, i.n]
+            writer.writerow(
+                [p.time_ms, p.accuracy, p.qos_loss, *interval, p.speedup, json.dumps(p.config, sort_keys=True)]
+            )
     return path
 
 
@@ -141,6 +213,20 @@ def plot(
             markersize=4,
             label=f"{name}: Pareto frontier",
         )
+        ranged = [p for p in front if p.loss_interval is not None]
+        if ranged:  # 95 % paired-bootstrap intervals of the frontier's losses
+            axes.errorbar(
+                [p.time_ms for p in ranged],
+                [p.qos_loss * 100 for p in ranged],
+                yerr=[
+                    [(p.qos_loss - p.loss_interval.low) * 100 for p in ranged],
+                    [(p.loss_interval.high - p.qos_loss) * 100 for p in ranged],
+                ],
+                fmt="none",
+                ecolor=color,
+                capsize=3,
+                alpha=0.8,
+            )
     axes.scatter([baseline_time], [0.0], marker="*", s=180, color="black", zorder=5, label="exact baseline")
     axes.set_xlabel("time (ms)")
     axes.set_ylabel("QoS loss (%)")

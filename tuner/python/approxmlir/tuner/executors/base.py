@@ -44,6 +44,7 @@ class Outcome:
     workdir: the evaluation's working directory (absolute).
     log_path: workdir/evaluation.log (the child's stdout and stderr), or
         None if the child died before creating it.
+    scores: the per-input QoS scores evaluate_fn returned as a third value.
     """
 
     status: str
@@ -54,6 +55,8 @@ class Outcome:
     finished: float
     workdir: str
     log_path: Optional[str]
+    # One QoS score per input when evaluate_fn returns them (paired intervals).
+    scores: Optional[tuple[float, ...]] = None
 
     @property
     def ok(self) -> bool:

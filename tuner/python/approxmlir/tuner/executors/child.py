@@ -98,21 +98,37 @@ def _as_finite_float(value: Any) -> Optional[float]:
     return number if math.isfinite(number) else None
 
 
-def validate_result(result: Any) -> "tuple[float, float] | str":
-    """(time_ms, accuracy) as floats, or why `result` is not a valid result."""
-    problem = f"evaluate_fn returned {reprlib.repr(result)}; expected (time_ms, accuracy), two finite numbers"
+def validate_result(result: Any) -> "tuple[float, float, Optional[tuple[float, ...]]] | str":
+    """(time_ms, accuracy, per-input scores or None) as floats, or why `result` is not a valid result.
+
+    evaluate_fn returns (time_ms, accuracy), or (time_ms, accuracy, scores)
+    with one finite QoS score per input (their mean is the accuracy), from
+    which the tuner computes paired confidence intervals.
+    """
+    problem = (
+        f"evaluate_fn returned {reprlib.repr(result)}; expected (time_ms, accuracy) or (time_ms, accuracy, "
+        "per-input scores), finite numbers"
+    )
     if isinstance(result, (str, bytes, Mapping)):
         return problem
     try:
         items = tuple(result)
     except TypeError:
         return problem
-    if len(items) != 2:
+    if len(items) not in (2, 3):
         return problem
-    time_ms, accuracy = (_as_finite_float(v) for v in items)
+    time_ms, accuracy = (_as_finite_float(v) for v in items[:2])
     if time_ms is None or accuracy is None:
         return problem
-    return time_ms, accuracy
+    if len(items) == 2:
+        return time_ms, accuracy, None
+    try:
+        scores = tuple(_as_finite_float(v) for v in items[2])
+    except TypeError:
+        return problem
+    if not scores or any(s is None for s in scores):
+        return problem
+    return time_ms, accuracy, scores
 
 
 def _redirect_output(log_path: str) -> None:

@@ -257,7 +257,7 @@ def run_isolated(
     if message is None:
         return Outcome("crash", None, None, _describe_exit(exitcode), **common)
     if message[0] == "ok":
-        return Outcome("ok", message[1], message[2], None, **common)
+        return Outcome("ok", message[1], message[2], None, **common, scores=message[3])
     return Outcome(message[0], None, None, message[1], **common)
 
 
