@@ -57,7 +57,7 @@ def main(argv):
         rows = []
         for decision, name in variants.items():
             config = {rag.QA_KNOB: {"transform": "func_substitute", "decisions": [decision]}}
-            ms, accuracy = system(config, "eval")
+            ms, accuracy, _ = system(config, "eval")
             rows.append((name, ms, accuracy))
             logging.info("%s: %.0f ms per question, accuracy %.3f", name, ms, accuracy)
     exact_ms, exact_accuracy = rows[0][1], rows[0][2]

@@ -19,7 +19,7 @@ from approxbench import rag, tool_system
 from approxmlir.compiler import export_knobs
 from approxmlir.compound import ModelService
 from approxmlir.tuner import TuneOptions, compare_search_spaces, pareto, reevaluate
-from approxmlir.tuner.pareto import speedup_table
+from approxmlir.tuner.pareto import speedup_table, transfer_table
 
 SYSTEMS = ("bm25_rag", "kb_rag", "tools")
 SYSTEM = flags.DEFINE_enum(
@@ -140,7 +140,7 @@ def main(argv):
             ),
         )
         heldout = {
-            mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS)
+            mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS, guarded=True)
             for mode, result in results.items()
         }
     for mode, points in heldout.items():
@@ -154,6 +154,11 @@ def main(argv):
     print(speedup_table({mode: r.frontier for mode, r in results.items()}, LEVELS))
     print("\nspeedup at QoS loss, evaluation split:")
     print(speedup_table(heldout, LEVELS))
+    for mode, result in results.items():
+        # Losses with 95 % paired-bootstrap intervals over the questions; a guarded choice needs the
+        # interval's upper bound within the level on the tuning split.
+        print(f"\n{mode}: the tuning split's choice at each level, on the evaluation split:")
+        print(transfer_table(result.frontier, heldout[mode], LEVELS))
     paper = PAPER.get(name)
     print(
         "paper (Gemma 3 1b/4b, 12 h of tuning): "

@@ -47,7 +47,7 @@ from approxmlir.compound import (
     Split,
     evaluate_fn,
 )
-from approxmlir.qos import qa_accuracy
+from approxmlir.qos import contains_answer
 
 QA_KNOB = "qa_model"
 # Decision values of the QA model selection knob -> model variants
@@ -81,9 +81,9 @@ def kernel_stage(benchmark: KernelBenchmark) -> NativeKernel:
     return NativeKernel(benchmark.name, source=benchmark.source)
 
 
-def answer_accuracy(outputs: Sequence[tuple[str, int]], gold: Sequence[Sequence[str]]) -> float:
-    """Equation 1 over (answer, decision) outputs."""
-    return qa_accuracy([answer for answer, _ in outputs], [list(g) for g in gold])
+def answer_correct(output: tuple[str, int], gold: Sequence[str]) -> float:
+    """One question's share of equation 1: 1.0 when a gold answer occurs in the (answer, decision) output."""
+    return float(contains_answer(output[0], list(gold)))
 
 
 class Retriever(Protocol):
@@ -173,9 +173,9 @@ class RagSystem:
             self.pipeline,
             self.program,
             self.split,
-            answer_accuracy,
             models=self.models,
             parallel_requests=self.llm_workers,
+            input_score=answer_correct,
         )
 
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
@@ -198,5 +198,5 @@ class RagSystem:
         outputs, seconds = self.evaluation.outputs(config, split)
         return [answer for answer, _ in outputs], [decision for _, decision in outputs], seconds
 
-    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
+    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float, list[float]]:
         return self.evaluation(config, split)

@@ -44,7 +44,7 @@ from approxbench.harness import split_size
 from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact
 from approxmlir.compound import ModelChoice, ModelClient, Pipeline, PipelineRun, Request, Split, evaluate_fn
-from approxmlir.qos import qa_accuracy
+from approxmlir.qos import contains_answer
 
 TRIAGE_KNOB = "triage_model"
 SUMMARY_KNOB = "summary_model"
@@ -197,8 +197,8 @@ def choices() -> list[ModelChoice]:
     ]
 
 
-def trace_accuracy(traces: Sequence["Trace"], gold: Sequence[Sequence[str]]) -> float:
-    return qa_accuracy([t.answer for t in traces], [list(g) for g in gold])
+def trace_correct(trace: "Trace", gold: Sequence[str]) -> float:
+    return float(contains_answer(trace.answer, list(gold)))
 
 
 @dataclasses.dataclass
@@ -246,9 +246,9 @@ class ToolSystem:
             self.pipeline,
             self.program,
             self.split,
-            trace_accuracy,
             models=self.models,
             parallel_requests=self.llm_workers,
+            input_score=trace_correct,
         )
 
     def build(self, config: Optional[Mapping]) -> NativeArtifact:
@@ -337,5 +337,5 @@ class ToolSystem:
         """Every question of the split through the system: the traces, and the seconds they took."""
         return self.evaluation.outputs(config, split)
 
-    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
+    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float, list[float]]:
         return self.evaluation(config, split)

@@ -10,7 +10,7 @@ from approxbench import rag
 from approxmlir import compiler
 from approxmlir.compound import AnswerMemo
 from approxmlir.compound.local_workers import LocalModels
-from approxmlir.qos import qa_accuracy
+from approxmlir.qos import contains_answer, qa_accuracy
 
 F = "func_substitute"
 
@@ -106,9 +106,10 @@ def test_real_model_on_three_questions(tmp_path):
     gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
     answers, decisions, seconds = system.answers(gemma, "tune")
     assert decisions == [PRO] * 3 and all(isinstance(a, str) and a for a in answers)
-    ms_per_question, accuracy = system(gemma, "tune")
+    ms_per_question, accuracy, scores = system(gemma, "tune")
     gold = [list(q.answers) for q in system.questions("tune")]
     assert accuracy == qa_accuracy(answers, gold)
+    assert scores == [float(contains_answer(a, g)) for a, g in zip(answers, gold)]  # per question, for intervals
     # The second evaluation replays the memoized answers and their measured time.
     assert ms_per_question == pytest.approx(seconds * 1e3 / 3, rel=0.2)
 

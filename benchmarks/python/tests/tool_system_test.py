@@ -166,9 +166,10 @@ def test_real_models_on_three_questions(tmp_path):
     gemma = fixed(0, 0, 1)  # the pro Gemma variant at every stage
     traces, seconds = system.traces(gemma, "tune")
     assert all(t.tool in tool_system.TOOLS and t.summary and t.answer for t in traces)
-    ms_per_question, accuracy = system(gemma, "tune")
+    ms_per_question, accuracy, scores = system(gemma, "tune")
     gold = [list(q.answers) for q in system.questions("tune")]
     assert accuracy == qa_accuracy([t.answer for t in traces], gold)
+    assert len(scores) == 3 and sum(scores) / 3 == accuracy
     assert ms_per_question == pytest.approx(seconds * 1e3 / 3, rel=0.2)  # replayed from the memo
 
 

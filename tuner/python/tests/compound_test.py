@@ -96,6 +96,17 @@ def test_evaluate_fn_measures_time_with_the_models_and_scores_quality(pipeline, 
     assert abs(again_ms - exact_ms) < 25.0
 
 
+def test_input_scores_come_with_the_qos(pipeline, models):
+    splits = {"tune": Split(list(QUESTIONS), expected_answers())}
+    evaluate = evaluate_fn(
+        pipeline, program, splits, models=models, input_score=lambda output, gold: float(output in gold)
+    )
+    _, accuracy, scores = evaluate({"reader": {"thresholds": [60], "decisions": [0, 1]}})
+    assert scores == [1.0, 0.0, 0.0, 1.0] and accuracy == 0.5
+    with pytest.raises(ValueError, match="exactly one of metric"):
+        evaluate_fn(pipeline, program, splits, qa_accuracy, input_score=lambda output, gold: 1.0)
+
+
 def test_bad_pipelines_and_splits_are_clear_errors(pipeline, models):
     with pytest.raises(ValueError, match="repeated: reader"):
         Pipeline([ModelChoice("reader", {0: "a"}), ModelChoice("reader", {0: "b"})])
