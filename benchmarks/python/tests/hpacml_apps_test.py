@@ -34,6 +34,9 @@ def test_strip_ml_pragmas_blanks_directives_and_continuations():
             "#pragma approx tensor functor(ifn: [i, 0:1] = \\",
             "    ([i]))",
             "  #pragma approx ml(infer) in(a) out(b)",
+            "#pragma approx declare tensor_functor(f: [i, 0:3] = ([i*3:i*3+3]))",
+            "  #pragma approx declare tensor(t: f(x[0:n]))",
+            '#pragma approx ml(offline) in(t) out(f(y[0:n])) label("R")',
             "#pragma approx decision_tree state_function=s",
             "#pragma omp parallel",
             "  return n;",
@@ -43,6 +46,9 @@ def test_strip_ml_pragmas_blanks_directives_and_continuations():
     assert strip_ml_pragmas(source).splitlines() == [
         "int f(int n) {",
         "",
+        "",
+        "",
+        "",  # the artifact's spellings (declare ..., ml(offline) ... label) are HPAC-ML's too
         "",
         "",
         "#pragma approx decision_tree state_function=s",

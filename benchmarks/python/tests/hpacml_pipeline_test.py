@@ -134,5 +134,44 @@ def test_slice_outside_the_array_is_a_run_time_error_at_the_pragma(tmp_path):
     assert "shift.c:4: error:" in run.stderr and "(array 'x')" in run.stderr and "outside" in run.stderr, run.stderr
 
 
+# The HPAC-ML artifact's spellings (frontends/c_subset.md): declare tensor_functor / declare tensor,
+# ml(offline) (collect) with label (the region's database group, default files <label>.h5/.pt), and
+# a multiplicative bound: row i takes the 3 consecutive inputs x[3i:3i+3].
+ARTIFACT_ROWS = """\
+#pragma approx declare tensor_functor(ipt: [i, 0:3] = ([i*3:i*3+3]))
+#pragma approx declare tensor_functor(opt: [i, 0:1] = ([i]))
+void rowsum(double *x, double *y, int n) {
+#pragma approx declare tensor(ipt_tensor: ipt(x[0:n]))
+#pragma approx ml(offline) in(ipt_tensor) out(opt(y[0:n])) label("RowSum")
+  for (int i = 0; i < n; i++)
+    y[i] = x[3 * i] + x[3 * i + 1] + x[3 * i + 2];
+}
+"""
+
+CALL_ROWS = """
+import numpy as np
+from approxmlir.compiler import build_native
+from approxmlir.frontends.c import translate_source
+lib = build_native(translate_source(open("rows.c").read(), "rows.c"), cache_dir="cache").load()
+y = np.zeros(4)
+lib["rowsum"](np.arange(12.0), y, 4)
+np.save("y.npy", y)
+"""
+
+
+def test_artifact_spelling_with_a_multiplicative_bound_collects_rows(tmp_path):
+    (tmp_path / "rows.c").write_text(ARTIFACT_ROWS)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    run = subprocess.run([sys.executable, "-c", CALL_ROWS], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    x = np.arange(12.0).reshape(4, 3)
+    np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), x.sum(axis=1))
+    with h5py.File(tmp_path / "RowSum.h5", "r") as db:
+        assert list(db.keys()) == ["RowSum"]
+        np.testing.assert_array_equal(db["RowSum/inputs"][:], x)
+        np.testing.assert_array_equal(db["RowSum/outputs"][:, 0], x.sum(axis=1))
+        np.testing.assert_array_equal(db["RowSum/calls"][:], [[0, 4]])
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-v"]))

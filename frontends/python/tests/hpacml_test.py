@@ -163,13 +163,13 @@ def region(pragma: str, body: str = "y[0] = x[0];") -> str:
             "unknown_symbol",
             "#pragma approx tensor functor(f: [i, 0:1] = ([j]))\n",
             1,
-            "unknown symbol 'j' (the functor's symbols are i)",
+            "unknown symbol 'j' (the functor's symbols are i",
         ),
         (
             "non_affine",
-            "#pragma approx tensor functor(f: [i, 0:1] = ([2*i]))\n",
+            "#pragma approx tensor functor(f: [i, 0:1] = ([-i]))\n",
             1,
-            "a symbolic slice expression must be '<symbol> + <integer>' or an integer",
+            "a symbolic slice expression must be '<symbol> + <integer>', '<symbol>*<positive integer> + <integer>'",
         ),
         (
             "no_map",
@@ -187,13 +187,13 @@ def region(pragma: str, body: str = "y[0] = x[0];") -> str:
             "infer_without_model",
             region("#pragma approx ml(infer) in(f(x[0:n])) out(g(y[0:n]))"),
             4,
-            'ml(infer) needs a model("<file>.pt") clause',
+            'ml(infer) needs a model("<file>.pt") or label("<name>") clause',
         ),
         (
             "unknown_clause",
-            region('#pragma approx ml(collect) in(f(x[0:n])) out(g(y[0:n])) label("a")'),
+            region('#pragma approx ml(collect) in(f(x[0:n])) out(g(y[0:n])) tag("a")'),
             4,
-            "unknown clause 'label'",
+            "unknown clause 'tag'",
         ),
         (
             "unknown_variable",
@@ -242,6 +242,165 @@ def test_errors(name: str, source: str, line: int, message: str):
     assert got.startswith("annotation: ")
     assert message in got
     assert got_line == line
+
+
+# ---------------------------------------------------------------------------
+# The HPAC-ML artifact's spellings (c_subset.md, "The artifact's spellings")
+
+ARTIFACT = textwrap.dedent("""\
+    #pragma approx declare tensor_functor(ipt: [i, 0:3] = ([i*3:i*3+3]))
+    #pragma approx declare tensor_functor(opt: [i, 0:1] = ([i]))
+    void rowsum(double *x, double *y, int n) {
+    #pragma approx declare tensor(ipt_tensor: ipt(x[1:n]))
+    #pragma approx ml(offline) in(ipt_tensor) out(opt(y[0:n])) label("RowSum")
+      for (int i = 0; i < n; i++)
+        y[i] = x[3 * i] + x[3 * i + 1] + x[3 * i + 2];
+    }
+    """)
+
+
+def test_artifact_spelling_is_the_fig3_form():
+    mlir = translate_source(ARTIFACT, "rows.c")
+    assert spec_of(mlir) == [
+        # label names the region (its database group) and defaults both files.
+        "region RowSum rows.c:5",
+        "model RowSum.pt",
+        "database RowSum.h5",
+        "arrays x y",
+        # i*3 : i*3+3 is kept as the range 0:3 of a symbol the translator scales ...
+        "functor ipt lhs 1 3 rhs 1",
+        "slice 1 r,0,0,3,1",
+        "functor opt lhs 1 1 rhs 1",
+        "slice 1 s,0,0,0,0",
+        # pointer targets: bound 0 and 4 are x's and y's element offsets.
+        "map to ipt 1 0,0,1,2,3",
+        "map from opt 1 1,4,5,6,7",
+        "in 0",
+        "out 1",
+    ]
+    header = next(line for line in mlir.splitlines() if "approx.ml_region" in line)
+    assert header.lstrip().startswith("approx.ml_region collect arrays(")  # offline is collect
+    # ... by 3: the bounds of x's range 1:n:1 are 1*3, n*3 and 1*3.
+    assert len(re.findall(r"arith\.muli %\w+, %c\w+ : i64", mlir)) == 3
+    fig3 = ARTIFACT.replace("declare tensor_functor(", "tensor functor(")
+    fig3 = fig3.replace(
+        "#pragma approx declare tensor(ipt_tensor: ipt(x[1:n]))", "#pragma approx tensor map(to: ipt(x[1:n]))"
+    )
+    fig3 = fig3.replace(
+        'ml(offline) in(ipt_tensor) out(opt(y[0:n])) label("RowSum")',
+        'ml(collect) in(x) out(opt(y[0:n])) model("RowSum.pt") database("RowSum.h5") label("RowSum")',
+    )
+    assert spec_of(translate_source(fig3, "rows.c")) == spec_of(mlir)
+
+
+def test_artifact_infer_with_explicit_files_and_no_label():
+    source = ARTIFACT.replace("ml(offline)", "ml(infer)").replace('label("RowSum")', 'model("r.pt")')
+    spec = spec_of(translate_source(source, "rows.c"))
+    assert spec[:3] == ["region rowsum_5 rows.c:5", "model r.pt", "database -"]
+
+
+def artifact(pragma: str, declare: str = "#pragma approx declare tensor(tx: f(x[0:n]))") -> str:
+    return (
+        "#pragma approx declare tensor_functor(f: [i, 0:2] = ([i*2:i*2+2]))\n"
+        "#pragma approx declare tensor_functor(g: [i, 0:1] = ([i]))\n"
+        f"void k(double *x, double *y, int n) {{\n{declare}\n{pragma}\n  {{ y[0] = x[0]; }}\n}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, source, line, column, message",
+    [
+        ("bad_mode", artifact("#pragma approx ml(online) in(tx) out(g(y[0:n]))"), 5, 19, "unknown ml mode 'online'"),
+        (
+            "offline_without_database",
+            artifact("#pragma approx ml(offline) in(tx) out(g(y[0:n]))"),
+            5,
+            19,
+            'ml(offline) needs a database("<file>.h5") or label("<name>") clause',
+        ),
+        (
+            "label_not_a_name",
+            artifact('#pragma approx ml(offline) in(tx) out(g(y[0:n])) label("my region")'),
+            5,
+            56,
+            "label('my region') names the region",
+        ),
+        (
+            "label_not_a_string",
+            artifact("#pragma approx ml(offline) in(tx) out(g(y[0:n])) label(R)"),
+            5,
+            56,
+            "label(...) takes a string literal",
+        ),
+        (
+            "undeclared_tensor",
+            artifact('#pragma approx ml(offline) in(tz) out(g(y[0:n])) label("R")'),
+            5,
+            18,
+            "in(tz): no '#pragma approx tensor map(to: ...)' before this region maps 'tz' and no "
+            "'#pragma approx declare tensor(tz: ...)' declares it",
+        ),
+        (
+            "unknown_declare",
+            artifact(
+                '#pragma approx ml(offline) in(tx) out(g(y[0:n])) label("R")', "#pragma approx declare functor(h)"
+            ),
+            4,
+            24,
+            "unknown declare directive 'functor': expected tensor_functor or tensor",
+        ),
+        (
+            "tensor_without_name",
+            artifact(
+                '#pragma approx ml(offline) in(tx) out(g(y[0:n])) label("R")',
+                "#pragma approx declare tensor(f(x[0:n]))",
+            ),
+            4,
+            32,
+            "expected ':' after the tensor name 'f'",
+        ),
+        (
+            "variable_factor",
+            "#pragma approx declare tensor_functor(f: [i, 0:1] = ([i*m:i*m+m]))\n",
+            1,
+            57,
+            "unknown symbol 'm' (the functor's symbols are i; factors such as i*5 are integer constants)",
+        ),
+        (
+            "two_factors",
+            "#pragma approx declare tensor_functor(f: [i, 0:5] = ([i*3:i*3+3], [i*2:i*2+2]))\n",
+            1,
+            42,
+            "functor 'f': symbol 'i' is scaled by 3 and by 2; the data bridge takes one factor per symbol",
+        ),
+        (
+            "ends_scaled_differently",
+            "#pragma approx declare tensor_functor(f: [i, 0:3] = ([i*3:i*2+3]))\n",
+            1,
+            55,
+            "both ends of a range must scale their symbol alike (3 vs 2)",
+        ),
+        (
+            "scaled_lhs",
+            "#pragma approx declare tensor_functor(f: [i*3, 0:1] = ([i]))\n",
+            1,
+            44,
+            "(the left-hand side takes bare symbols)",
+        ),
+        (
+            "symbol_times_symbol",
+            "#pragma approx declare tensor_functor(f: [i, j, 0:1] = ([i*j, j]))\n",
+            1,
+            59,
+            "a symbolic expression cannot multiply two symbols",
+        ),
+    ],
+)
+def test_artifact_errors(name: str, source: str, line: int, column: int, message: str):
+    got_line, got_column, got = error(source)
+    assert got.startswith("annotation: ")
+    assert message in got, got
+    assert (got_line, got_column) == (line, column), got
 
 
 def test_duplicate_functor():

@@ -1,7 +1,8 @@
 """Robustness of the C frontend on malformed and unsupported input.
 
-About 220 inputs: mutants of the corpus programs and of a file annotated in
-upstream ApproxMLIR's grammar (a deleted token span or
+About 245 inputs: mutants of the corpus programs, of a file annotated in
+upstream ApproxMLIR's grammar and of one with the HPAC-ML artifact's pragma
+spellings (a deleted token span or
 character span, a duplicated line, inserted punctuation, a truncation),
 made with a fixed seed, plus hand-written inputs. Translating any of them
 must either return MLIR text that approx-opt accepts or raise FrontendError
@@ -36,6 +37,9 @@ CORPUS_DIR = pathlib.Path(os.path.abspath(__file__)).parent / "corpus"
 # Upstream ApproxMLIR's annotation fields (state_indices, initial params, per-threshold bounds).
 UPSTREAM_ANNOTATED = pathlib.Path(os.path.abspath(__file__)).parent / "testdata" / "upstream_annotated.c"
 UPSTREAM_MUTANTS_PER_KIND = 6
+# HPAC-ML pragmas in the artifact's spellings (declare, offline, label, multiplicative bounds).
+ARTIFACT_ANNOTATED = pathlib.Path(os.path.abspath(__file__)).parent / "testdata" / "hpacml_artifact.c"
+ARTIFACT_MUTANTS_PER_KIND = 6
 SEED = 20250611
 MUTANTS_PER_KIND = 38
 PER_CASE_TIMEOUT_S = 10.0
@@ -142,6 +146,19 @@ def upstream_annotation_cases(seed: int = SEED, per_kind: int = UPSTREAM_MUTANTS
     source = UPSTREAM_ANNOTATED.read_text()
     return [
         Case(f"{kind}-{i:02d}-upstream_annotated.c", mutate(rng, source))
+        for kind, mutate in MUTATIONS.items()
+        if kind != "truncate"
+        for i in range(per_kind)
+    ]
+
+
+def artifact_pragma_cases(seed: int = SEED, per_kind: int = ARTIFACT_MUTANTS_PER_KIND) -> list[Case]:
+    """Mutants of a file with the HPAC-ML artifact's pragma spellings (not
+    truncated, as for the upstream annotations)."""
+    rng = random.Random(seed + 2)
+    source = ARTIFACT_ANNOTATED.read_text()
+    return [
+        Case(f"{kind}-{i:02d}-hpacml_artifact.c", mutate(rng, source))
         for kind, mutate in MUTATIONS.items()
         if kind != "truncate"
         for i in range(per_kind)
@@ -271,6 +288,11 @@ MALFORMED_SOURCES: dict[str, str] = {
     "stray-brace": "}\n",
     "non-ascii": f"#include <stdint.h>\n{RUN}\n  iout[0] = 1; \u00e9\u00e8 \u2603\n}}\n",
     "nul-byte": f"#include <stdint.h>\n{RUN}\n  iout[0] = 1;\0\n}}\n",
+    "artifact-label-at-end": "#pragma approx ml(offline) in(t) out(t) label(\n",
+    "artifact-declare-alone": "#pragma approx declare\n",
+    "artifact-scaled-lhs": "#pragma approx declare tensor_functor(f: [i*2, 0:1] = ([i]))\n",
+    "artifact-symbol-factor": "#pragma approx declare tensor_functor(f: [i, 0:1] = ([i*i]))\n",
+    "artifact-tensor-unclosed": "#pragma approx declare tensor(t: f(x[0:n]\n",
 }
 
 
@@ -290,7 +312,9 @@ def malformed_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return mutant_cases() + upstream_annotation_cases() + malformed_cases() + unsupported_cases()
+    return (
+        mutant_cases() + upstream_annotation_cases() + artifact_pragma_cases() + malformed_cases() + unsupported_cases()
+    )
 
 
 # ---------------------------------------------------------------- running the cases

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # `#pragma approx <kind>` kinds that are HPAC-ML directives (hpacml.py), not knobs.
-HPAC_ML_KINDS = ("ml", "tensor")
+HPAC_ML_KINDS = ("ml", "tensor", "declare")
 
 
 class Source:

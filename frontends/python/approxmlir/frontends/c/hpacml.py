@@ -4,6 +4,12 @@
     #pragma approx tensor map(to: ifn(t[1:N-1, 1:M-1]))
     #pragma approx ml(predicated: use_model) in(t) out(tnew) model("m.pt") database("d.h5") if(step % 2)
 
+and the HPAC-ML artifact's earlier spellings as aliases (frontends/c_subset.md):
+
+    #pragma approx declare tensor_functor(ifn: [i, 0:5] = ([i*5:i*5+5]))
+    #pragma approx declare tensor(x: ifn(a[0:n]))
+    #pragma approx ml(offline) in(x) out(ofn(b[0:n])) label("Region")
+
 This module parses the directive text into dataclasses and checks what the
 grammar alone decides (symbols, slice forms, clause arity). Concrete slice
 expressions and conditions stay expression trees (`Expr`) that the translator
@@ -11,7 +17,10 @@ evaluates in the function's scope (`ml_regions.py`).
 
 Symbolic expressions (s-expr) are `symbol + integer` or integers: every
 functor of the paper has this form, and it is what the runtime's slice
-descriptors encode (runtime/ml/README.md).
+descriptors encode (runtime/ml/README.md). The artifact's `symbol*c + integer`
+(c a positive integer constant, one c per symbol) is kept as a scale and
+lowered by the translator: the symbol's concrete range lo:hi:step becomes
+lo*c:hi*c:step*c, so the bridge sees `symbol + integer` again.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from approxmlir.frontends.c.annotation_lexer import HPACML, Lexer, Tok, describe
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 
 MODES = ("infer", "collect", "predicated")
+# The HPAC-ML artifact's earlier spellings of the modes (c_subset.md).
+MODE_ALIASES = {"offline": "collect"}
 
 # ---------------------------------------------------------------------------
 # Expressions (concrete slices, predicates, if clauses)
@@ -53,10 +64,13 @@ _BINARY_LEVELS = (("||",), ("&&",), ("==", "!="), ("<", "<=", ">", ">="), ("+", 
 
 @dataclasses.dataclass(frozen=True)
 class SymbolicIndex:
-    """`symbol + const` (symbol None: the constant alone)."""
+    """`scale * symbol + const` (symbol None: the constant alone). A scale
+    other than 1 is the artifact's multiplicative form `i*m : i*m+m`; the
+    translator lowers it by scaling the symbol's concrete range (ml_regions.py)."""
 
     symbol: Optional[str]
     const: int
+    scale: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +97,10 @@ class Functor:
     slices: list[list[SymbolicDim]]  # the RHS
     location: SourceLocation
     lines: range = range(0)  # the source lines of the pragma
+    scales: tuple[int, ...] = ()  # per symbol: its factor on the RHS (1: none)
+
+    def scale(self, k: int) -> int:
+        return self.scales[k] if self.scales else 1
 
     def slice_features(self, k: int) -> int:
         total = 1
@@ -116,10 +134,11 @@ class Application:
 
 @dataclasses.dataclass
 class TensorMap:
-    direction: str  # "to" or "from"
+    direction: str  # "to" or "from"; "tensor" for a named `declare tensor`
     application: Application
     location: SourceLocation
     lines: range = range(0)
+    name: Optional[str] = None  # `declare tensor(name: ...)`: in/out name it
 
 
 @dataclasses.dataclass
@@ -134,6 +153,7 @@ class MLDirective:
     condition: Optional[Expr]  # the if(...) clause
     location: SourceLocation
     lines: range = range(0)
+    label: Optional[str] = None  # label("..."): the region's name (its database group)
 
 
 Directive = Union[Functor, TensorMap, MLDirective]
@@ -227,7 +247,11 @@ def _symbolic_index(p: _Parser, expr: Expr, symbols: Optional[list[str]]) -> Sym
             return {}, int(e.value)
         if e.op == "name":
             if symbols is not None and e.value not in symbols:
-                raise p.error(e.offset, f"unknown symbol '{e.value}' (the functor's symbols are {', '.join(symbols)})")
+                raise p.error(
+                    e.offset,
+                    f"unknown symbol '{e.value}' (the functor's symbols are {', '.join(symbols)}; "
+                    "factors such as i*5 are integer constants)",
+                )
             return {str(e.value): 1}, 0
         if e.op == "neg":
             coeffs, const = fold(e.args[0])
@@ -252,9 +276,14 @@ def _symbolic_index(p: _Parser, expr: Expr, symbols: Optional[list[str]]) -> Sym
     coeffs = {k: v for k, v in coeffs.items() if v != 0}
     if not coeffs:
         return SymbolicIndex(None, const)
-    if len(coeffs) > 1 or next(iter(coeffs.values())) != 1:
-        raise p.error(expr.offset, "a symbolic slice expression must be '<symbol> + <integer>' or an integer")
-    return SymbolicIndex(next(iter(coeffs)), const)
+    scale = next(iter(coeffs.values()))
+    if len(coeffs) > 1 or (symbols is None and scale != 1) or scale < 1:
+        raise p.error(
+            expr.offset,
+            "a symbolic slice expression must be '<symbol> + <integer>', '<symbol>*<positive integer> + <integer>'"
+            " or an integer" + (" (the left-hand side takes bare symbols)" if symbols is None else ""),
+        )
+    return SymbolicIndex(next(iter(coeffs)), const, scale)
 
 
 def _symbolic_slice(p: _Parser, symbols: Optional[list[str]]) -> list[SymbolicDim]:
@@ -273,6 +302,8 @@ def _symbolic_slice(p: _Parser, symbols: Optional[list[str]]) -> list[SymbolicDi
                 step = step_index.const
             if lo.symbol != hi.symbol:
                 raise p.error(start, "both ends of a range must use the same symbol (or none)")
+            if lo.scale != hi.scale:
+                raise p.error(start, f"both ends of a range must scale their symbol alike ({lo.scale} vs {hi.scale})")
             dims.append(SymbolicDim(lo, hi, step))
         else:
             dims.append(SymbolicDim(lo))
@@ -313,7 +344,19 @@ def _parse_functor(p: _Parser, location: SourceLocation) -> Functor:
     if parenthesized:
         p.expect(")", " to close the right-hand side")
     p.expect(")", " to close 'functor('")
-    functor = Functor(name, symbols, features, slices, location)
+    scales: dict[str, int] = {}
+    for dims in slices:
+        for dim in dims:
+            symbol, scale = dim.lo.symbol, dim.lo.scale
+            if symbol is None:
+                continue
+            if scales.setdefault(symbol, scale) != scale:
+                raise p.error(
+                    lhs_offset,
+                    f"functor '{name}': symbol '{symbol}' is scaled by {scales[symbol]} and by {scale}; "
+                    "the data bridge takes one factor per symbol",
+                )
+    functor = Functor(name, symbols, features, slices, location, scales=tuple(scales.get(s, 1) for s in symbols))
     total = sum(functor.slice_features(k) for k in range(len(slices)))
     if total != features:
         raise p.error(
@@ -383,11 +426,30 @@ def _mapped_memory(p: _Parser, clause: str, location: Callable[[int], SourceLoca
         p.expect(",", f" or ')' in {clause}(...)")
 
 
+def _parse_declared_tensor(p: _Parser, location: Callable[[int], SourceLocation]) -> TensorMap:
+    """`declare tensor(name: functor(array[lo:hi], ...))` (the artifact's spelling)."""
+    start = p.expect("(", " after 'tensor'")
+    name = p.ident("a tensor name")
+    p.expect(":", f" after the tensor name '{name.text}'")
+    application = _application(p, location)
+    p.expect(")", " to close 'tensor('")
+    return TensorMap("tensor", application, location(start.offset), name=name.text)
+
+
+def _label(p: _Parser) -> str:
+    offset = p.tokens[min(p.pos + 1, len(p.tokens) - 1)].offset
+    text = p.string("label")
+    if not text or not all(c.isalnum() or c in "_.-" for c in text):
+        raise p.error(offset, f"label({text!r}) names the region: letters, digits, '_', '.' or '-' only")
+    return text
+
+
 def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation]) -> MLDirective:
     start = p.expect("(", " after 'ml'")
-    mode = p.ident("an ml mode (infer, collect or predicated)")
-    if mode.text not in MODES:
-        raise p.error(mode.offset, f"unknown ml mode '{mode.text}': expected infer, collect or predicated")
+    mode = p.ident("an ml mode (infer, collect, predicated or offline)")
+    if mode.text not in MODES and mode.text not in MODE_ALIASES:
+        raise p.error(mode.offset, f"unknown ml mode '{mode.text}': expected infer, collect, predicated or offline")
+    mode_name = MODE_ALIASES.get(mode.text, mode.text)
     predicate = None
     if p.accept(":"):
         if mode.text != "predicated":
@@ -398,23 +460,29 @@ def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation]) -> MLDirect
     p.expect(")", " to close 'ml('")
     clauses: dict[str, object] = {}
     while p.peek().kind != "end":
-        clause = p.ident("a clause (in, out, inout, model, database or if)")
+        clause = p.ident("a clause (in, out, inout, model, database, label or if)")
         if clause.text in clauses:
             raise p.error(clause.offset, f"clause '{clause.text}' appears twice")
         if clause.text in ("in", "out", "inout"):
             clauses[clause.text] = _mapped_memory(p, clause.text, location)
         elif clause.text in ("model", "database"):
             clauses[clause.text] = p.string(clause.text)
+        elif clause.text == "label":
+            clauses["label"] = _label(p)
         elif clause.text == "if":
             p.expect("(", " after 'if'")
             clauses["if"] = p.expr()
             p.expect(")", " to close 'if('")
         else:
             raise p.error(
-                clause.offset, f"unknown clause '{clause.text}': expected in, out, inout, model, database or if"
+                clause.offset, f"unknown clause '{clause.text}': expected in, out, inout, model, database, label or if"
             )
+    label = clauses.get("label")
+    if label is not None:  # the artifact's files come from its environment: ours from the label
+        clauses.setdefault("model", f"{label}.pt")
+        clauses.setdefault("database", f"{label}.h5")
     directive = MLDirective(
-        mode.text,
+        mode_name,
         predicate,
         clauses.get("in", []),
         clauses.get("out", []),
@@ -423,11 +491,12 @@ def _parse_ml(p: _Parser, location: Callable[[int], SourceLocation]) -> MLDirect
         clauses.get("database"),
         clauses.get("if"),
         location(start.offset),
+        label=label,
     )
-    if mode.text in ("infer", "predicated") and directive.model is None:
-        raise p.error(mode.offset, f'ml({mode.text}) needs a model("<file>.pt") clause')
-    if mode.text in ("collect", "predicated") and directive.database is None:
-        raise p.error(mode.offset, f'ml({mode.text}) needs a database("<file>.h5") clause')
+    if mode_name in ("infer", "predicated") and directive.model is None:
+        raise p.error(mode.offset, f'ml({mode.text}) needs a model("<file>.pt") or label("<name>") clause')
+    if mode_name in ("collect", "predicated") and directive.database is None:
+        raise p.error(mode.offset, f'ml({mode.text}) needs a database("<file>.h5") or label("<name>") clause')
     if not (directive.ins or directive.inouts) or not (directive.outs or directive.inouts):
         raise p.error(mode.offset, "an ml region needs inputs (in/inout) and outputs (out/inout)")
     return directive
@@ -443,11 +512,19 @@ def parse_directive(
     """One `#pragma approx tensor ...` or `#pragma approx ml ...` spanning
     source `lines`, from the characters after `approx`."""
     p = _Parser(chars, end_offset, error)
-    kind = p.ident("'tensor' or 'ml'")
-    if kind.text == "tensor":
+    kind = p.ident("'tensor', 'declare' or 'ml'")
+    if kind.text == "declare":  # the artifact's spelling: declare tensor_functor / declare tensor
+        what = p.ident("'tensor_functor' or 'tensor' after 'declare'")
+        if what.text == "tensor_functor":
+            directive: Directive = _parse_functor(p, location(kind.offset))
+        elif what.text == "tensor":
+            directive = _parse_declared_tensor(p, location)
+        else:
+            raise p.error(what.offset, f"unknown declare directive '{what.text}': expected tensor_functor or tensor")
+    elif kind.text == "tensor":
         what = p.ident("'functor' or 'map' after 'tensor'")
         if what.text == "functor":
-            directive: Directive = _parse_functor(p, location(kind.offset))
+            directive = _parse_functor(p, location(kind.offset))
         elif what.text == "map":
             directive = _parse_map(p, location)
         else:
@@ -455,7 +532,7 @@ def parse_directive(
     elif kind.text == "ml":
         directive = _parse_ml(p, location)
     else:
-        raise p.error(kind.offset, f"unknown HPAC-ML directive '{kind.text}': expected tensor or ml")
+        raise p.error(kind.offset, f"unknown HPAC-ML directive '{kind.text}': expected tensor, declare or ml")
     tok = p.peek()
     if tok.kind != "end":
         raise p.error(tok.offset, f"unexpected {describe(tok)} after the directive")

@@ -183,7 +183,12 @@ class _SpecBuilder:
             if isinstance(item, Application):
                 resolved.append(item)
                 continue
-            tensor_map = find_tensor_map(
+            tensor_map = find_declared_tensor(
+                self.t.module.tensor_maps,
+                item,
+                self.directive.location.line,
+                self.t.function.extent.start.line,
+            ) or find_tensor_map(
                 self.t.module.tensor_maps,
                 item,
                 direction,
@@ -194,7 +199,8 @@ class _SpecBuilder:
                 raise _error(
                     self.directive.location,
                     f"{clause}({item}): no '#pragma approx tensor map({direction}: "
-                    f"...)' before this region maps '{item}'",
+                    f"...)' before this region maps '{item}' and no "
+                    f"'#pragma approx declare tensor({item}: ...)' declares it",
                 )
             if not any(tensor_map is r for r in resolved):
                 resolved.append(tensor_map)
@@ -233,8 +239,13 @@ class _SpecBuilder:
                         f"{len(functor.slices[j])} dimensions but '{target.array}' has {rank}",
                     )
             fields = [str(array_index), str(offset_bound)]
-            for s in target.slices:
-                fields += [str(self.bound(self.t.ml_integer(x, target.location))) for x in (s.lo, s.hi, s.step)]
+            for symbol, s in enumerate(target.slices):
+                # A symbol the functor scales (i*c) ranges over lo*c:hi*c:step*c.
+                scale = functor.scale(symbol)
+                for x in (s.lo, s.hi, s.step):
+                    if scale != 1:
+                        x = Expr("*", (x, Expr("int", value=scale, offset=x.offset)), offset=x.offset)
+                    fields.append(str(self.bound(self.t.ml_integer(x, target.location))))
             tokens.append(",".join(fields))
         self.map_lines.append(f"map {direction} {functor.name} {len(targets)} {' '.join(tokens)}")
         return len(self.map_lines) - 1
@@ -272,7 +283,7 @@ class _SpecBuilder:
     def text(self, ins: list[int], outs: list[int]) -> str:
         d = self.directive
         lines = [
-            f"region {self.t.function_name}_{d.location.line} {d.location.file}:{d.location.line}",
+            f"region {d.label or f'{self.t.function_name}_{d.location.line}'} {d.location.file}:{d.location.line}",
             f"model {d.model or '-'}",
             f"database {d.database or '-'}",
             " ".join(["arrays", *self.array_names]),
@@ -287,6 +298,15 @@ class _SpecBuilder:
         lines.append(" ".join(["in"] + [str(i) for i in ins]))
         lines.append(" ".join(["out"] + [str(i) for i in outs]))
         return "\n".join(lines) + "\n"
+
+
+def find_declared_tensor(maps: list[TensorMap], name: str, before_line: int, after_line: int) -> Optional[TensorMap]:
+    """The latest `declare tensor(name: ...)` between the two lines."""
+    found = None
+    for tensor_map in maps:
+        if tensor_map.name == name and after_line <= tensor_map.lines.start < before_line:
+            found = tensor_map
+    return found
 
 
 def find_tensor_map(
