@@ -73,6 +73,9 @@ def test_the_compiled_knob_chooses_by_the_state_the_program_passes(pipeline):
     run = pipeline.run({"reader": {"thresholds": [50], "decisions": [0, 1]}})
     assert [run.choose("reader", s) for s in (0, 49, 50, 100)] == ["big", "big", "small", "small"]
     assert run.choose("reader", 1000) == "small"  # clamped to the state range
+    assert run.choose("reader", np.int64(10)) == "big"  # numpy integers are integers
+    with pytest.raises(TypeError, match="must be an integer, got 0.5"):
+        run.choose("reader", 0.5)
     assert pipeline.run(None).choose("reader", 100) == "big"  # exact: always decision 0
     assert pipeline.run({"reader": {"decisions": [2]}}).choose("reader", 0) is None
     with pytest.raises(KeyError, match="no model choice 'writer'"):

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import numbers
 import os
 import time
 from typing import Mapping, Optional, Sequence, Union
+
+import numpy as np
 
 from approxmlir import runtime
 from approxmlir.compiler import KnobSpace, NativeArtifact, build_native, export_knobs, link_modules
@@ -98,9 +101,9 @@ class PipelineRun:
         """The decision value the compiled selection knob `choice` takes at `state`."""
         stage = self._choice(choice)
         lo, hi = stage.state_range
-        if not isinstance(state, int) or isinstance(state, bool):
-            raise TypeError(f"the state of {choice!r} must be an int, got {state!r}")
-        state = min(max(state, lo), hi)
+        if not isinstance(state, numbers.Integral) or isinstance(state, (bool, np.bool_)):
+            raise TypeError(f"the state of {choice!r} must be an integer, got {state!r}")
+        state = min(max(int(state), lo), hi)
         self.library[stage.symbols.set_state](state)
         return int(self.library[stage.symbols.select]())
 
