@@ -42,24 +42,25 @@ def loss_interval(baseline_scores: Optional[Sequence[float]], scores: Optional[S
     return paired_loss_interval(baseline_scores, scores)
 
 
-def points(
-    records: Sequence[Record],
-    baseline_time: float,
-    baseline_accuracy: float,
-    baseline_scores: Optional[Sequence[float]] = None,
-) -> list[Point]:
-    """The successful evaluations as points relative to the baseline (with loss intervals when scored)."""
+def points(records: Sequence[Record], baseline_time: float, baseline_accuracy: float) -> list[Point]:
+    """The successful evaluations as points relative to the baseline."""
     return [
-        Point(
-            r.config,
-            r.time_ms,
-            r.accuracy,
-            baseline_accuracy - r.accuracy,
-            baseline_time / r.time_ms,
-            loss_interval(baseline_scores, r.scores),
-        )
+        Point(r.config, r.time_ms, r.accuracy, baseline_accuracy - r.accuracy, baseline_time / r.time_ms)
         for r in records
         if r.ok and r.time_ms and r.time_ms > 0
+    ]
+
+
+def with_loss_intervals(
+    front: Sequence[Point], records: Sequence[Record], baseline_scores: Optional[Sequence[float]]
+) -> list[Point]:
+    """`front` with each point's loss interval from its record's scores (bootstrapped for these points only)."""
+    scores = {json.dumps(r.config, sort_keys=True): r.scores for r in records}
+    return [
+        dataclasses.replace(
+            p, loss_interval=loss_interval(baseline_scores, scores.get(json.dumps(p.config, sort_keys=True)))
+        )
+        for p in front
     ]
 
 

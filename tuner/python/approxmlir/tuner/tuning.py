@@ -335,9 +335,7 @@ def _simplify_frontier(
     spent = 0
     while spent < max_evaluations:
         records = [r for r in done.values() if r.ok and r.time_ms]
-        front = pareto.frontier(
-            pareto.points(records, baseline.time_ms, baseline.accuracy, baseline.scores), time_tolerance
-        )
+        front = pareto.frontier(pareto.points(records, baseline.time_ms, baseline.accuracy), time_tolerance)
         # Where every configuration seen with a knob exact (besides the exact
         # one) runs within the tolerance of the exact time, that knob sets the
         # cost (e.g. the exact LLM): its neighbours cannot keep their points' pace.
@@ -387,8 +385,8 @@ def _summarize(
     paths: dict[str, pathlib.Path],
     frontier_tolerance: float = 0.0,
 ) -> TuningResult:
-    all_points = pareto.points(records, baseline.time_ms, baseline.accuracy, baseline.scores)
-    front = pareto.frontier(all_points, frontier_tolerance)
+    all_points = pareto.points(records, baseline.time_ms, baseline.accuracy)
+    front = pareto.with_loss_intervals(pareto.frontier(all_points, frontier_tolerance), records, baseline.scores)
     admissible = [p for p in all_points if p.accuracy >= accuracy_threshold]
     best = min(admissible, key=lambda p: p.time_ms, default=None)
     paths = dict(paths)
