@@ -96,28 +96,7 @@ class ResultsDB:
             return cursor.lastrowid
 
     def record(self, study_id: int, split: str, config_key: str, config: dict, outcome: Outcome) -> Record:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO evaluations (study_id, split, config_key, config, status, time_ms, "
-                "accuracy, error, started, finished, workdir, log_path, scores) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    study_id,
-                    split,
-                    config_key,
-                    json.dumps(config, sort_keys=True),
-                    outcome.status,
-                    outcome.time_ms,
-                    outcome.accuracy,
-                    outcome.error,
-                    outcome.started,
-                    outcome.finished,
-                    outcome.workdir,
-                    outcome.log_path,
-                    None if outcome.scores is None else json.dumps(list(outcome.scores)),
-                ),
-            )
-        return Record(
+        r = Record(
             config_key,
             config,
             split,
@@ -131,6 +110,28 @@ class ResultsDB:
             outcome.log_path,
             outcome.scores,
         )
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO evaluations (study_id, split, config_key, config, status, time_ms, "
+                "accuracy, error, started, finished, workdir, log_path, scores) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    study_id,
+                    r.split,
+                    r.config_key,
+                    json.dumps(r.config, sort_keys=True),
+                    r.status,
+                    r.time_ms,
+                    r.accuracy,
+                    r.error,
+                    r.started,
+                    r.finished,
+                    r.workdir,
+                    r.log_path,
+                    None if r.scores is None else json.dumps(list(r.scores)),
+                ),
+            )
+        return r
 
     def records(self, study_id: int, split: str = "tune") -> Iterator[Record]:
         with self._lock:
