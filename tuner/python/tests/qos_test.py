@@ -456,6 +456,8 @@ def test_package_exports():
             "qa_accuracy",
             "rbo",
             "rmse",
+            "speedup_difference_interval",
+            "speedup_interval",
         ]
     )
     for name in qos.__all__:
@@ -486,6 +488,61 @@ def test_paired_interval_rejects_unpaired_scores():
         qos.paired_loss_interval([], [])
     with pytest.raises(ValueError, match="confidence"):
         qos.paired_loss_interval([1.0], [0.0], confidence=1.5)
+
+
+def test_constant_times_give_a_zero_width_speedup_interval_at_the_exact_ratio():
+    interval = qos.speedup_interval([10.0] * 5, [4.0] * 5)
+    assert (interval.estimate, interval.low, interval.high, interval.n) == (2.5, 2.5, 2.5, 5)
+    # The estimate is the ratio of medians: one slow outlier round does not move it.
+    robust = qos.speedup_interval([10.0, 10.0, 50.0], [4.0, 4.0, 4.0])
+    assert robust.estimate == 2.5 and robust.low == 2.5 and robust.high > 2.5
+
+
+def test_speedup_interval_covers_the_true_ratio_under_lognormal_noise():
+    rng = np.random.default_rng(7)
+    true_ratio, covered, widths = 3.0, 0, []
+    for trial in range(200):
+        base = 30.0 * np.exp(rng.normal(0.0, 0.1, 25))
+        times = 10.0 * np.exp(rng.normal(0.0, 0.1, 25))
+        interval = qos.speedup_interval(base, times, seed=trial, resamples=500)
+        covered += interval.low <= true_ratio <= interval.high
+        widths.append(interval.high - interval.low)
+        assert interval.low <= interval.estimate <= interval.high
+    assert covered / 200 >= 0.88  # nominal 95 %
+    assert 0.05 < np.median(widths) < 0.6
+    # More rounds, a narrower interval; paired rounds: a slow round slows both and cancels.
+    drift = np.exp(rng.normal(0.0, 0.5, 40))  # round-to-round load, shared by both
+    paired = qos.speedup_interval(30.0 * drift, 10.0 * drift * np.exp(rng.normal(0.0, 0.01, 40)))
+    assert 2.9 < paired.low <= paired.high < 3.1
+
+
+def test_speedup_intervals_check_their_inputs_and_are_deterministic():
+    with pytest.raises(ValueError, match="equally long"):
+        qos.speedup_interval([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="no timing rounds"):
+        qos.speedup_interval([], [])
+    with pytest.raises(ValueError, match="positive"):
+        qos.speedup_interval([1.0], [0.0])
+    with pytest.raises(ValueError, match="confidence"):
+        qos.speedup_interval([1.0], [1.0], confidence=0.0)
+    base, times = [10.0, 11.0, 9.5, 10.2], [5.0, 5.6, 4.9, 5.1]
+    assert qos.speedup_interval(base, times, seed=2) == qos.speedup_interval(base, times, seed=2)
+
+
+def test_speedup_difference_interval_paired_and_independent():
+    # Constant times: the difference is exact, paired or not.
+    same = qos.speedup_difference_interval(([10.0] * 3, [5.0] * 3), ([10.0] * 4, [2.5] * 4), paired=False)
+    assert (same.estimate, same.low, same.high, same.n) == (2.0, 2.0, 2.0, 3)
+    with pytest.raises(ValueError, match="same rounds"):
+        qos.speedup_difference_interval(([10.0] * 3, [5.0] * 3), ([10.0] * 4, [2.5] * 4), paired=True)
+    # Timed in the same rounds, a shared round-to-round drift cancels; resampled independently, it does not.
+    rng = np.random.default_rng(3)
+    drift = np.exp(rng.normal(0.0, 0.3, 20))
+    first, second = (30.0 * drift, 10.0 * drift), (30.0 * drift, 9.0 * drift)
+    paired = qos.speedup_difference_interval(first, second, paired=True)
+    independent = qos.speedup_difference_interval(first, second, paired=False)
+    assert paired.estimate == pytest.approx(30 / 9 - 3)
+    assert paired.low > 0 and paired.high - paired.low <= independent.high - independent.low
 
 
 if __name__ == "__main__":

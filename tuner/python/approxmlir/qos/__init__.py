@@ -22,13 +22,15 @@ and two errors (lower is better) for numeric outputs:
 
 `paired_loss_interval(exact_scores, approx_scores)` (`approxmlir.qos.bootstrap`)
 turns per-input scores into a QoS loss with a paired-bootstrap confidence
-interval.
+interval; `speedup_interval(baseline_times, times)` turns repeated timing
+rounds into a speedup (ratio of medians) with a bootstrap interval over
+rounds, and `speedup_difference_interval` compares two such speedups.
 
 All return Python floats. Array metrics take the approximate output first,
 then the exact one (rankings: exact first, as in Appendix D.1).
 """
 
-from approxmlir.qos.bootstrap import Interval, paired_loss_interval
+from approxmlir.qos.bootstrap import Interval, paired_loss_interval, speedup_difference_interval, speedup_interval
 from approxmlir.qos.l2 import normalized_l2_accuracy
 from approxmlir.qos.mape import mape, mape_accuracy
 from approxmlir.qos.qa import answer_score, contains_answer, normalize_answer, qa_accuracy
@@ -47,4 +49,6 @@ __all__ = [
     "qa_accuracy",
     "rbo",
     "rmse",
+    "speedup_difference_interval",
+    "speedup_interval",
 ]
