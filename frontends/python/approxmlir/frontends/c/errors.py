@@ -35,3 +35,10 @@ def location_of(cursor_or_location) -> SourceLocation:
     location = getattr(cursor_or_location, "location", cursor_or_location)
     file = location.file.name if location.file is not None else "<unknown>"
     return SourceLocation(file, location.line, location.column)
+
+
+def unsupported(where, what: str) -> FrontendError:
+    """A construct outside the supported subset, located at a cursor (or a
+    SourceLocation)."""
+    location = where if isinstance(where, SourceLocation) else location_of(where)
+    return FrontendError(location, f"unsupported: {what}")

@@ -14,24 +14,22 @@ pragma expressions.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Optional, Union
+from typing import Optional, Union
 
 from clang.cindex import Cursor
 
 from approxmlir.frontends.c import analysis
-from approxmlir.frontends.c.c_types import Array, Scalar
+from approxmlir.frontends.c.c_types import BOOL, Array, Scalar
 from approxmlir.frontends.c.emitter import Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 from approxmlir.frontends.c.hpacml import Application, Expr, Functor, MLDirective, SymbolicDim, TensorMap
+from approxmlir.frontends.c.scope import FunctionScope
 from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, InductionVar, PointerVar, ScalarVar
-
-if TYPE_CHECKING:
-    from approxmlir.frontends.c.translator import FunctionTranslator
 
 _ELEMENT_TYPES = ("f32", "f64", "i32", "i64")
 _I64 = Scalar(64)
-_ARITH = {"+": "arith.addi", "-": "arith.subi", "*": "arith.muli", "/": "arith.divsi", "%": "arith.remsi"}
-_COMPARE = {"==": "eq", "!=": "ne", "<": "slt", "<=": "sle", ">": "sgt", ">=": "sge"}
+_ARITH = {"+": "addi", "-": "subi", "*": "muli", "/": "divsi", "%": "remsi"}
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 
 
 @dataclasses.dataclass
@@ -56,11 +54,16 @@ def _dim_token(dim: SymbolicDim, symbols: list[str]) -> str:
     return f"{'r' if symbol else 'k'},{index},{dim.lo.const},{dim.hi.const},{dim.step}"
 
 
-class MLRegionTranslator:
-    """Mixin of FunctionTranslator: one `approx.ml_region` per ml directive."""
+class MLRegions:
+    """The part of a function's translation that emits one `approx.ml_region`
+    per ml directive. Pragma expressions (hpacml.Expr) are evaluated in i64
+    with the scope's builders, C's operators with C's meaning."""
 
-    def ml_region(self: "FunctionTranslator", stmt: Cursor, directive: MLDirective) -> None:
-        self.module.consume_ml_directive(directive)
+    def __init__(self, scope: FunctionScope):
+        self.scope = scope
+
+    def ml_region(self, stmt: Cursor, directive: MLDirective) -> None:
+        self.scope.module.consume_ml_directive(directive)
         if analysis.escapes(stmt):
             raise _error(
                 directive.location, "the statement of an ml region may not return, break, continue or goto out of it"
@@ -70,7 +73,7 @@ class MLRegionTranslator:
         outs = builder.maps(directive.outs + directive.inouts, "from", "out" if directive.outs else "inout")
         spec = builder.text(ins, outs)
 
-        e = self.emitter
+        e = self.scope.emitter
         header = f"approx.ml_region {directive.mode}"
         if directive.predicate is not None:
             header += f"({e.use(self.ml_condition(directive.predicate, directive.location))})"
@@ -81,80 +84,70 @@ class MLRegionTranslator:
         header += f" arrays({arrays} : {types})" if arrays else " arrays()"
         header += f" bounds({', '.join(e.use(b) for b in builder.bounds)}) spec {_mlir_string(spec)} {{"
         with e.region(header, footer=f"}} {mlir_location(directive.location)}"):
-            self.statement(stmt)
+            self.scope.statements.statement(stmt)
 
     # -- expressions ---------------------------------------------------------------
 
-    def ml_integer(self: "FunctionTranslator", expr: Expr, location: SourceLocation) -> Value:
+    def ml_integer(self, expr: Expr, location: SourceLocation) -> Value:
         """`expr` as an i64."""
         value = self.ml_expr(expr, location)
-        if value.type == "i1":
-            return self.emitter.op(f"arith.extui {self.emitter.use(value)} : i1 to i64", "i64")
-        return value
+        return self.scope.convert(value, BOOL, _I64) if value.type == "i1" else value
 
-    def ml_condition(self: "FunctionTranslator", expr: Expr, location: SourceLocation) -> Value:
+    def ml_condition(self, expr: Expr, location: SourceLocation) -> Value:
         """`expr` as an i1 (nonzero is true, as in C)."""
         value = self.ml_expr(expr, location)
-        if value.type == "i1":
-            return value
-        zero = self.emitter.constant("0", "i64")
-        return self.emitter.op(f"arith.cmpi ne, {self.emitter.use(value)}, {self.emitter.use(zero)} : i64", "i1")
+        return value if value.type == "i1" else self.scope.to_bool(value, _I64)
 
-    def ml_expr(self: "FunctionTranslator", expr: Expr, location: SourceLocation) -> Value:
-        e = self.emitter
+    def ml_expr(self, expr: Expr, location: SourceLocation) -> Value:
+        s = self.scope
         if expr.op == "int":
-            return e.constant(str(expr.value), "i64")
+            return s.const(int(expr.value), _I64)
         if expr.op == "name":
             return self.ml_name(str(expr.value), location)
         if expr.op == "neg":
-            zero = e.constant("0", "i64")
-            operand = self.ml_integer(expr.args[0], location)
-            return e.op(f"arith.subi {e.use(zero)}, {e.use(operand)} : i64", "i64")
+            return s.arith("subi", s.const(0, _I64), self.ml_integer(expr.args[0], location))
         if expr.op == "!":
-            operand = self.ml_condition(expr.args[0], location)
-            true = e.constant("true", "i1")
-            return e.op(f"arith.xori {e.use(operand)}, {e.use(true)} : i1", "i1")
+            return s.arith("xori", self.ml_condition(expr.args[0], location), s.const(1, BOOL))
         if expr.op in ("&&", "||"):
             left, right = (self.ml_condition(a, location) for a in expr.args)
-            op = "arith.andi" if expr.op == "&&" else "arith.ori"
-            return e.op(f"{op} {e.use(left)}, {e.use(right)} : i1", "i1")
+            return s.arith("andi" if expr.op == "&&" else "ori", left, right)
         left, right = (self.ml_integer(a, location) for a in expr.args)
-        if expr.op in _COMPARE:
-            return e.op(f"arith.cmpi {_COMPARE[expr.op]}, {e.use(left)}, {e.use(right)} : i64", "i1")
-        return e.op(f"{_ARITH[expr.op]} {e.use(left)}, {e.use(right)} : i64", "i64")
+        if expr.op in _COMPARISONS:
+            return s.compare(expr.op, left, right, _I64)
+        return s.arith(_ARITH[expr.op], left, right)
 
-    def ml_name(self: "FunctionTranslator", name: str, location: SourceLocation) -> Value:
-        e = self.emitter
+    def ml_name(self, name: str, location: SourceLocation) -> Value:
+        e = self.scope.emitter
         if name in ("true", "false"):
             return e.constant(name, "i1")
         var = self.ml_variable(name, location)
         if isinstance(var, InductionVar):
             return e.op(f"arith.index_cast {e.use(var.index)} : index to i64", "i64")
         if isinstance(var, GlobalVar) and isinstance(var.ctype, Scalar):
-            element = Element(self.get_global(var), [], var.ctype)
+            element = Element(self.scope.get_global(var), [], var.ctype)
         elif isinstance(var, ScalarVar):
-            element = self.scalar_element(var)
+            element = self.scope.scalar_element(var)
         else:
             raise _error(location, f"'{name}' is an array or pointer; pragma expressions take integer variables")
         if element.ctype.is_float:
             raise _error(location, f"'{name}' is floating-point; pragma expressions take integer variables")
-        value = self.load(element)
+        value = self.scope.load(element)
         if element.ctype.is_bool:
             return value
-        return self.convert(value, element.ctype, _I64)
+        return self.scope.convert(value, element.ctype, _I64)
 
-    def ml_variable(self: "FunctionTranslator", name: str, location: SourceLocation):
+    def ml_variable(self, name: str, location: SourceLocation):
         """The innermost declaration of `name` before `location`, or a global."""
         candidates = [
             (decl.location.line, decl.location.column, var)
-            for decl, var in self.variables.items()
+            for decl, var in self.scope.variables.items()
             if decl.spelling == name and decl.location.line <= location.line
         ]
         if candidates:
             return max(candidates, key=lambda c: (c[0], c[1]))[2]
-        for decl in self.module.globals:
+        for decl in self.scope.module.globals:
             if decl.spelling == name:
-                return self.module.globals[decl]
+                return self.scope.module.globals[decl]
         raise _error(
             location,
             f"unknown variable '{name}' (pragma expressions see the function's variables, "
@@ -165,8 +158,9 @@ class MLRegionTranslator:
 class _SpecBuilder:
     """Collects the arrays and bound values of one region and writes its spec."""
 
-    def __init__(self, translator: "FunctionTranslator", directive: MLDirective):
-        self.t = translator
+    def __init__(self, regions: MLRegions, directive: MLDirective):
+        self.regions = regions
+        self.scope = regions.scope
         self.directive = directive
         self.arrays: list[_Array] = []
         self.array_names: dict[str, int] = {}
@@ -184,16 +178,16 @@ class _SpecBuilder:
                 resolved.append(item)
                 continue
             tensor_map = find_declared_tensor(
-                self.t.module.tensor_maps,
+                self.scope.module.tensor_maps,
                 item,
                 self.directive.location.line,
-                self.t.function.extent.start.line,
+                self.scope.function.extent.start.line,
             ) or find_tensor_map(
-                self.t.module.tensor_maps,
+                self.scope.module.tensor_maps,
                 item,
                 direction,
                 self.directive.location.line,
-                self.t.function.extent.start.line,
+                self.scope.function.extent.start.line,
             )
             if tensor_map is None:
                 raise _error(
@@ -210,7 +204,7 @@ class _SpecBuilder:
         return indices
 
     def add_map(self, direction: str, application: Application) -> int:
-        functor = self.t.module.functor_for(application)
+        functor = self.scope.module.functor_for(application)
         slices = len(functor.slices)
         targets = application.targets
         if len(targets) not in (1, slices):
@@ -245,7 +239,7 @@ class _SpecBuilder:
                 for x in (s.lo, s.hi, s.step):
                     if scale != 1:
                         x = Expr("*", (x, Expr("int", value=scale, offset=x.offset)), offset=x.offset)
-                    fields.append(str(self.bound(self.t.ml_integer(x, target.location))))
+                    fields.append(str(self.bound(self.regions.ml_integer(x, target.location))))
             tokens.append(",".join(fields))
         self.map_lines.append(f"map {direction} {functor.name} {len(targets)} {' '.join(tokens)}")
         return len(self.map_lines) - 1
@@ -256,16 +250,20 @@ class _SpecBuilder:
 
     def array(self, name: str, location: SourceLocation) -> tuple[int, int]:
         """(array index, bound index of its element offset or -1)."""
-        var = self.t.ml_variable(name, location)
+        var = self.regions.ml_variable(name, location)
         offset = -1
         if isinstance(var, PointerVar):
-            slot = self.t.emitter.op(f"memref.load {self.t.emitter.use(var.offset_slot)}[] : memref<index>", "index")
-            offset = self.bound(self.t.emitter.op(f"arith.index_cast {self.t.emitter.use(slot)} : index to i64", "i64"))
+            slot = self.scope.emitter.op(
+                f"memref.load {self.scope.emitter.use(var.offset_slot)}[] : memref<index>", "index"
+            )
+            offset = self.bound(
+                self.scope.emitter.op(f"arith.index_cast {self.scope.emitter.use(slot)} : index to i64", "i64")
+            )
             value, ctype = var.base, var.ctype
         elif isinstance(var, ArrayVar):
             value, ctype = var.storage, var.ctype
         elif isinstance(var, GlobalVar) and isinstance(var.ctype, Array):
-            value, ctype = self.t.get_global(var), var.ctype
+            value, ctype = self.scope.get_global(var), var.ctype
         else:
             raise _error(location, f"'{name}' is not an array or pointer; map targets are arrays")
         if ctype.element.mlir not in _ELEMENT_TYPES:
@@ -283,7 +281,7 @@ class _SpecBuilder:
     def text(self, ins: list[int], outs: list[int]) -> str:
         d = self.directive
         lines = [
-            f"region {d.label or f'{self.t.function_name}_{d.location.line}'} {d.location.file}:{d.location.line}",
+            f"region {d.label or f'{self.scope.function_name}_{d.location.line}'} {d.location.file}:{d.location.line}",
             f"model {d.model or '-'}",
             f"database {d.database or '-'}",
             " ".join(["arrays", *self.array_names]),

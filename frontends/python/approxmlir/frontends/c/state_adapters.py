@@ -27,7 +27,7 @@ from approxmlir.frontends.c.c_types import Scalar
 from approxmlir.frontends.c.errors import FrontendError
 
 if TYPE_CHECKING:
-    from approxmlir.frontends.c.translator import FunctionTranslator
+    from approxmlir.frontends.c.scope import FunctionScope
 
 ADAPTER_PREFIX = "__approx_state_"
 
@@ -37,7 +37,7 @@ def _is_integer(ctype) -> bool:
 
 
 def state_adapter(
-    fn: "FunctionTranslator", spec: KnobSpec, knob_id: str, annotation: Annotation
+    fn: "FunctionScope", spec: KnobSpec, knob_id: str, annotation: Annotation
 ) -> tuple[KnobSpec, list[str]]:
     """The spec naming the adapter as its state function, and the adapter's lines."""
 

@@ -16,20 +16,21 @@ from typing import Optional, Sequence
 from clang.cindex import Cursor, CursorKind
 
 from approxmlir.frontends.c import analysis, c_types
-from approxmlir.frontends.c.c_types import Array, Scalar
-from approxmlir.frontends.c.emitter import Value
-from approxmlir.frontends.c.errors import FrontendError, location_of
-from approxmlir.frontends.c.expressions import (
+from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar
+from approxmlir.frontends.c.clang_ops import (
     LE,
     LT,
     POST_INC,
     PRE_INC,
-    ExpressionTranslator,
     binary_kind,
     children,
+    strip,
     unary_kind,
 )
-from approxmlir.frontends.c.values import Element, InductionVar
+from approxmlir.frontends.c.emitter import Value
+from approxmlir.frontends.c.errors import location_of, unsupported
+from approxmlir.frontends.c.scope import FunctionScope
+from approxmlir.frontends.c.values import ArrayVar, Element, InductionVar, PointerVar
 
 _TRUE, _FALSE = 1, 0
 
@@ -42,44 +43,32 @@ class JumpTarget:
     continue_flag: Optional[Value]
 
 
-def _unsupported(cursor: Cursor, what: str) -> FrontendError:
-    return FrontendError(location_of(cursor), f"unsupported: {what}")
+class Statements:
+    """The part of a function's translation that emits statements, control
+    flow and local declarations."""
 
-
-class StatementTranslator(ExpressionTranslator):
-    """Mixin of FunctionTranslator: statements and control flow."""
-
-    targets: list[JumpTarget]
-    return_flag: Optional[Value]
-    return_slot: Optional[Value]
+    def __init__(self, scope: FunctionScope):
+        self.scope = scope
+        self.expressions = scope.expressions
 
     # -- flags ---------------------------------------------------------------
-
-    def new_flag(self) -> Value:
-        return self.alloca("memref<i1>")
-
-    def set_flag(self, flag: Value, value: int) -> None:
-        self.store(self.const(value, c_types.BOOL), Element(flag, [], c_types.BOOL))
-
-    def read_flag(self, flag: Value) -> Value:
-        return self.load(Element(flag, [], c_types.BOOL))
 
     def still_running(self, jumps: frozenset[str]) -> Optional[Value]:
         """i1 that is true when none of the jumps in `jumps` happened."""
         flags = []
-        target = self.targets[-1] if self.targets else None
+        target = self.scope.targets[-1] if self.scope.targets else None
         if "break" in jumps and target and target.break_flag:
             flags.append(target.break_flag)
         if "continue" in jumps and target and target.continue_flag:
             flags.append(target.continue_flag)
-        if "return" in jumps and self.return_flag is not None:
-            flags.append(self.return_flag)
+        if "return" in jumps and self.scope.return_flag is not None:
+            flags.append(self.scope.return_flag)
         if not flags:
             return None
-        jumped = self.read_flag(flags[0])
+        jumped = self.scope.read_flag(flags[0])
         for flag in flags[1:]:
-            jumped = self.arith("ori", jumped, self.read_flag(flag))
-        return self.arith("xori", jumped, self.const(_TRUE, c_types.BOOL))
+            jumped = self.scope.arith("ori", jumped, self.scope.read_flag(flag))
+        return self.scope.arith("xori", jumped, self.scope.const(_TRUE, c_types.BOOL))
 
     # -- statement lists -----------------------------------------------------
 
@@ -92,18 +81,18 @@ class StatementTranslator(ExpressionTranslator):
             if rest and jumps:
                 running = self.still_running(jumps)
                 if running is not None:
-                    with self.emitter.region(f"scf.if {self.emitter.use(running)} {{"):
+                    with self.scope.emitter.region(f"scf.if {self.scope.emitter.use(running)} {{"):
                         self.statements(rest)
                     return
 
     def statement(self, stmt: Cursor) -> None:
-        knob = self.module.annotation_for(stmt)
+        knob = self.scope.module.annotation_for(stmt)
         if knob is not None:
-            self.knob_statement(stmt, knob)
+            self.scope.knobs.knob_statement(stmt, knob)
             return
-        ml = self.module.ml_directive_for(stmt)
+        ml = self.scope.module.ml_directive_for(stmt)
         if ml is not None:
-            self.ml_region(stmt, ml)
+            self.scope.ml_regions.ml_region(stmt, ml)
             return
         kind = stmt.kind
         if kind == CursorKind.COMPOUND_STMT:
@@ -132,49 +121,73 @@ class StatementTranslator(ExpressionTranslator):
         elif kind == CursorKind.NULL_STMT:
             pass
         elif kind in (CursorKind.CASE_STMT, CursorKind.DEFAULT_STMT):
-            raise _unsupported(stmt, "case label outside the top level of a switch body")
+            raise unsupported(stmt, "case label outside the top level of a switch body")
         elif kind == CursorKind.GOTO_STMT or kind == CursorKind.LABEL_STMT or kind == CursorKind.INDIRECT_GOTO_STMT:
-            raise _unsupported(stmt, "goto and labels")
+            raise unsupported(stmt, "goto and labels")
         elif kind == CursorKind.ASM_STMT or kind == CursorKind.MS_ASM_STMT:
-            raise _unsupported(stmt, "inline assembly")
+            raise unsupported(stmt, "inline assembly")
         elif kind.is_expression() or kind == CursorKind.UNEXPOSED_EXPR:
-            self.discard(stmt)
+            self.expressions.discard(stmt)
         else:
-            raise _unsupported(stmt, f"statement '{kind.name.lower()}'")
+            raise unsupported(stmt, f"statement '{kind.name.lower()}'")
 
     def jump(self, stmt: Cursor, kind: str) -> None:
-        target = self.targets[-1] if self.targets else None
+        target = self.scope.targets[-1] if self.scope.targets else None
         flag = target and (target.break_flag if kind == "break" else target.continue_flag)
         if flag is None:
-            raise _unsupported(stmt, f"'{kind}' here")
-        self.set_flag(flag, _TRUE)
+            raise unsupported(stmt, f"'{kind}' here")
+        self.scope.set_flag(flag, _TRUE)
 
     def return_statement(self, stmt: Cursor) -> None:
         kids = children(stmt)
         if kids:
-            value = self.rvalue(kids[0])
-            self.store(
-                self.convert(value, self.scalar_type(kids[0]), self.result_type),
-                Element(self.return_slot, [], self.result_type),
+            value = self.expressions.rvalue(kids[0])
+            self.scope.store(
+                self.scope.convert(value, self.scope.scalar_type(kids[0]), self.scope.result_type),
+                Element(self.scope.return_slot, [], self.scope.result_type),
             )
-        if self.return_flag is not None:
-            self.set_flag(self.return_flag, _TRUE)
+        if self.scope.return_flag is not None:
+            self.scope.set_flag(self.scope.return_flag, _TRUE)
 
     # -- declarations --------------------------------------------------------
 
     def declaration(self, decl: Cursor) -> None:
         if decl.kind != CursorKind.VAR_DECL:
             if decl.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL):
-                raise _unsupported(decl, "struct and union types")
+                raise unsupported(decl, "struct and union types")
             if decl.kind in (CursorKind.TYPEDEF_DECL, CursorKind.ENUM_DECL):
                 return
-            raise _unsupported(decl, f"declaration '{decl.kind.name.lower()}'")
+            raise unsupported(decl, f"declaration '{decl.kind.name.lower()}'")
         if decl.storage_class.name in ("STATIC", "EXTERN"):
-            self.module.static_local(decl, self.function_name)
+            self.scope.module.static_local(decl, self.scope.function_name)
             return
-        ctype = self.ctype(decl)
+        ctype = self.scope.ctype(decl)
         init = [c for c in children(decl) if c.kind != CursorKind.TYPE_REF and not c.kind.is_reference()]
         self.declare_local(decl, ctype, init[-1] if init else None)
+
+    def declare_local(self, decl: Cursor, ctype: CType, init: Optional[Cursor]) -> None:
+        if isinstance(ctype, Scalar):
+            var = self.scope.scalar_slot(decl, ctype)
+            self.scope.variables[decl] = var
+            if init is not None:
+                value = self.scope.convert(self.expressions.rvalue(init), self.scope.scalar_type(init), ctype)
+                self.scope.store(value, self.scope.scalar_element(var))
+        elif isinstance(ctype, Array):
+            storage = self.scope.alloca(ctype.mlir)
+            self.scope.variables[decl] = ArrayVar(storage, ctype)
+            if init is not None:
+                self.initialize_array(storage, ctype, init)
+        elif isinstance(ctype, Pointer) and not ctype.row_dims:
+            if init is None:
+                raise unsupported(decl, "pointer variable without an initializer")
+            place = self.scope.places.as_pointer_value(self.scope.places.pointer(init), init)
+            slot = self.scope.alloca("memref<index>")
+            self.scope.emitter.op(
+                f"memref.store {self.scope.emitter.use(place.offset)}, {self.scope.emitter.use(slot)}[] : memref<index>"
+            )
+            self.scope.variables[decl] = PointerVar(place.base, slot, ctype)
+        else:
+            raise unsupported(decl, f"local variable of type '{decl.type.spelling}'")
 
     def initialize_array(self, storage: Value, ctype: Array, init: Cursor) -> None:
         """`T a[N][M] = {...}`: listed elements, zeros for the rest."""
@@ -185,36 +198,38 @@ class StatementTranslator(ExpressionTranslator):
                 for i, element in enumerate(children(node)):
                     collect(element, prefix + (i,))
             elif node.kind == CursorKind.STRING_LITERAL:
-                text = self.module.string_bytes(node)
+                text = self.scope.module.string_bytes(node)
                 for i, byte in enumerate(text):
                     values[prefix + (i,)] = ("const", byte)
             else:
                 values[prefix] = ("expr", node)
 
         collect(init, ())
-        zero = self.const(0, ctype.element)
+        zero = self.scope.const(0, ctype.element)
         for flat in range(_product(ctype.dims)):
             position = _unflatten(flat, ctype.dims)
             entry = values.get(position)
             if entry is None:
                 value = zero
             elif entry[0] == "const":
-                value = self.const(entry[1], ctype.element)
+                value = self.scope.const(entry[1], ctype.element)
             else:
-                value = self.convert(self.rvalue(entry[1]), self.scalar_type(entry[1]), ctype.element)
-            self.store(value, Element(storage, [self.index_const(i) for i in position], ctype.element))
+                value = self.scope.convert(
+                    self.expressions.rvalue(entry[1]), self.scope.scalar_type(entry[1]), ctype.element
+                )
+            self.scope.store(value, Element(storage, [self.scope.index_const(i) for i in position], ctype.element))
 
     # -- if / switch -----------------------------------------------------------
 
     def condition(self, expr: Cursor) -> Value:
-        return self.to_bool(self.rvalue(expr), self.scalar_type(expr))
+        return self.scope.to_bool(self.expressions.rvalue(expr), self.scope.scalar_type(expr))
 
     def if_statement(self, stmt: Cursor) -> None:
         kids = children(stmt)
         if len(kids) not in (2, 3):
-            raise _unsupported(stmt, "if statement with a declaration in its condition")
+            raise unsupported(stmt, "if statement with a declaration in its condition")
         cond = self.condition(kids[0])
-        e = self.emitter
+        e = self.scope.emitter
         if len(kids) == 2:
             with e.region(f"scf.if {e.use(cond)} {{"):
                 self.statement(kids[1])
@@ -229,16 +244,16 @@ class StatementTranslator(ExpressionTranslator):
     def switch_statement(self, stmt: Cursor) -> None:
         """A switch as guarded blocks: C's fallthrough, `default` anywhere."""
         cond, body = children(stmt)
-        value_type = self.scalar_type(cond)
-        value = self.rvalue(cond)
+        value_type = self.scope.scalar_type(cond)
+        value = self.expressions.rvalue(cond)
         items: list[tuple[str, object]] = []
 
         def flatten(node: Cursor) -> None:
             if node.kind == CursorKind.CASE_STMT:
                 label, *rest = children(node)
-                constant = self.evaluate_int(label)
+                constant = self.expressions.evaluate_int(label)
                 if constant is None:
-                    raise _unsupported(label, "non-constant case label")
+                    raise unsupported(label, "non-constant case label")
                 items.append(("case", constant))
                 for sub in rest:
                     flatten(sub)
@@ -252,31 +267,37 @@ class StatementTranslator(ExpressionTranslator):
         for node in children(body) if body.kind == CursorKind.COMPOUND_STMT else [body]:
             flatten(node)
         labels = [v for k, v in items if k == "case"]
-        any_match = self.const(_FALSE, c_types.BOOL)
+        any_match = self.scope.const(_FALSE, c_types.BOOL)
         for label in labels:
-            any_match = self.arith("ori", any_match, self.compare(15, value, self.const(label, value_type), value_type))
-        matched = self.new_flag()
-        self.set_flag(matched, _FALSE)
-        target = JumpTarget(self.new_flag(), self.targets[-1].continue_flag if self.targets else None)
-        self.set_flag(target.break_flag, _FALSE)
-        self.targets.append(target)
-        e = self.emitter
+            any_match = self.scope.arith(
+                "ori", any_match, self.scope.compare("==", value, self.scope.const(label, value_type), value_type)
+            )
+        matched = self.scope.new_flag()
+        self.scope.set_flag(matched, _FALSE)
+        target = JumpTarget(self.scope.new_flag(), self.scope.targets[-1].continue_flag if self.scope.targets else None)
+        self.scope.set_flag(target.break_flag, _FALSE)
+        self.scope.targets.append(target)
+        e = self.scope.emitter
         for kind, payload in items:
             if kind == "case":
-                hit = self.compare(15, value, self.const(payload, value_type), value_type)
-                self.store(self.arith("ori", self.read_flag(matched), hit), Element(matched, [], c_types.BOOL))
+                hit = self.scope.compare("==", value, self.scope.const(payload, value_type), value_type)
+                self.scope.store(
+                    self.scope.arith("ori", self.scope.read_flag(matched), hit), Element(matched, [], c_types.BOOL)
+                )
             elif kind == "default":
-                miss = self.arith("xori", any_match, self.const(_TRUE, c_types.BOOL))
-                self.store(self.arith("ori", self.read_flag(matched), miss), Element(matched, [], c_types.BOOL))
+                miss = self.scope.arith("xori", any_match, self.scope.const(_TRUE, c_types.BOOL))
+                self.scope.store(
+                    self.scope.arith("ori", self.scope.read_flag(matched), miss), Element(matched, [], c_types.BOOL)
+                )
             else:
-                running = self.read_flag(matched)
+                running = self.scope.read_flag(matched)
                 jumps = frozenset({"break", "continue", "return"})
                 still = self.still_running(jumps)
                 if still is not None:
-                    running = self.arith("andi", running, still)
+                    running = self.scope.arith("andi", running, still)
                 with e.region(f"scf.if {e.use(running)} {{"):
                     self.statement(payload)
-        self.targets.pop()
+        self.scope.targets.pop()
 
     # -- loops -----------------------------------------------------------------
 
@@ -303,7 +324,7 @@ class StatementTranslator(ExpressionTranslator):
             elif token.spelling == ";" and depth == 1:
                 semicolons.append(token.extent.start.offset)
         if len(semicolons) != 2 or close is None:
-            raise _unsupported(stmt, "for statement")
+            raise unsupported(stmt, "for statement")
         parts = {"init": None, "cond": None, "inc": None, "body": None}
         for child in children(stmt):
             start = child.extent.start.offset
@@ -334,7 +355,7 @@ class StatementTranslator(ExpressionTranslator):
         if var in assigned:
             return False
         # The condition: i < bound or i <= bound, bound invariant in the body.
-        cond = self.strip(cond)
+        cond = strip(cond)
         if cond.kind != CursorKind.BINARY_OPERATOR or binary_kind(cond) not in (LT, LE):
             return False
         lhs, bound = children(cond)
@@ -353,33 +374,35 @@ class StatementTranslator(ExpressionTranslator):
         step = self.counted_step(inc, var)
         if step is None:
             return False
-        lower = self.to_index(self.convert(self.rvalue(var_init[0]), self.scalar_type(var_init[0]), ctype), ctype)
-        bound_type = self.scalar_type(bound)
-        upper = self.to_index(self.rvalue(bound), bound_type)
+        lower = self.scope.to_index(
+            self.scope.convert(self.expressions.rvalue(var_init[0]), self.scope.scalar_type(var_init[0]), ctype), ctype
+        )
+        bound_type = self.scope.scalar_type(bound)
+        upper = self.scope.to_index(self.expressions.rvalue(bound), bound_type)
         if binary_kind(cond) == LE:
-            upper = self.arith("addi", upper, self.index_const(1))
-        e = self.emitter
-        step_value = self.index_const(step)
+            upper = self.scope.arith("addi", upper, self.scope.index_const(1))
+        e = self.scope.emitter
+        step_value = self.scope.index_const(step)
         iv = Value(e.fresh("i"), "index", e.scope)
-        target = JumpTarget(None, self.new_flag() if "continue" in analysis.escapes(body) else None)
+        target = JumpTarget(None, self.scope.new_flag() if "continue" in analysis.escapes(body) else None)
         with e.region(f"scf.for {iv.name} = {e.use(lower)} to {e.use(upper)} step {e.use(step_value)} {{"):
-            self.variables[var] = InductionVar(iv, ctype)
+            self.scope.variables[var] = InductionVar(iv, ctype)
             if target.continue_flag is not None:
-                self.set_flag(target.continue_flag, _FALSE)
-            self.targets.append(target)
+                self.scope.set_flag(target.continue_flag, _FALSE)
+            self.scope.targets.append(target)
             self.statement(body)
-            self.targets.pop()
+            self.scope.targets.pop()
         return True
 
     def counted_step(self, inc: Cursor, var: Cursor) -> Optional[int]:
-        inc = self.strip(inc)
+        inc = strip(inc)
         if inc.kind == CursorKind.UNARY_OPERATOR and unary_kind(inc) in (POST_INC, PRE_INC):
             return 1 if analysis.names_variable(children(inc)[0], var) else None
         if inc.kind == CursorKind.COMPOUND_ASSIGNMENT_OPERATOR and binary_kind(inc) == 26:
             target, amount = children(inc)
             if not analysis.names_variable(target, var):
                 return None
-            value = self.evaluate_int(amount)
+            value = self.expressions.evaluate_int(amount)
             return value if value is not None and value > 0 else None
         return None
 
@@ -387,21 +410,21 @@ class StatementTranslator(ExpressionTranslator):
         """while / do-while / general for as scf.while, with jump flags as needed."""
         jumps = analysis.escapes(body) if body is not None else frozenset()
         target = JumpTarget(
-            self.new_flag() if "break" in jumps else None,
-            self.new_flag() if "continue" in jumps else None,
+            self.scope.new_flag() if "break" in jumps else None,
+            self.scope.new_flag() if "continue" in jumps else None,
         )
         if target.break_flag is not None:
-            self.set_flag(target.break_flag, _FALSE)
+            self.scope.set_flag(target.break_flag, _FALSE)
         watch = frozenset(j for j in ("break", "return") if j in jumps)
-        e = self.emitter
+        e = self.scope.emitter
 
         def test() -> Value:
             """The loop condition, evaluated only while no jump happened."""
-            self.targets.append(target)
+            self.scope.targets.append(target)
             running = self.still_running(watch)
-            self.targets.pop()
+            self.scope.targets.pop()
             if cond is None:
-                return running if running is not None else self.const(_TRUE, c_types.BOOL)
+                return running if running is not None else self.scope.const(_TRUE, c_types.BOOL)
             if running is None:
                 return self.condition(cond)
             result = Value(e.fresh(), "i1", e.scope)
@@ -411,25 +434,25 @@ class StatementTranslator(ExpressionTranslator):
             e._depth -= 1
             e.line("} else {")
             e._depth += 1
-            e.line(f"scf.yield {e.use(self.const(_FALSE, c_types.BOOL))} : i1")
+            e.line(f"scf.yield {e.use(self.scope.const(_FALSE, c_types.BOOL))} : i1")
             e._depth -= 1
             e.line("}")
             return result
 
         def run_body() -> None:
             if target.continue_flag is not None:
-                self.set_flag(target.continue_flag, _FALSE)
-            self.targets.append(target)
+                self.scope.set_flag(target.continue_flag, _FALSE)
+            self.scope.targets.append(target)
             if body is not None:
                 self.statement(body)
             if increment is not None:
                 running = self.still_running(watch)
                 if running is None:
-                    self.discard(increment)
+                    self.expressions.discard(increment)
                 else:
                     with e.region(f"scf.if {e.use(running)} {{"):
-                        self.discard(increment)
-            self.targets.pop()
+                        self.expressions.discard(increment)
+            self.scope.targets.pop()
 
         e.line("scf.while : () -> () {")
         e._depth += 1

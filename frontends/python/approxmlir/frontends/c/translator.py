@@ -7,285 +7,25 @@ functions and statements become `approx.knob` regions (see annotations.py).
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TranslationUnit
 
-from approxmlir.frontends.c import analysis, c_types, hpacml
+from approxmlir.frontends.c import c_types, hpacml
 from approxmlir.frontends.c.annotations import (
     Annotation,
     KnobSpec,
-    knob_attributes,
     parse_annotations,
     parse_hpacml_directives,
 )
-from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Void
-from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
-from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
-from approxmlir.frontends.c.expressions import evaluate_constant, float_literal, unary_kind
-from approxmlir.frontends.c.ml_regions import MLRegionTranslator
-from approxmlir.frontends.c.state_adapters import state_adapter
-from approxmlir.frontends.c.statements import StatementTranslator
-from approxmlir.frontends.c.values import ArrayVar, Element, GlobalVar, PointerVar, ScalarVar, Variable
-
-# Functions of the annotated function that func_substitute retargets: calls of
-# `__internal_<f>` substitute to `approx_<f>_<v>` (see ApplyTransforms.cpp).
-INTERNAL_PREFIX = "__internal_"
-
-
-def _unsupported(cursor: Cursor, what: str) -> FrontendError:
-    return FrontendError(location_of(cursor), f"unsupported: {what}")
-
-
-@dataclasses.dataclass
-class Signature:
-    params: list[CType]
-    result: CType
-
-    def mlir(self, name: str, private: bool) -> str:
-        params = ", ".join(p.mlir for p in self.params)
-        result = "" if isinstance(self.result, Void) else f" -> {self.result.mlir}"
-        return f"func.func {'private ' if private else ''}@{name}({params}){result}"
-
-
-class FunctionTranslator(MLRegionTranslator, StatementTranslator):
-    def __init__(self, module: "ModuleTranslator", function: Cursor, emitter: Emitter):
-        self.module = module
-        self.function = function
-        self.function_name = function.spelling
-        self.emitter = emitter
-        self.variables: dict[Cursor, Variable] = {}
-        self.targets = []
-        self.return_flag: Optional[Value] = None
-        self.return_slot: Optional[Value] = None
-        self.entry: Optional[Entry] = None
-        self.address_taken: set[Cursor] = set()
-        self.signature = module.signature(function)
-        self.result_type = self.signature.result
-
-    # -- variables ---------------------------------------------------------------
-
-    def variable(self, expr: Cursor) -> Variable:
-        referenced = expr.referenced
-        if referenced is None:
-            raise _unsupported(expr, f"reference to '{expr.spelling}'")
-        if referenced in self.variables:
-            return self.variables[referenced]
-        global_var = self.module.global_variable(referenced)
-        if global_var is not None:
-            return global_var
-        if referenced.kind == CursorKind.FUNCTION_DECL:
-            raise _unsupported(expr, "function used as a value (function pointers)")
-        raise _unsupported(expr, f"reference to '{expr.spelling}'")
-
-    def alloca(self, memref_type: str) -> Value:
-        return self.emitter.hoisted(self.entry, f"memref.alloca() : {memref_type}", memref_type)
-
-    def scalar_slot(self, decl: Cursor, ctype: Scalar) -> ScalarVar:
-        """A scalar's memory: rank 0, or one element when its address is taken
-        (so that `&x` is a pointer like any other)."""
-        if decl in self.address_taken:
-            return ScalarVar(self.alloca(f"memref<1x{ctype.mlir}>"), ctype, addressable=True)
-        return ScalarVar(self.alloca(f"memref<{ctype.mlir}>"), ctype)
-
-    def declare_local(self, decl: Cursor, ctype: CType, init: Optional[Cursor]) -> None:
-        if isinstance(ctype, Scalar):
-            var = self.scalar_slot(decl, ctype)
-            self.variables[decl] = var
-            if init is not None:
-                value = self.convert(self.rvalue(init), self.scalar_type(init), ctype)
-                self.store(value, self.scalar_element(var))
-        elif isinstance(ctype, Array):
-            storage = self.alloca(ctype.mlir)
-            self.variables[decl] = ArrayVar(storage, ctype)
-            if init is not None:
-                self.initialize_array(storage, ctype, init)
-        elif isinstance(ctype, Pointer) and not ctype.row_dims:
-            if init is None:
-                raise _unsupported(decl, "pointer variable without an initializer")
-            place = self.as_pointer_value(self.pointer(init), init)
-            slot = self.alloca("memref<index>")
-            self.emitter.op(
-                f"memref.store {self.emitter.use(place.offset)}, {self.emitter.use(slot)}[] : memref<index>"
-            )
-            self.variables[decl] = PointerVar(place.base, slot, ctype)
-        else:
-            raise _unsupported(decl, f"local variable of type '{decl.type.spelling}'")
-
-    # -- functions ---------------------------------------------------------------
-
-    def translate(self, annotation: Optional[Annotation]) -> list[str]:
-        """The lines of this function definition (two functions for a
-        function-level func_substitute knob: the wrapper and the exact body)."""
-        name = self.function_name
-        private = self.function.storage_class.name == "STATIC"
-        spec = annotation.spec if annotation else None
-        if spec and "func_substitute" in spec.transform_types:
-            if len(spec.transform_types) > 1:
-                raise FrontendError(
-                    annotation.location,
-                    "annotation: func_substitute on a function cannot be combined with other transform types",
-                )
-            exact = self.body_function(f"{INTERNAL_PREFIX}{name}", private=True, annotation=None)
-            return self.wrapper_function(name, private, annotation) + exact
-        return self.body_function(name, private, annotation)
-
-    def params(self) -> list[Cursor]:
-        return [c for c in self.function.get_children() if c.kind == CursorKind.PARM_DECL]
-
-    def header(self, name: str, private: bool) -> tuple[str, list[Value]]:
-        args = []
-        for _, ctype in zip(self.params(), self.signature.params):
-            args.append(Value(self.emitter.fresh("arg"), ctype.mlir, self.emitter.scope))
-        params = ", ".join(f"{a.name}: {a.type}" for a in args)
-        result = "" if isinstance(self.result_type, Void) else f" -> {self.result_type.mlir}"
-        return f"func.func {'private ' if private else ''}@{name}({params}){result} {{", args
-
-    def body_function(self, name: str, private: bool, annotation: Optional[Annotation]) -> list[str]:
-        e = self.emitter
-        with e.isolated() as function_scope:
-            header, args = self.header(name, private)
-            function_entry = Entry(function_scope)
-            if annotation is None:
-                self.entry = function_entry
-                self.emit_body(args)
-                result = self.load_result()
-            else:
-                result = self.knob(annotation, lambda: self.emit_body(args), args, knob_results=True)
-            if isinstance(self.result_type, Void):
-                e.line("func.return")
-            else:
-                e.line(f"func.return {e.use(result)} : {self.result_type.mlir}")
-        return [header, *function_entry.lines, *function_scope.lines, f"}} {mlir_location(location_of(self.function))}"]
-
-    def wrapper_function(self, name: str, private: bool, annotation: Annotation) -> list[str]:
-        e = self.emitter
-        with e.isolated() as function_scope:
-            header, args = self.header(name, private)
-
-            def call_exact() -> None:
-                operands = ", ".join(e.use(a) for a in args)
-                types = ", ".join(a.type for a in args)
-                if isinstance(self.result_type, Void):
-                    e.line(f"func.call @{INTERNAL_PREFIX}{name}({operands}) : ({types}) -> ()")
-                else:
-                    self.return_slot = e.op(
-                        f"func.call @{INTERNAL_PREFIX}{name}({operands}) : ({types}) -> {self.result_type.mlir}",
-                        self.result_type.mlir,
-                    )
-
-            result = self.knob(annotation, call_exact, args, knob_results=True, direct_result=True)
-            if isinstance(self.result_type, Void):
-                e.line("func.return")
-            else:
-                e.line(f"func.return {e.use(result)} : {self.result_type.mlir}")
-        return [header, *function_scope.lines, f"}} {mlir_location(location_of(self.function))}"]
-
-    def emit_body(self, args: list[Value]) -> None:
-        """Parameters into variables, then the body statements."""
-        if not isinstance(self.result_type, Void):
-            self.return_slot = self.alloca(f"memref<{self.result_type.mlir}>")
-        body = [c for c in self.function.get_children() if c.kind == CursorKind.COMPOUND_STMT][0]
-        self.address_taken = analysis.address_taken_variables(body, unary_kind)
-        stmts = list(body.get_children())
-        returns = [n for s in stmts for n in analysis.walk(s) if n.kind == CursorKind.RETURN_STMT]
-        if returns and not (len(returns) == 1 and stmts and stmts[-1].kind == CursorKind.RETURN_STMT):
-            self.return_flag = self.new_flag()
-            self.set_flag(self.return_flag, 0)
-        for param, ctype, arg in zip(self.params(), self.signature.params, args):
-            if isinstance(ctype, Scalar):
-                var = self.scalar_slot(param, ctype)
-                self.store(arg, self.scalar_element(var))
-                self.variables[param] = var
-            elif ctype.row_dims:
-                self.variables[param] = ArrayVar(arg, ctype)
-            else:
-                slot = self.alloca("memref<index>")
-                zero = self.index_const(0)
-                self.emitter.op(f"memref.store {self.emitter.use(zero)}, {self.emitter.use(slot)}[] : memref<index>")
-                self.variables[param] = PointerVar(arg, slot, ctype)
-        self.statements(stmts)
-
-    def load_result(self) -> Optional[Value]:
-        if isinstance(self.result_type, Void):
-            return None
-        return self.load(Element(self.return_slot, [], self.result_type))
-
-    # -- knobs -------------------------------------------------------------------
-
-    def knob(
-        self, annotation: Annotation, emit, args: list[Value], knob_results: bool, direct_result: bool = False
-    ) -> Optional[Value]:
-        """Emits `emit()` inside an approx.knob; returns the knob's result."""
-        e = self.emitter
-        spec = annotation.spec
-        knob_id = spec.id or self.function_name
-        self.module.claim_knob_id(knob_id, annotation)
-        self.module.declare_knob_functions(spec, annotation)
-        if spec.needs_state_adapter:
-            spec, lines = state_adapter(self, spec, knob_id, annotation)
-            self.module.state_adapters.extend(lines)
-        result_types = [] if isinstance(self.result_type, Void) or not knob_results else [self.result_type.mlir]
-        outer_entry = self.entry
-        with e.isolated() as scope:
-            for arg in args:  # the knob's operands are the function's parameters, in order
-                e.use(arg)
-            self.entry = Entry(scope)
-            emit()
-            scope.lines[0:0] = self.entry.lines  # hoisted allocas first
-            if result_types:
-                value = self.return_slot if direct_result else self.load_result()
-                e.line(f"approx.yield {e.use(value)} : {result_types[0]}")
-            else:
-                e.line("approx.yield")
-        self.entry = outer_entry
-        return self.emit_knob(knob_id, spec, scope, result_types, annotation.location)
-
-    def knob_statement(self, stmt: Cursor, annotation: Annotation) -> None:
-        spec = annotation.spec
-        if spec.checker:
-            raise FrontendError(
-                annotation.location, "annotation: safety contracts (checker/recover) are supported on functions only"
-            )
-        if spec.needs_state_adapter:
-            raise FrontendError(
-                annotation.location,
-                "annotation: a statement's knob needs a state_function that takes no arguments "
-                "(state_indices select parameters of an annotated function)",
-            )
-        knob_id = spec.id or f"{self.function_name}_{stmt.location.line}"
-        self.module.claim_knob_id(knob_id, annotation)
-        self.module.declare_knob_functions(spec, annotation)
-        e = self.emitter
-        with e.isolated() as scope:
-            self.module.consume_annotation(annotation)
-            self.statement(stmt)
-            e.line("approx.yield")
-        self.emit_knob(knob_id, spec, scope, [], annotation.location)
-
-    def emit_knob(
-        self, knob_id: str, spec: KnobSpec, scope, result_types: list[str], location: SourceLocation
-    ) -> Optional[Value]:
-        """The approx.knob op around `scope`; diagnostics about it point at its
-        annotation in the C source."""
-        e = self.emitter
-        captured = list(scope.captures.items())
-        operands = ", ".join(e.use(value) for value, _ in captured)
-        types = ", ".join(value.type for value, _ in captured)
-        block_args = ", ".join(f"{inner}: {value.type}" for value, inner in captured)
-        results = "(" + ", ".join(result_types) + ")"
-        header = f'approx.knob "{knob_id}"({operands}) : ({types}) -> {results} {knob_attributes(spec)} {{'
-        result = None
-        if result_types:
-            result = Value(e.fresh(), result_types[0], e.scope)
-            header = f"{result.name} = {header}"
-        e.line(header)
-        e.line(f"^bb0({block_args}):")
-        e.splice(scope.lines)
-        e.line(f"}} {mlir_location(location)}")
-        return result
+from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Void
+from approxmlir.frontends.c.clang_ops import evaluate_constant
+from approxmlir.frontends.c.emitter import Emitter, Value
+from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of, unsupported
+from approxmlir.frontends.c.function_translator import FunctionTranslator, Signature
+from approxmlir.frontends.c.scope import float_literal
+from approxmlir.frontends.c.values import GlobalVar
 
 
 class ModuleTranslator:
@@ -395,24 +135,22 @@ class ModuleTranslator:
         where = location_of(function)
         params = [c_types.parameter_type(c_types.convert(t, where)) for t in function.type.argument_types()]
         if any(isinstance(ctype, Void) for ctype in params):
-            raise _unsupported(function, "void parameter")
+            raise unsupported(function, "void parameter")
         result = c_types.convert(function.result_type, where)
         if isinstance(result, (Array, Pointer)):
-            raise _unsupported(function, f"function returning '{function.result_type.spelling}'")
+            raise unsupported(function, f"function returning '{function.result_type.spelling}'")
         return Signature(params, result)
 
     def declare_function(self, function: Cursor, where: Cursor) -> Signature:
         """Declares a called function unless it is defined in this file."""
         name = function.spelling
         if function.type.is_function_variadic():
-            raise _unsupported(where, f"variadic function '{name}'")
+            raise unsupported(where, f"variadic function '{name}'")
         signature = self.signature(function)
         definition = function.get_definition()
         if definition is None and name not in self.declarations:
             if any(isinstance(p, Pointer) for p in signature.params):
-                raise _unsupported(
-                    where, f"call of external function '{name}' taking pointers (define it in this file)"
-                )
+                raise unsupported(where, f"call of external function '{name}' taking pointers (define it in this file)")
             self.declarations[name] = signature.mlir(name, private=True)
         return signature
 
@@ -429,14 +167,14 @@ class ModuleTranslator:
 
     def static_local(self, decl: Cursor, function: str) -> None:
         if decl.storage_class.name == "EXTERN":
-            raise _unsupported(decl, "extern declaration inside a function")
+            raise unsupported(decl, "extern declaration inside a function")
         self.define_global(decl, f"__static_{function}_{decl.spelling}")
 
     def define_global(self, decl: Cursor, symbol: str) -> GlobalVar:
         where = location_of(decl)
         ctype = c_types.convert(decl.type, where)
         if not isinstance(ctype, (Scalar, Array)):
-            raise _unsupported(decl, f"global of type '{decl.type.spelling}'")
+            raise unsupported(decl, f"global of type '{decl.type.spelling}'")
         init = [c for c in decl.get_children() if not c.kind.is_reference()]
         var = GlobalVar(symbol, ctype)
         self.globals[decl] = var
@@ -459,7 +197,7 @@ class ModuleTranslator:
                 return "0.0" if element.is_float else ("false" if element.is_bool else "0")
             value = evaluate_constant(node)
             if value is None:
-                raise _unsupported(node, "non-constant initializer of a global or static variable")
+                raise unsupported(node, "non-constant initializer of a global or static variable")
             if element.is_float:
                 return float_literal(float(value), element)
             if element.is_bool:
@@ -502,7 +240,7 @@ class ModuleTranslator:
         try:
             return _ast.literal_eval("b" + text).rstrip(b"") + b"\0"
         except (ValueError, SyntaxError) as error:
-            raise _unsupported(literal, "string literal") from error
+            raise unsupported(literal, "string literal") from error
 
     def string_literal(self, literal: Cursor, emitter: Emitter) -> Value:
         data = self.string_bytes(literal)
@@ -532,7 +270,7 @@ class ModuleTranslator:
             elif cursor.kind == CursorKind.VAR_DECL:
                 self.global_variable(cursor)
             elif cursor.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL) and cursor.is_definition():
-                raise _unsupported(cursor, "struct and union types")
+                raise unsupported(cursor, "struct and union types")
         if self.pending_ml:
             raise FrontendError(
                 self.pending_ml[0].location,
