@@ -99,6 +99,7 @@ def test_every_configuration_is_evaluated_once_and_exports_are_consistent(tmp_pa
             output_dir=tmp_path / "out",
             max_evaluations=40,
             progress=False,
+            timing_repeats=1,  # every call of evaluate is a search evaluation
         ),
     )
     lines = log.read_text().splitlines()
@@ -169,6 +170,7 @@ def test_parallel_evaluations_overlap(tmp_path):
             max_evaluations=9,
             parallelism=4,
             progress=False,
+            timing_repeats=1,  # re-timing is serial
         ),
     )
     wall = time.monotonic() - start
@@ -190,7 +192,8 @@ RESUMABLE = textwrap.dedent("""
         level = sum(max(p.decisions) for p in config.values())
         return 100.0 / (1 + level), 1.0 - 0.04 * level
     tune(evaluate_fn=evaluate, options=TuneOptions(knobs=knobs, mode="static", engine="opentuner",
-                                                   output_dir=sys.argv[1], max_evaluations=12, progress=False))
+                                                   output_dir=sys.argv[1], max_evaluations=12, progress=False,
+                                                   timing_repeats=1))
 """)
 
 
@@ -263,24 +266,30 @@ def test_per_input_scores_give_loss_intervals_and_a_guarded_choice(tmp_path):
     assert point.qos_loss == pytest.approx(0.05)  # level 1: 2 of 40 questions
     low, high = point.loss_interval.low, point.loss_interval.high
     assert point.loss_interval.n == 40 and 0.0 <= low <= 0.05 < high
-    # The guard wants the interval's upper bound within the level: at 5 % only the exact point (loss 0) qualifies.
-    guarded = speedup_at(result.frontier, 0.05, guarded=True)
-    assert guarded.qos_loss == 0.0 and guarded.loss_interval.high == 0.0
-    assert "loss 5.0 [" in speedup_table({"static": result.frontier}, [0.05])
+    # The guard wants the loss interval's upper bound within the level and the speedup's lower bound above 1:
+    # at 5 % only the exact point's loss qualifies, and it is no faster than exact.
+    assert speedup_at(result.frontier, 0.05, guarded=True) is None
+    assert speedup_at(result.frontier, 0.15, guarded=True).speedup == pytest.approx(2.0)
+    # The frontier (7 points) was re-timed 3 times: constant times, zero-width speedup intervals.
+    assert point.times_ms == (50.0,) * 3 and point.baseline_times_ms == (100.0,) * 3
+    assert (point.speedup_interval.low, point.speedup_interval.high) == (2.0, 2.0)
+    assert "2.00x [2.00, 2.00], loss 5.0 [" in speedup_table({"static": result.frontier}, [0.05])
     rows = list(csv.DictReader(open(result.paths["frontier_csv"])))
     assert {"loss_low", "loss_high", "inputs"} <= set(rows[0]) and rows[-1]["inputs"] == "40"
     # Persisted: a resumed run reads the scores back.
     again = tune(None, scored, 0.0, options=options)
     assert again.baseline.scores == result.baseline.scores and len(again.evaluations) == len(result.evaluations)
-    held_out = reevaluate(result, scored, "eval", loss_levels=[0.05], guarded=True)
-    assert len(held_out) == 2  # the unguarded pick and the guarded one, the exact configuration
-    level1 = next(p for p in held_out if p.speedup > 1.5)
-    assert level1.speedup == pytest.approx(2.0)
+    held_out = reevaluate(result, scored, "eval", loss_levels=[0.05, 0.15], guarded=True)
+    # Unguarded: level 1 at 5 %, level 3 at 15 %; guarded: none at 5 %, level 1 at 15 %.
+    assert sorted(p.speedup for p in held_out) == pytest.approx([2.0, 4.0])
+    level1 = next(p for p in held_out if p.speedup < 2.5)
+    assert level1.speedup == pytest.approx(2.0) and level1.times_ms == (50.0,) * 3
     assert level1.qos_loss == pytest.approx(0.10) and level1.loss_interval.low > 0.0
     table = transfer_table(result.frontier, held_out, [0.05]).splitlines()
     unguarded, guarded = table[2], table[3]
-    assert "2.00x, loss 5.0 [" in unguarded and "2.00x, loss 10.0 [" in unguarded and "+5.0 pt" in unguarded
-    assert "1.00x, loss 0.0 [0.0, 0.0] %" in guarded and "+0.0 pt" in guarded
+    assert "2.00x [2.00, 2.00], loss 5.0 [" in unguarded and "2.00x [2.00, 2.00], loss 10.0 [" in unguarded
+    assert "+0%" in unguarded and "+5.0 pt" in unguarded
+    assert guarded.split()[-4:] == ["-", "-", "-", "-"]
 
 
 def test_frontier_tolerance_prefers_fewer_approximations_within_noise():
@@ -328,6 +337,7 @@ def test_frontier_simplification_tries_each_approximated_knob_back_at_exact(tmp_
         progress=False,
         seed_configs=[seed],
         frontier_tolerance=0.05,
+        timing_repeats=1,  # the log holds the search's evaluations only
     )
     plain = tune(evaluate_fn=evaluate, options=dataclasses.replace(common, output_dir=tmp_path / "plain"))
     assert [p.config for p in plain.frontier] == [{k: v.to_json() for k, v in seed.items()}]

@@ -4,8 +4,12 @@
 - `Driver`: subclass with `run_application(config)` and call `.tune(...)`
 - `reevaluate(result, evaluate_fn, split="eval")`: frontier on held-out data
 - `compare_search_spaces(...)`: static-only versus dynamic decision trees
+- `compare_choices(static_front, dynamic_front, levels)`: their choices'
+  differences in speedup and loss with intervals, and a verdict
+- `timing`: repeated, interleaved timing with the exact configuration
 """
 
+from approxmlir.tuner.comparison import compare_choices, comparison_table, heldout_report
 from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.driver import Driver
 from approxmlir.tuner.executors import Executor, Outcome, make_executor
@@ -29,9 +33,12 @@ __all__ = [
     "TuneOptions",
     "TuningError",
     "TuningResult",
+    "compare_choices",
     "compare_search_spaces",
+    "comparison_table",
     "config_key",
     "frontier",
+    "heldout_report",
     "make_executor",
     "reevaluate",
     "speedup_table",

@@ -1,7 +1,8 @@
 """What one does with tuning results: re-measure, compare search spaces.
 
 - `reevaluate(result, evaluate_fn, split="eval")`: the frontier's
-  configurations measured again on another data split (held-out data).
+  configurations measured again on another data split (held-out data),
+  timed repeatedly with the exact configuration (medians and intervals).
 - `compare_search_spaces(...)`: `tune` on the static-only and the dynamic
   (decision tree) search spaces, the dynamic search seeded with the static
   frontier, both frontiers on one plot.
@@ -17,10 +18,10 @@ from typing import Callable, Optional, Sequence, Union
 
 from approxmlir.compiler import export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
-from approxmlir.tuner import pareto
+from approxmlir.tuner import pareto, timing
 from approxmlir.tuner.database import Record
 from approxmlir.tuner.executors import Executor, make_executor
-from approxmlir.tuner.options import TuneOptions
+from approxmlir.tuner.options import DEFAULT_TIMING_REPEATS, TuneOptions
 from approxmlir.tuner.space import DYNAMIC, STATIC, config_from_json
 from approxmlir.tuner.tuning import EvaluateFn, TuningError, TuningResult, tune
 
@@ -39,6 +40,7 @@ def reevaluate(
     min_speedup: float = 0.0,
     loss_levels: Optional[Sequence[float]] = None,
     guarded: bool = False,
+    repeats: int = DEFAULT_TIMING_REPEATS,
 ) -> list[pareto.Point]:
     """Runs the exact baseline and the frontier's configurations again with
     `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
@@ -51,7 +53,14 @@ def reevaluate(
     `loss_levels`, only the points the tuning split selects at those QoS
     losses (the fastest within each) are: the configurations one would
     deploy, chosen without looking at the held-out data; with `guarded`, also
-    the guarded choices (the loss interval's upper bound within the level).
+    the guarded choices (`pareto.speedup_at(guarded=True)`).
+
+    Each configuration is timed `repeats` times, interleaved in rounds with
+    the exact configuration and one at a time (`timing.time_interleaved`):
+    a point's time is its median, its speedup median(exact) / median(time)
+    with a bootstrap interval over the rounds, and it keeps the raw times.
+    With `repeats=1` and `parallelism` > 1, the single round runs in
+    parallel (timings then suffer). A configuration that fails is left out.
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
     picks = None
@@ -70,42 +79,34 @@ def reevaluate(
             min_speedup,
             "" if picks is None else f", selected at QoS loss {', '.join(map(str, loss_levels))}",
         )
-    configs = [result.baseline.config] + [p.config for p in frontier]
     own_executor = not isinstance(executor, Executor)
     pool = make_executor(executor, parallelism=parallelism) if own_executor else executor
     try:
-        futures = [
-            pool.submit(
-                evaluate_fn,
-                config_from_json(c),
-                workdir=out / f"{i:04d}",
-                timeout=evaluation_timeout,
-                kwargs={"split": split},
-            )
-            for i, c in enumerate(configs)
-        ]
-        outcomes = [f.result() for f in futures]
+        run = timing.time_interleaved(
+            evaluate_fn,
+            result.baseline.config,
+            [p.config for p in frontier],
+            executor=pool,
+            repeats=repeats,
+            workdir=out,
+            timeout=evaluation_timeout,
+            kwargs={"split": split},
+            parallel=repeats == 1 and parallelism > 1,
+        )
+    except timing.TimingError as error:
+        raise TuningError(str(error)) from error
     finally:
         if own_executor:
             pool.shutdown()
-    base = outcomes[0]
-    if base.status != "ok":
-        raise TuningError(f"the exact configuration failed on split {split!r}: {base.error}")
-    _LOG.info("exact configuration on split %r: %.4g ms, accuracy %.4f", split, base.time_ms, base.accuracy)
-    measured = []
-    for config, outcome in zip(configs[1:], outcomes[1:]):
-        if outcome.status == "ok" and outcome.time_ms:
-            measured.append(
-                pareto.Point(
-                    config,
-                    outcome.time_ms,
-                    outcome.accuracy,
-                    base.accuracy - outcome.accuracy,
-                    base.time_ms / outcome.time_ms,
-                    pareto.loss_interval(base.scores, outcome.scores),
-                )
-            )
-    return measured
+    base = run.baseline
+    _LOG.info(
+        "exact configuration on split %r: %.4g ms (median of %d), accuracy %.4f",
+        split,
+        base.median_ms,
+        repeats,
+        base.outcome.accuracy,
+    )
+    return [run.point(t) for t in run.candidates if t is not None]
 
 
 def compare_search_spaces(

@@ -26,6 +26,8 @@ from approxmlir.tuner.executors import Executor
 from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration
 
 DEFAULT_LOSS_LEVELS = (0.01, 0.03, 0.05, 0.10)
+# Timings per configuration when the reported points are re-timed (tune, reevaluate).
+DEFAULT_TIMING_REPEATS = 3
 EXECUTOR_KINDS = ("local", "dask")
 
 
@@ -73,6 +75,13 @@ class TuneOptions:
         simplify_evaluations: after the search (outside the budget), up to
             this many evaluations try the frontier's configurations with one
             approximated knob set back to exact.
+        timing_repeats: after the search (outside the budget), the final
+            frontier's choices at `loss_levels` (guarded and unguarded; the
+            whole frontier when it has at most 8 points) are timed this many
+            times each, interleaved in rounds with the exact configuration
+            and one at a time (`approxmlir.tuner.timing`); their time and
+            speedup become the medians, with a bootstrap interval of the
+            speedup. 1 keeps the search's single timings.
     """
 
     # Search space
@@ -97,6 +106,7 @@ class TuneOptions:
     # Frontier
     frontier_tolerance: float = 0.0
     simplify_evaluations: int = 0
+    timing_repeats: int = DEFAULT_TIMING_REPEATS
 
     def __post_init__(self) -> None:
         problems = _problems(self)
@@ -169,4 +179,6 @@ def _problems(o: TuneOptions) -> list[str]:
         problems.append(f"frontier_tolerance must be a number >= 0, got {o.frontier_tolerance!r}")
     if not _is_int(o.simplify_evaluations) or o.simplify_evaluations < 0:
         problems.append(f"simplify_evaluations must be an integer >= 0, got {o.simplify_evaluations!r}")
+    if not _is_int(o.timing_repeats) or o.timing_repeats < 1:
+        problems.append(f"timing_repeats must be an integer of at least 1, got {o.timing_repeats!r}")
     return problems

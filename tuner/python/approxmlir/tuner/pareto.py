@@ -2,7 +2,9 @@
 
 QoS loss is the accuracy lost relative to the exact configuration
 (`baseline accuracy - accuracy`, so the exact point has loss 0); speedup is
-`baseline time / time`.
+`baseline time / time`. A point re-timed in interleaved rounds with the exact
+configuration (`approxmlir.tuner.timing`) has the medians as its time and
+speedup, the raw times of each round and a bootstrap interval of its speedup.
 """
 
 from __future__ import annotations
@@ -28,11 +30,31 @@ class Point:
     # The QoS loss's paired-bootstrap interval against the exact run on the same
     # inputs, when evaluate_fn returned per-input scores.
     loss_interval: Optional[Interval] = None
+    # The speedup's bootstrap interval over timing rounds, when the point was re-timed.
+    speedup_interval: Optional[Interval] = None
+    # Its time and the exact configuration's in each round (round r: both, one after the other).
+    times_ms: Optional[tuple[float, ...]] = None
+    baseline_times_ms: Optional[tuple[float, ...]] = None
+    # Points timed in the same rounds share this id (their speedups are paired).
+    timing_run: Optional[str] = None
+    # Per-input QoS scores of this configuration and of the exact one, when evaluate_fn gives them.
+    scores: Optional[tuple[float, ...]] = None
+    baseline_scores: Optional[tuple[float, ...]] = None
 
     @property
     def loss_high(self) -> float:
         """The interval's upper bound, or the estimate without an interval."""
         return self.qos_loss if self.loss_interval is None else self.loss_interval.high
+
+    @property
+    def speedup_low(self) -> float:
+        """The speedup interval's lower bound, or the estimate without an interval."""
+        return self.speedup if self.speedup_interval is None else self.speedup_interval.low
+
+    @property
+    def timing_repeats(self) -> int:
+        """How many times the point was timed (1 unless re-timed)."""
+        return len(self.times_ms) if self.times_ms else 1
 
 
 def loss_interval(baseline_scores: Optional[Sequence[float]], scores: Optional[Sequence[float]]) -> Optional[Interval]:
@@ -56,11 +78,15 @@ def with_loss_intervals(
 ) -> list[Point]:
     """`front` with each point's loss interval from its record's scores (bootstrapped for these points only)."""
     scores = {json.dumps(r.config, sort_keys=True): r.scores for r in records}
+    front = [(p, scores.get(json.dumps(p.config, sort_keys=True))) for p in front]
     return [
         dataclasses.replace(
-            p, loss_interval=loss_interval(baseline_scores, scores.get(json.dumps(p.config, sort_keys=True)))
+            p,
+            loss_interval=loss_interval(baseline_scores, own),
+            scores=own,
+            baseline_scores=None if own is None else baseline_scores,
         )
-        for p in front
+        for p, own in front
     ]
 
 
@@ -101,27 +127,40 @@ def frontier(candidates: Sequence[Point], time_tolerance: float = 0.0) -> list[P
 
 
 def speedup_at(front: Sequence[Point], max_loss: float, guarded: bool = False) -> Optional[Point]:
-    """The fastest frontier point whose QoS loss is at most `max_loss`.
+    """The frontier point one would deploy at QoS loss `max_loss`.
 
-    `guarded`: the upper bound of the loss's confidence interval must be
-    within `max_loss` (points without an interval count their estimate).
+    Unguarded: the fastest point whose QoS loss is at most `max_loss`.
+    `guarded`: among the points whose loss interval's upper bound is within
+    `max_loss` and whose speedup interval's lower bound is above 1 (points
+    without an interval count their estimate), the one with the highest
+    speedup lower bound; None when no point is confidently both accurate
+    enough and faster than exact (deploy the exact configuration).
     """
-    admissible = [p for p in front if (p.loss_high if guarded else p.qos_loss) <= max_loss + 1e-12]
-    return min(admissible, key=lambda p: p.time_ms) if admissible else None
+    if not guarded:
+        admissible = [p for p in front if p.qos_loss <= max_loss + 1e-12]
+        return min(admissible, key=lambda p: p.time_ms) if admissible else None
+    admissible = [p for p in front if p.loss_high <= max_loss + 1e-12 and p.speedup_low > 1.0]
+    return max(admissible, key=lambda p: (p.speedup_low, p.speedup)) if admissible else None
+
+
+def describe_speedup(point: Point) -> str:
+    """ "3.46x", with the speedup interval when there is one: "3.46x [3.10, 3.80]"."""
+    i = point.speedup_interval
+    return f"{point.speedup:.2f}x" if i is None else f"{point.speedup:.2f}x [{i.low:.2f}, {i.high:.2f}]"
 
 
 def describe(point: Optional[Point]) -> str:
-    """ "3.46x", with the loss and its interval when there is one: "3.46x, loss 3.0 [-1.0, 7.0] %"."""
+    """ "3.46x [3.10, 3.80], loss 3.0 [-1.0, 7.0] %": the speedup and the loss, each with its interval when known."""
     if point is None:
         return "-"
     if point.loss_interval is None:
-        return f"{point.speedup:.2f}x"
+        return describe_speedup(point)
     i = point.loss_interval
-    return f"{point.speedup:.2f}x, loss {i.estimate * 100:.1f} [{i.low * 100:.1f}, {i.high * 100:.1f}] %"
+    return f"{describe_speedup(point)}, loss {i.estimate * 100:.1f} [{i.low * 100:.1f}, {i.high * 100:.1f}] %"
 
 
 def speedup_table(fronts: Mapping[str, Sequence[Point]], levels: Sequence[float], guarded: bool = False) -> str:
-    """A text table: speedup at each QoS-loss level, one column per frontier (loss intervals where known)."""
+    """A text table: speedup at each QoS-loss level, one column per frontier (speedup and loss intervals where known)."""
     names = list(fronts)
     cells = {(level, name): describe(speedup_at(fronts[name], level, guarded)) for level in levels for name in names}
     width = max([14, *(len(c) for c in cells.values()), *(len(n) for n in names)])
@@ -135,10 +174,11 @@ def speedup_table(fronts: Mapping[str, Sequence[Point]], levels: Sequence[float]
 def transfer_table(tuned: Sequence[Point], heldout: Sequence[Point], levels: Sequence[float]) -> str:
     """The choice at each QoS-loss level on the tuning split, unguarded and guarded, measured held out.
 
-    Each row: the tuning split's pick (speedup, loss and interval), the same
-    configuration on the held-out split, and the tune-to-eval gap of time
-    (held-out speedup / tuning speedup - 1) and of QoS loss (held-out loss -
-    tuning loss). `heldout` are `reevaluate`'s points.
+    Each row: the tuning split's pick (speedup and loss, with their
+    intervals), the same configuration on the held-out split, and the
+    tune-to-eval gap of time (held-out speedup / tuning speedup - 1, in %) and
+    of QoS loss (held-out loss - tuning loss, in points). `heldout` are
+    `reevaluate`'s points; with repeated timing, both speedups are medians.
     """
     by_config = {json.dumps(p.config, sort_keys=True): p for p in heldout}
     rows = [("QoS loss", "choice", "tune", "eval", "time gap", "loss gap")]
@@ -147,7 +187,9 @@ def transfer_table(tuned: Sequence[Point], heldout: Sequence[Point], levels: Seq
             pick = speedup_at(tuned, level, guard)
             held = None if pick is None else by_config.get(json.dumps(pick.config, sort_keys=True))
             if held is None and pick is not None and approximated_knobs(pick.config) == 0:
-                held = dataclasses.replace(pick, qos_loss=0.0, speedup=1.0, loss_interval=None)  # exact itself
+                held = dataclasses.replace(  # exact itself
+                    pick, qos_loss=0.0, speedup=1.0, loss_interval=None, speedup_interval=None, times_ms=None
+                )
             gaps = ("-", "-")
             if pick is not None and held is not None:
                 gaps = (f"{held.speedup / pick.speedup - 1:+.0%}", f"{(held.qos_loss - pick.qos_loss) * 100:+.1f} pt")
@@ -170,12 +212,36 @@ def write_csv(front: Sequence[Point], path: os.PathLike) -> pathlib.Path:
     path = pathlib.Path(path)
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["time_ms", "accuracy", "qos_loss", "loss_low", "loss_high", "inputs", "speedup", "config"])
+        writer.writerow(
+            [
+                "time_ms",
+                "accuracy",
+                "qos_loss",
+                "loss_low",
+                "loss_high",
+                "inputs",
+                "speedup",
+                "speedup_low",
+                "speedup_high",
+                "timing_repeats",
+                "config",
+            ]
+        )
         for p in front:
-            i = p.loss_interval
-            interval = ["", "", ""] if i is None else [i.low, i.high, i.n]
+            i, s = p.loss_interval, p.speedup_interval
+            loss = ["", "", ""] if i is None else [i.low, i.high, i.n]
+            speed = ["", ""] if s is None else [s.low, s.high]
             writer.writerow(
-                [p.time_ms, p.accuracy, p.qos_loss, *interval, p.speedup, json.dumps(p.config, sort_keys=True)]
+                [
+                    p.time_ms,
+                    p.accuracy,
+                    p.qos_loss,
+                    *loss,
+                    p.speedup,
+                    *speed,
+                    p.timing_repeats,
+                    json.dumps(p.config, sort_keys=True),
+                ]
             )
     return path
 
@@ -186,8 +252,11 @@ def plot(
     path: os.PathLike,
     title: str = "QoS loss versus time",
 ) -> pathlib.Path:
-    """A PNG with, per series, all evaluated points and the frontier, and the
-    exact baseline. `series` maps a name to (all points, frontier)."""
+    """A PNG of QoS loss (y) versus time (x) with, per series, all evaluated
+    points and the frontier, and the exact baseline. `series` maps a name to
+    (all points, frontier). Frontier points with a loss interval get vertical
+    error bars; re-timed points get horizontal ones, their speedup interval
+    as times (median baseline time / speedup bound)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -222,6 +291,20 @@ def plot(
                 yerr=[
                     [(p.qos_loss - p.loss_interval.low) * 100 for p in ranged],
                     [(p.loss_interval.high - p.qos_loss) * 100 for p in ranged],
+                ],
+                fmt="none",
+                ecolor=color,
+                capsize=3,
+                alpha=0.8,
+            )
+        timed = [p for p in front if p.speedup_interval is not None]
+        if timed:  # time is the x axis: the speedup interval as the time interval median(baseline) / speedup
+            axes.errorbar(
+                [p.time_ms for p in timed],
+                [p.qos_loss * 100 for p in timed],
+                xerr=[
+                    [p.time_ms - p.time_ms * p.speedup / p.speedup_interval.high for p in timed],
+                    [p.time_ms * p.speedup / p.speedup_interval.low - p.time_ms for p in timed],
                 ],
                 fmt="none",
                 ecolor=color,

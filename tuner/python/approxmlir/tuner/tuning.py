@@ -29,7 +29,7 @@ from typing import Callable, Optional, Sequence
 from approxmlir.compiler import KnobParams, export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
 from approxmlir.errors import ApproxError
-from approxmlir.tuner import pareto
+from approxmlir.tuner import pareto, timing
 from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.engines import make_engine
 from approxmlir.tuner.executors import Executor, make_executor
@@ -143,8 +143,12 @@ def tune(
     1 + frontier_tolerance with one approximated knob set back to exact
     (`simpler_neighbours`), fastest point first, until no such point has an
     untried neighbour: with a tolerance, an approximation whose speed is
-    noise gives way. Writes the results database, the Pareto frontier as
-    JSON and CSV, and a PNG plot into `options.output_dir`.
+    noise gives way. Then (also outside the budget) the final frontier's
+    choices at `options.loss_levels` are re-timed `options.timing_repeats`
+    times each, interleaved with the exact configuration and serially
+    (`timing.retime_front`): their time and speedup become the medians, with
+    a bootstrap interval of the speedup. Writes the results database, the
+    Pareto frontier as JSON and CSV, and a PNG plot into `options.output_dir`.
     """
     if options is None:
         options = TuneOptions()
@@ -218,6 +222,7 @@ def tune(
 
     engine_impl = None
     bar = None
+    retimed: Optional[list[pareto.Point]] = None
     try:
         baseline = evaluate_now(space.exact())
         if not baseline.ok:
@@ -285,6 +290,21 @@ def tune(
                 bar.update(best_so_far())
         if o.simplify_evaluations > 0:
             _simplify_frontier(done, baseline, evaluate_now, o.frontier_tolerance, o.simplify_evaluations)
+        if o.timing_repeats > 1:
+            records = [r for r in done.values() if r.ok]
+            front = _front(records, baseline, o.frontier_tolerance)
+            retimed = timing.retime_front(
+                front,
+                baseline.config,
+                evaluate_fn,
+                executor=pool,
+                repeats=o.timing_repeats,
+                levels=o.loss_levels,
+                workdir=out / "timing",
+                timeout=o.evaluation_timeout,
+                kwargs=split_kwargs,
+                progress=o.progress,
+            )
     finally:
         if bar is not None:
             bar.close()
@@ -304,6 +324,7 @@ def tune(
         o.loss_levels,
         {"database": pathlib.Path(db.path)},
         o.frontier_tolerance,
+        retimed,
     )
     _LOG.info(
         "tuning finished in %.1f s (%d evaluations, %d resumed)\n%s",
@@ -375,6 +396,12 @@ def _simplify_frontier(
     _LOG.info("frontier simplification: %d evaluations", spent)
 
 
+def _front(records: Sequence[Record], baseline: Record, frontier_tolerance: float) -> list[pareto.Point]:
+    """The frontier of `records`, with loss intervals where they have per-input scores."""
+    all_points = pareto.points(records, baseline.time_ms, baseline.accuracy)
+    return pareto.with_loss_intervals(pareto.frontier(all_points, frontier_tolerance), records, baseline.scores)
+
+
 def _summarize(
     records: list[Record],
     baseline: Record,
@@ -384,11 +411,16 @@ def _summarize(
     loss_levels: Sequence[float],
     paths: dict[str, pathlib.Path],
     frontier_tolerance: float = 0.0,
+    retimed: Optional[list[pareto.Point]] = None,
 ) -> TuningResult:
+    """The result; `retimed` (the frontier with its re-timed points) replaces the frontier of `records`."""
     all_points = pareto.points(records, baseline.time_ms, baseline.accuracy)
-    front = pareto.with_loss_intervals(pareto.frontier(all_points, frontier_tolerance), records, baseline.scores)
+    front = retimed if retimed is not None else _front(records, baseline, frontier_tolerance)
     admissible = [p for p in all_points if p.accuracy >= accuracy_threshold]
     best = min(admissible, key=lambda p: p.time_ms, default=None)
+    if best is not None:  # re-timed, when it is on the frontier
+        best = next((p for p in front if p.config == best.config), best)
+    timed = [p for p in front if p.times_ms]
     paths = dict(paths)
     paths["frontier_json"] = pareto.write_json(front, out / f"frontier_{mode}.json")
     paths["frontier_csv"] = pareto.write_csv(front, out / f"frontier_{mode}.csv")
@@ -410,7 +442,8 @@ def _summarize(
             if best
             else f"no configuration reaches accuracy {accuracy_threshold}"
         ),
-        f"Pareto frontier: {len(front)} points",
+        f"Pareto frontier: {len(front)} points"
+        + (f", {len(timed)} re-timed {timed[0].timing_repeats} times (medians, 95 % intervals)" if timed else ""),
         pareto.speedup_table({mode: front}, loss_levels),
     ]
     return TuningResult(baseline, best, front, all_points, records, accuracy_threshold, mode, paths, "\n".join(lines))
