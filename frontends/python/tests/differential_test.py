@@ -45,7 +45,7 @@ SENTINEL_I = -0x5A5A_5A5A_5A5A_5A5B  # distinctive, never a plausible result
 RTOL = 1e-12
 MIN_COMPARED = 20
 MAX_UNSUPPORTED = 2
-ALLOWED_HEADERS = frozenset({"stdint.h", "stdbool.h", "math.h", "stddef.h"})
+ALLOWED_HEADERS = frozenset({"stdint.h", "stdbool.h", "math.h", "stddef.h", "stdlib.h"})
 MIN_LINES, MAX_LINES = 30, 120
 
 # -ffp-contract=off: C semantics without FMA contraction, whatever the target.

@@ -277,6 +277,41 @@ static void point(int **pp, int *p) {{ *pp = p; }}  // <- unsupported
   iout[0] = *ptrs[0] + *ptrs[1];  // <- unsupported
 }}
 """,
+    "realloc": f"""#include <stdint.h>
+#include <stdlib.h>
+{RUN}
+  double *x = malloc(4 * sizeof(double));
+  x = realloc(x, 8 * sizeof(double));  // <- unsupported
+  fout[0] = x[7];
+  free(x);
+}}
+""",
+    "malloc-discarded": f"""#include <stdint.h>
+#include <stdlib.h>
+{RUN}
+  malloc(16);  // <- unsupported
+  iout[0] = 1;
+}}
+""",
+    "pointer-to-array-not-from-malloc": f"""#include <stdint.h>
+{RUN}
+  double m[3][4];
+  double (*rows)[4] = m + 1;  // <- unsupported
+  fout[0] = rows[0][0];
+}}
+""",
+    "heap-pointer-reassigned": f"""#include <stdint.h>
+#include <stdlib.h>
+{RUN}
+  double *x = malloc(4 * sizeof(double));
+  double *y = malloc(4 * sizeof(double));
+  x[0] = 1.0;
+  y[0] = 2.0;
+  x = y;  // <- unsupported
+  fout[0] = x[0];
+  free(y);
+}}
+""",
 }
 
 # Malformed by hand: errors that clang reports inside a system header.

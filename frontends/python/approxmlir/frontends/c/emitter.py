@@ -38,6 +38,7 @@ class Value:
     name: str
     type: str
     scope: Scope
+    literal: Optional[str] = None  # the value of an arith.constant
 
 
 @dataclasses.dataclass
@@ -98,8 +99,11 @@ class Emitter:
 
     def constant(self, literal: str, mlir_type: str) -> Value:
         if mlir_type == "i1":  # `true`/`false` carry their type
-            return self.op(f"arith.constant {literal}", mlir_type, prefix="c")
-        return self.op(f"arith.constant {literal} : {mlir_type}", mlir_type, prefix="c")
+            value = self.op(f"arith.constant {literal}", mlir_type, prefix="c")
+        else:
+            value = self.op(f"arith.constant {literal} : {mlir_type}", mlir_type, prefix="c")
+        value.literal = literal
+        return value
 
     # -- regions -----------------------------------------------------------
 

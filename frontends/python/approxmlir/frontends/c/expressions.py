@@ -48,6 +48,7 @@ from approxmlir.frontends.c.clang_ops import (
 )
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
+from approxmlir.frontends.c.heap import ALLOCATORS, UNSUPPORTED_ALLOCATORS
 from approxmlir.frontends.c.scope import FunctionScope
 from approxmlir.frontends.c.values import (
     Element,
@@ -395,6 +396,13 @@ class Expressions:
         if function.type.is_function_variadic():
             raise unsupported(expr, f"call of variadic function '{name}'")
         args = kids[1:]
+        if name == "free":
+            self.scope.heap.free(expr)
+            return None
+        if name in ALLOCATORS:
+            raise unsupported(expr, f"'{name}' whose result is not converted to a typed pointer (assign it to one)")
+        if name in UNSUPPORTED_ALLOCATORS:
+            raise unsupported(expr, f"'{name}' (heap arrays are made by malloc and calloc)")
         result_type = self.scope.ctype(expr)
         e = self.scope.emitter
         if name in _MATH_OPS and len(args) == 1 and isinstance(result_type, Scalar) and result_type.is_float:

@@ -23,6 +23,7 @@ from approxmlir.frontends.c.clang_ops import unary_kind
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
 from approxmlir.frontends.c.expressions import Expressions
+from approxmlir.frontends.c.heap import Heap
 from approxmlir.frontends.c.ml_regions import MLRegions
 from approxmlir.frontends.c.places import Places
 from approxmlir.frontends.c.scope import FunctionScope
@@ -59,6 +60,7 @@ class FunctionTranslator:
         scope.knobs = self
         scope.expressions = Expressions(scope)
         scope.places = Places(scope)
+        scope.heap = Heap(scope)
         scope.statements = Statements(scope)
         scope.ml_regions = MLRegions(scope)
 

@@ -29,6 +29,7 @@ from approxmlir.frontends.c.clang_ops import (
 )
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import FrontendError, location_of, unsupported
+from approxmlir.frontends.c.heap import allocation_call
 from approxmlir.frontends.c.scope import FunctionScope
 from approxmlir.frontends.c.values import (
     ArrayPlace,
@@ -94,6 +95,10 @@ class Places:
         expr = strip(expr)
         kind = expr.kind
         if kind == CursorKind.UNEXPOSED_EXPR or kind == CursorKind.CSTYLE_CAST_EXPR:
+            allocation = allocation_call(expr)
+            target = self.scope.ctype(expr)
+            if allocation is not None and isinstance(target, Pointer):
+                return self.scope.heap.allocate(allocation, target, expr)
             inner = children(expr)[-1]
             source = self.scope.ctype(inner)
             target = self.scope.ctype(expr)
@@ -136,6 +141,12 @@ class Places:
             if isinstance(target, Element) and len(target.indices) > 1:
                 return self.linearize(target.memref, target.indices, target.ctype)
             raise unsupported(expr, "taking the address of this expression")
+        if kind == CursorKind.UNARY_OPERATOR and unary_kind(expr) == DEREF:
+            # `*B` for a pointer to arrays: its first array (`B[0]`).
+            place = self.pointer(children(expr)[0])
+            if isinstance(place, ArrayPlace) and place.rank - len(place.indices) > 1:
+                return ArrayPlace(place.storage, place.indices + [self.scope.index_const(0)], place.ctype)
+            raise unsupported(expr, "dereferencing this pointer as an array")
         if kind == CursorKind.UNARY_OPERATOR and unary_kind(expr) in (PRE_INC, PRE_DEC, POST_INC, POST_DEC):
             return self.step_pointer(expr)
         if kind == CursorKind.BINARY_OPERATOR and binary_kind(expr) == ASSIGN:
@@ -225,6 +236,17 @@ class Places:
                 )
             if isinstance(place, ArrayPlace) and not place.indices:
                 return place.storage
+            if isinstance(place, ArrayPlace) and all(i.literal == "0" for i in place.indices):
+                # `*B` or `B[0]` of a pointer to arrays: the same memory, its
+                # leading dimensions collapsed into the row count.
+                lead = len(place.indices) + 1
+                groups = [list(range(lead))] + [[d] for d in range(lead, place.rank)]
+                text = ", ".join("[" + ", ".join(map(str, g)) + "]" for g in groups)
+                return e.op(
+                    f"memref.collapse_shape {e.use(place.storage)} [{text}] : {place.storage.type} into "
+                    f"{param_type.mlir}",
+                    param_type.mlir,
+                )
             raise unsupported(arg, "passing this pointer to a multi-dimensional array parameter")
         pointer = self.as_pointer_value(place, arg)
         size = e.op(

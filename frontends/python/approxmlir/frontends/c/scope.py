@@ -1,7 +1,7 @@
 """One function's translation state, and the builders every part uses.
 
 A function is translated by parts composed over one `FunctionScope`:
-`Expressions` (values), `Places` (lvalues and pointers), `Statements` (control flow and
+`Expressions` (values), `Places` (lvalues and pointers), `Heap` (malloc, calloc, free), `Statements` (control flow and
 declarations), `MLRegions` (`#pragma approx ml`) and the knob part
 (`FunctionTranslator`). Each part keeps a reference to the scope and reaches
 the others through it (`scope.expressions`, `scope.statements`, ...), so a
@@ -23,6 +23,7 @@ from approxmlir.frontends.c.values import Element, GlobalVar, ScalarVar, Variabl
 
 if TYPE_CHECKING:
     from approxmlir.frontends.c.expressions import Expressions
+    from approxmlir.frontends.c.heap import Heap
     from approxmlir.frontends.c.ml_regions import MLRegions
     from approxmlir.frontends.c.places import Places
     from approxmlir.frontends.c.statements import JumpTarget, Statements
@@ -56,6 +57,7 @@ class FunctionScope:
         # The parts, set by FunctionTranslator.
         self.expressions: "Expressions"
         self.places: "Places"
+        self.heap: "Heap"
         self.statements: "Statements"
         self.ml_regions: "MLRegions"
         self.knobs: "FunctionTranslator"

@@ -30,7 +30,7 @@ from approxmlir.frontends.c.clang_ops import (
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
 from approxmlir.frontends.c.scope import FunctionScope
-from approxmlir.frontends.c.values import ArrayVar, Element, InductionVar, PointerVar
+from approxmlir.frontends.c.values import ArrayPlace, ArrayVar, Element, InductionVar, PointerVar
 
 _TRUE, _FALSE = 1, 0
 
@@ -186,6 +186,17 @@ class Statements:
                 f"memref.store {self.scope.emitter.use(place.offset)}, {self.scope.emitter.use(slot)}[] : memref<index>"
             )
             self.scope.variables[decl] = PointerVar(place.base, slot, ctype)
+        elif isinstance(ctype, Pointer):
+            # A pointer to arrays (`double (*B)[N][N] = malloc(sizeof *B)`): one
+            # base array for its whole life, indexed like a row-pointer parameter.
+            place = None if init is None else self.scope.places.pointer(init)
+            if not isinstance(place, ArrayPlace) or place.indices:
+                raise unsupported(decl, f"pointer to arrays '{decl.type.spelling}' not initialized by malloc or calloc")
+            storage = place.storage
+            if storage.type != ctype.mlir:
+                e = self.scope.emitter
+                storage = e.op(f"memref.cast {e.use(storage)} : {storage.type} to {ctype.mlir}", ctype.mlir)
+            self.scope.variables[decl] = ArrayVar(storage, ctype)
         else:
             raise unsupported(decl, f"local variable of type '{decl.type.spelling}'")
 
