@@ -501,7 +501,8 @@ def test_tune_options_are_checked():
         defaults.executor,
         defaults.output_dir,
         defaults.loss_levels,
-    ) == ("dynamic", "opentuner", 100, 1, "local", "approxmlir-tuning", (0.01, 0.03, 0.05, 0.10))
+        defaults.timing_repeats,
+    ) == ("dynamic", "opentuner", 100, 1, "local", "approxmlir-tuning", (0.01, 0.03, 0.05, 0.10), 3)
     assert TuneOptions(knobs=list(KNOBS), loss_levels=[0.1]).loss_levels == (0.1,)
     for field, value in [
         ("mode", "both"),
@@ -513,6 +514,8 @@ def test_tune_options_are_checked():
         ("loss_levels", "0.1"),
         ("frontier_tolerance", float("nan")),
         ("simplify_evaluations", -1),
+        ("timing_repeats", 0),
+        ("timing_repeats", 2.0),
         ("knobs", ["a"]),
         ("seed_configs", {"a": 1}),
         ("progress", "yes"),

@@ -14,8 +14,14 @@ reports
 - the difference in QoS loss (dynamic - static) with a paired bootstrap
   interval over the inputs both were scored on;
 - a verdict: "dynamic ahead", "static ahead", "trade-off: ..." (one
-  faster, the other more accurate, both beyond their intervals) or "no
-  difference beyond the interval".
+  faster, the other more accurate, both beyond their intervals), "no
+  difference beyond the interval", or "same configuration" (both chose it:
+  the differences are measurement noise, a check on the intervals).
+
+With few timing rounds (the default 3) the percentile bootstrap's speedup
+intervals are too narrow (three rounds cannot give a distribution-free 95 %
+interval of a median); verdicts on speedup want more rounds
+(`timing_repeats`, `reevaluate(repeats=)`).
 
 `heldout_report` is what the benchmark drivers print after
 `compare_search_spaces` and `reevaluate`: speedup tables, transfer tables
@@ -35,6 +41,8 @@ from approxmlir.tuner.tuning import TuningResult
 DYNAMIC_AHEAD = "dynamic ahead"
 STATIC_AHEAD = "static ahead"
 NO_DIFFERENCE = "no difference beyond the interval"
+# Both spaces chose one configuration: its differences are measurement noise (a check of the intervals).
+SAME_CONFIGURATION = "same configuration"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,6 +136,7 @@ def compare_choices(
                 )
                 continue
             speedup, loss = _speedup_difference(static, dynamic), _loss_difference(static, dynamic)
+            call = SAME_CONFIGURATION if static.config == dynamic.config else verdict(speedup, loss)
             comparisons.append(
                 ChoiceComparison(
                     level,
@@ -138,7 +147,7 @@ def compare_choices(
                     speedup,
                     dynamic.qos_loss - static.qos_loss,
                     loss,
-                    verdict(speedup, loss),
+                    call,
                 )
             )
     return comparisons
