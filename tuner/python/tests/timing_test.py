@@ -255,7 +255,7 @@ def test_tune_retimes_the_frontier_and_the_report_compares_the_spaces(tmp_path, 
         mode: reevaluate(r, noisy, "eval", loss_levels=(0.03, 0.06, 0.09), guarded=True) for mode, r in results.items()
     }
     assert all(len(p.times_ms) == 3 and p.speedup_interval is not None for ps in heldout.values() for p in ps)
-    report = heldout_report(results, heldout, (0.03, 0.06, 0.09))
+    report = heldout_report(results, heldout, (0.01, 0.03, 0.06, 0.09), comparison_levels=(0.03, 0.06, 0.09))
     assert "speedup at QoS loss, tuning split" in report and "static: the tuning split's choice" in report
     assert "dynamic versus static" in report
     comparison = report.split("dynamic versus static")[1].splitlines()

@@ -187,6 +187,7 @@ def heldout_report(
     heldout: Mapping[str, Sequence[pareto.Point]],
     levels: Sequence[float],
     heldout_name: str = "evaluation split",
+    comparison_levels: Optional[Sequence[float]] = None,
 ) -> str:
     """The benchmark drivers' report after `compare_search_spaces` and `reevaluate`.
 
@@ -195,7 +196,8 @@ def heldout_report(
     and loss intervals where known), per mode the tuning split's unguarded
     and guarded choices held out with their tune-to-eval gaps
     (`pareto.transfer_table`), and, with both a static and a dynamic result,
-    their choices compared held out (`compare_choices`).
+    their choices compared held out (`compare_choices`, at
+    `comparison_levels`, default `levels`).
     """
     sections = [
         "speedup at QoS loss, tuning split (median of repeated timings, 95 % intervals):\n"
@@ -213,7 +215,7 @@ def heldout_report(
         comparisons = compare_choices(
             results["static"].frontier,
             results["dynamic"].frontier,
-            levels,
+            levels if comparison_levels is None else comparison_levels,
             static_heldout=heldout["static"],
             dynamic_heldout=heldout["dynamic"],
         )
