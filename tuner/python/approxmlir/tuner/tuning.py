@@ -26,7 +26,7 @@ import pathlib
 import time
 from typing import Callable, Optional, Sequence
 
-from approxmlir.compiler import KnobParams, export_knobs
+from approxmlir.compiler import export_knobs
 from approxmlir.compiler.approx_opt import MlirInput
 from approxmlir.errors import ApproxError
 from approxmlir.tuner import pareto, timing
@@ -34,9 +34,12 @@ from approxmlir.tuner.database import Record, ResultsDB
 from approxmlir.tuner.engines import make_engine
 from approxmlir.tuner.executors import Executor, make_executor
 from approxmlir.tuner.options import TuneOptions
+from approxmlir.tuner.simplify import simpler_neighbours, simplify_frontier
 from approxmlir.tuner.space import Configuration, SearchSpace, config_from_json, config_key
 
 _LOG = logging.getLogger(__name__)
+
+__all__ = ["EvaluateFn", "TuningError", "TuningResult", "simpler_neighbours", "tune"]
 
 EvaluateFn = Callable[..., tuple[float, float]]
 # Give up when the engine keeps proposing configurations already evaluated.
@@ -289,8 +292,9 @@ def tune(
                     report(token, record)
                 bar.update(best_so_far())
         if o.simplify_evaluations > 0:
-            _simplify_frontier(done, baseline, evaluate_now, o.frontier_tolerance, o.simplify_evaluations)
+            simplify_frontier(done, baseline, evaluate_now, o.frontier_tolerance, o.simplify_evaluations)
         if o.timing_repeats > 1:
+            bar.close()  # the timing rounds have their own bar
             records = [r for r in done.values() if r.ok]
             front = _front(records, baseline, o.frontier_tolerance)
             retimed = timing.retime_front(
@@ -334,66 +338,6 @@ def tune(
         result.summary,
     )
     return result
-
-
-def simpler_neighbours(config: Configuration) -> dict[str, Configuration]:
-    """For each of `config`'s approximated knobs, the configuration that sets it back to exact."""
-    return {
-        knob: {**config, knob: KnobParams(params.transform, (0,))}
-        for knob, params in sorted(config.items())
-        if pareto.approximates(params.decisions)
-    }
-
-
-def _simplify_frontier(
-    done: dict[str, Record],
-    baseline: Record,
-    evaluate: Callable[[Configuration], Record],
-    time_tolerance: float,
-    max_evaluations: int,
-) -> None:
-    """Evaluates untried simpler neighbours of the frontier's points, fastest point first."""
-    spent = 0
-    while spent < max_evaluations:
-        records = [r for r in done.values() if r.ok and r.time_ms]
-        front = pareto.frontier(pareto.points(records, baseline.time_ms, baseline.accuracy), time_tolerance)
-        # Where every configuration seen with a knob exact (besides the exact
-        # one) runs within the tolerance of the exact time, that knob sets the
-        # cost (e.g. the exact LLM): its neighbours cannot keep their points' pace.
-        fastest_with_exact = {
-            knob: min(
-                (
-                    r.time_ms
-                    for r in records
-                    if r.config_key != baseline.config_key
-                    and not pareto.approximates(r.config.get(knob, {}).get("decisions", ()))
-                ),
-                default=0.0,
-            )
-            for knob in baseline.config
-        }
-        untried = [
-            neighbour
-            for point in front
-            if point.speedup > 1 + time_tolerance
-            for knob, neighbour in simpler_neighbours(config_from_json(point.config)).items()
-            if knob in fastest_with_exact
-            and config_key(neighbour) not in done
-            and fastest_with_exact[knob] * (1 + time_tolerance) < baseline.time_ms
-        ]
-        if not untried:
-            break
-        record = evaluate(untried[0])
-        spent += 1
-        _LOG.info(
-            "simplifying the frontier (%d/%d): %s ms, accuracy %s for %s",
-            spent,
-            max_evaluations,
-            f"{record.time_ms:.4g}" if record.ok else record.status,
-            f"{record.accuracy:.4f}" if record.ok else "-",
-            record.config_key,
-        )
-    _LOG.info("frontier simplification: %d evaluations", spent)
 
 
 def _front(records: Sequence[Record], baseline: Record, frontier_tolerance: float) -> list[pareto.Point]:
