@@ -69,6 +69,27 @@ def test_rounds_are_interleaved_rotated_and_serial(tmp_path):
     assert point.timing_run == run.run_id and point.timing_repeats == 4
 
 
+def test_a_single_parallel_round_overlaps(tmp_path):
+    log = tmp_path / "calls.jsonl"
+
+    def evaluate(config):
+        import time
+
+        start = time.time()
+        time.sleep(0.3)
+        with open(log, "a") as handle:
+            handle.write(json.dumps([start, time.time()]) + "\n")
+        return 10.0, 1.0
+
+    with LocalProcessExecutor(3) as executor:
+        run = timing.time_interleaved(
+            evaluate, config(0), [config(1), config(2)], executor=executor, repeats=1, workdir=tmp_path, parallel=True
+        )
+    calls = sorted(json.loads(line) for line in log.read_text().splitlines())
+    assert len(calls) == 3 and calls[-1][0] < calls[0][1], "the round's evaluations did not run at once"
+    assert run.point(run.candidates[0]).speedup_interval is None  # one round: no interval
+
+
 def test_a_failing_candidate_is_dropped_and_a_failing_baseline_is_an_error(tmp_path):
     def evaluate(config):
         if config["a"].decisions[0] == 2:

@@ -145,12 +145,9 @@ def time_interleaved(
     try:
         for r in range(repeats):
             order = [i for i in round_order(len(everything), r) if failed[i] is None]
-            if parallel:
-                futures = [(i, submit(r, i)) for i in order]
-            else:
-                futures = [(i, None) for i in order]
-            for i, future in futures:
-                outcome = (future or submit(r, i)).result()
+            started = {i: submit(r, i) for i in order} if parallel else {}
+            for i in order:
+                outcome = (started[i] if parallel else submit(r, i)).result()
                 if bar is not None:
                     bar.update(1)
                 if outcome.ok and outcome.time_ms and outcome.time_ms > 0:
