@@ -312,6 +312,56 @@ static void point(int **pp, int *p) {{ *pp = p; }}  // <- unsupported
   free(y);
 }}
 """,
+    "struct-pointer-member": f"""#include <stdint.h>
+struct node {{
+  int64_t value;
+  struct node *next;
+}};
+{RUN}
+  struct node a = {{1, 0}};  // <- unsupported
+  iout[0] = a.value;  // <- unsupported
+}}
+""",
+    "struct-global": f"""#include <stdint.h>
+struct point {{
+  double x, y;
+}};
+static struct point origin = {{1.0, 2.0}};  // <- unsupported
+{RUN}
+  fout[0] = origin.x;  // <- unsupported
+}}
+""",
+    "struct-bit-field": f"""#include <stdint.h>
+struct flags {{
+  unsigned a : 3;
+  unsigned b : 5;
+}};
+{RUN}
+  struct flags f = {{1, 2}};  // <- unsupported
+  iout[0] = f.a + f.b;  // <- unsupported
+}}
+""",
+    "struct-by-value-with-array": f"""#include <stdint.h>
+struct vec {{
+  double v[3];
+}};
+static double first(struct vec a) {{ return a.v[0]; }}  // <- unsupported
+{RUN}
+  struct vec a = {{{{1.0, 2.0, 3.0}}}};
+  fout[0] = first(a);  // <- unsupported
+}}
+""",
+    "struct-pointer-reassigned": f"""#include <stdint.h>
+struct point {{
+  double x, y;
+}};
+{RUN}
+  struct point ps[4] = {{{{1.0, 2.0}}}};
+  struct point *p = ps;
+  p = ps + 2;  // <- unsupported
+  fout[0] = p->x;
+}}
+""",
 }
 
 # Malformed by hand: errors that clang reports inside a system header.

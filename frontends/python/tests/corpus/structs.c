@@ -1,4 +1,3 @@
-// EXPECT-UNSUPPORTED: struct
 // Structs of scalars and arrays: a 2-D point type, a particle with an
 // array member, structs passed by pointer and by value, returned by value,
 // and an array of structs.

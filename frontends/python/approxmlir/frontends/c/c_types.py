@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from clang.cindex import Type, TypeKind
+from clang.cindex import CursorKind, Type, TypeKind
 
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 
@@ -84,7 +84,100 @@ class Void:
     mlir: str = ""
 
 
-CType = Scalar | Array | Pointer | Void
+@dataclasses.dataclass(frozen=True)
+class Leaf:
+    """One scalar or scalar-array member of a struct, however deeply nested:
+    `path` names it (`("pos", "x")`), `dims` are the arrays around it (the
+    member's own, and those of arrays of structs on the way)."""
+
+    path: tuple[str, ...]
+    element: Scalar
+    dims: tuple[int, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Struct:
+    """A struct type. Its objects are stored member by member (one memref per
+    leaf; an array of structs is a structure of arrays), so the layout is the
+    frontend's own: structs cross function boundaries as their leaves."""
+
+    name: str
+    fields: tuple[tuple[str, "Scalar | Array | Struct | StructArray"], ...]
+
+    def field(self, name: str) -> "Scalar | Array | Struct | StructArray":
+        return dict(self.fields)[name]
+
+    @property
+    def leaves(self) -> tuple[Leaf, ...]:
+        out: list[Leaf] = []
+        for name, ctype in self.fields:
+            if isinstance(ctype, Scalar):
+                out.append(Leaf((name,), ctype))
+            elif isinstance(ctype, Array):
+                out.append(Leaf((name,), ctype.element, ctype.dims))
+            else:
+                inner = ctype if isinstance(ctype, Struct) else ctype.struct
+                outer = () if isinstance(ctype, Struct) else ctype.dims
+                out.extend(Leaf((name, *leaf.path), leaf.element, outer + leaf.dims) for leaf in inner.leaves)
+        return tuple(out)
+
+    @property
+    def scalar_only(self) -> bool:
+        return all(not leaf.dims for leaf in self.leaves)
+
+    @property
+    def mlir(self) -> str:  # by value: its scalar leaves (see mlir_types)
+        return ", ".join(leaf.element.mlir for leaf in self.leaves)
+
+
+@dataclasses.dataclass(frozen=True)
+class StructArray:
+    """A fixed-size (possibly multi-dimensional) array of structs."""
+
+    struct: Struct
+    dims: tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class StructPointer:
+    """A pointer to structs: one strided 1-D (plus the leaf's own dims) memref
+    per leaf."""
+
+    struct: Struct
+
+    def leaf_type(self, leaf: Leaf) -> str:
+        return leaf_memref_type(leaf, ("?",), strided=True)
+
+    @property
+    def mlir(self) -> str:
+        return ", ".join(self.leaf_type(leaf) for leaf in self.struct.leaves)
+
+
+def leaf_memref_type(leaf: Leaf, outer: tuple, strided: bool = False) -> str:
+    """The memref of one leaf of structs laid out with `outer` dims."""
+    shape = "x".join(map(str, (*outer, *leaf.dims)))
+    if not strided:
+        return f"memref<{shape}x{leaf.element.mlir}>"
+    strides, stride = [], 1
+    for dim in reversed((*outer, *leaf.dims)[1:]):
+        strides.insert(0, stride)
+        stride *= dim
+    strides.insert(0, stride)
+    return f"memref<{shape}x{leaf.element.mlir}, strided<[{', '.join(map(str, strides))}], offset: ?>>"
+
+
+def mlir_types(ctype: "CType") -> list[str]:
+    """The MLIR types a C value of `ctype` crosses a function boundary as."""
+    if isinstance(ctype, Void):
+        return []
+    if isinstance(ctype, Struct):
+        return [leaf.element.mlir for leaf in ctype.leaves]
+    if isinstance(ctype, StructPointer):
+        return [ctype.leaf_type(leaf) for leaf in ctype.struct.leaves]
+    return [ctype.mlir]
+
+
+CType = Scalar | Array | Pointer | Void | Struct | StructArray | StructPointer
 
 BOOL = Scalar(1, signed=False)
 INT = Scalar(32)
@@ -112,6 +205,8 @@ def convert(ctype: Type, where: SourceLocation) -> CType:
             dims.append(element.element_count)
             element = element.element_type.get_canonical()
         scalar = convert(element, where)
+        if isinstance(scalar, Struct):
+            return StructArray(scalar, tuple(dims))
         if not isinstance(scalar, Scalar):
             raise FrontendError(where, f"unsupported: array of {element.spelling}")
         return Array(scalar, tuple(dims))
@@ -122,18 +217,41 @@ def convert(ctype: Type, where: SourceLocation) -> CType:
             return Pointer(target)
         if isinstance(target, Array):
             return Pointer(target.element, target.dims)
+        if isinstance(target, Struct):
+            return StructPointer(target)
         raise FrontendError(where, f"unsupported: pointer to {pointee.spelling}")
     if kind == TypeKind.RECORD:
-        raise FrontendError(where, f"unsupported: struct or union type '{ctype.spelling}'")
+        return convert_struct(canonical, where)
     if kind == TypeKind.FUNCTIONPROTO or kind == TypeKind.FUNCTIONNOPROTO:
         raise FrontendError(where, "unsupported: function type used as a value (function pointers)")
     raise FrontendError(where, f"unsupported: type '{ctype.spelling}'")
+
+
+def convert_struct(canonical: Type, where: SourceLocation) -> Struct:
+    declaration = canonical.get_declaration()
+    if declaration.kind != CursorKind.STRUCT_DECL:
+        raise FrontendError(where, f"unsupported: union type '{canonical.spelling}'")
+    fields = []
+    for field in canonical.get_fields():
+        if field.is_bitfield():
+            raise FrontendError(where, f"unsupported: bit-field '{field.spelling}' of '{canonical.spelling}'")
+        if field.type.get_canonical().kind == TypeKind.POINTER:  # before converting: `struct node *next` recurses
+            raise FrontendError(where, f"unsupported: pointer member '{field.spelling}' of '{canonical.spelling}'")
+        ctype = convert(field.type, where)
+        if not isinstance(ctype, (Scalar, Array, Struct, StructArray)):
+            raise FrontendError(where, f"unsupported: member '{field.spelling}' of type '{field.type.spelling}'")
+        fields.append((field.spelling, ctype))
+    if not fields:
+        raise FrontendError(where, f"unsupported: struct '{canonical.spelling}' without members")
+    return Struct(canonical.spelling, tuple(fields))
 
 
 def parameter_type(ctype: CType) -> CType:
     """C adjusts array parameters to pointers (`T a[N][M]` is `T (*a)[M]`)."""
     if isinstance(ctype, Array):
         return Pointer(ctype.element, ctype.dims[1:])
+    if isinstance(ctype, StructArray) and len(ctype.dims) == 1:
+        return StructPointer(ctype.struct)
     return ctype
 
 

@@ -7,7 +7,7 @@ from typing import Optional, Union
 from clang.cindex import Cursor, CursorKind
 
 from approxmlir.frontends.c import c_types
-from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Void
+from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Struct, StructPointer, Void
 from approxmlir.frontends.c.clang_ops import (
     ADD,
     AND,
@@ -101,6 +101,11 @@ class Expressions:
             return self.read_variable(expr)
         if kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR):
             return self.cast(expr)
+        if kind == CursorKind.MEMBER_REF_EXPR:
+            member = self.scope.structs.member(expr)
+            if isinstance(member, Element):
+                return self.scope.load(member)
+            raise unsupported(expr, f"member '{expr.spelling}' of type '{expr.type.spelling}' used as a number")
         if kind == CursorKind.ARRAY_SUBSCRIPT_EXPR:
             place = self.scope.places.subscript(expr)
             if isinstance(place, Element):
@@ -316,6 +321,12 @@ class Expressions:
 
     def assign(self, expr: Cursor) -> Optional[Value]:
         lhs, rhs = children(expr)
+        lhs_type = self.scope.ctype(lhs)
+        if isinstance(lhs_type, Struct):
+            self.scope.structs.assign(expr)
+            return None
+        if isinstance(lhs_type, StructPointer):
+            raise unsupported(expr, "assigning a pointer to structs (it keeps the place it was initialized with)")
         target = self.scope.places.lvalue(lhs)
         if isinstance(target, Induction):
             raise unsupported(expr, "assigning the loop counter inside its loop")
@@ -385,6 +396,12 @@ class Expressions:
     # -- calls ---------------------------------------------------------------
 
     def call(self, expr: Cursor) -> Optional[Value]:
+        """A call's value (None for void; a struct result is discarded)."""
+        results = self.call_results(expr)
+        return results[0] if len(results) == 1 and not isinstance(self.scope.ctype(expr), Struct) else None
+
+    def call_results(self, expr: Cursor) -> list[Value]:
+        """A call's results: none, one, or a struct's scalar leaves."""
         kids = children(expr)
         callee = kids[0]
         while callee.kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.PAREN_EXPR) and len(children(callee)) == 1:
@@ -398,7 +415,7 @@ class Expressions:
         args = kids[1:]
         if name == "free":
             self.scope.heap.free(expr)
-            return None
+            return []
         if name in ALLOCATORS:
             raise unsupported(expr, f"'{name}' whose result is not converted to a typed pointer (assign it to one)")
         if name in UNSUPPORTED_ALLOCATORS:
@@ -407,21 +424,28 @@ class Expressions:
         e = self.scope.emitter
         if name in _MATH_OPS and len(args) == 1 and isinstance(result_type, Scalar) and result_type.is_float:
             value = self.scope.convert(self.rvalue(args[0]), self.scope.scalar_type(args[0]), result_type)
-            return e.op(f"{_MATH_OPS[name]} {e.use(value)} : {result_type.mlir}", result_type.mlir)
+            return [e.op(f"{_MATH_OPS[name]} {e.use(value)} : {result_type.mlir}", result_type.mlir)]
         signature = self.scope.module.declare_function(function, expr)
         operands = []
         for arg, param_type in zip(args, signature.params):
             if isinstance(param_type, Pointer):
                 operands.append(self.scope.places.pointer_argument(arg, param_type))
+            elif isinstance(param_type, (Struct, StructPointer)):
+                operands.extend(self.scope.structs.argument(arg, param_type))
             else:
                 operands.append(self.scope.convert(self.rvalue(arg), self.scope.scalar_type(arg), param_type))
         names = ", ".join(e.use(v) for v in operands)
         types = ", ".join(v.type for v in operands)
-        result = signature.result
-        if isinstance(result, Void):
-            e.op(f"func.call @{name}({names}) : ({types}) -> ()")
-            return None
-        return e.op(f"func.call @{name}({names}) : ({types}) -> {result.mlir}", result.mlir)
+        result_types = signature.result_types
+        call = f"func.call @{name}({names}) : ({types}) -> ({', '.join(result_types)})"
+        if not result_types:
+            e.op(call)
+            return []
+        if len(result_types) == 1:
+            return [e.op(call, result_types[0])]
+        results = e.fresh()
+        e.line(f"{results}:{len(result_types)} = {call}")
+        return [Value(f"{results}#{i}", t, e.scope) for i, t in enumerate(result_types)]
 
 
 def promote(ctype: Scalar) -> Scalar:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Optional
 
 from clang.cindex import Cursor, CursorKind
 
-from approxmlir.frontends.c import analysis
+from approxmlir.frontends.c import analysis, c_types
 from approxmlir.frontends.c.annotations import (
     Annotation,
     KnobSpec,
     knob_attributes,
 )
-from approxmlir.frontends.c.c_types import CType, Scalar, Void
+from approxmlir.frontends.c.c_types import CType, Scalar, Struct, StructPointer, Void
 from approxmlir.frontends.c.clang_ops import unary_kind
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
@@ -29,6 +29,7 @@ from approxmlir.frontends.c.places import Places
 from approxmlir.frontends.c.scope import FunctionScope
 from approxmlir.frontends.c.state_adapters import state_adapter
 from approxmlir.frontends.c.statements import Statements
+from approxmlir.frontends.c.structs import Structs
 from approxmlir.frontends.c.values import ArrayVar, Element, PointerVar
 
 if TYPE_CHECKING:
@@ -45,9 +46,19 @@ class Signature:
     result: CType
 
     def mlir(self, name: str, private: bool) -> str:
-        params = ", ".join(p.mlir for p in self.params)
-        result = "" if isinstance(self.result, Void) else f" -> {self.result.mlir}"
-        return f"func.func {'private ' if private else ''}@{name}({params}){result}"
+        params = ", ".join(t for p in self.params for t in c_types.mlir_types(p))
+        return f"func.func {'private ' if private else ''}@{name}({params}){self.result_suffix}"
+
+    @property
+    def result_types(self) -> list[str]:
+        return c_types.mlir_types(self.result)
+
+    @property
+    def result_suffix(self) -> str:
+        types = self.result_types
+        if not types:
+            return ""
+        return f" -> {types[0]}" if len(types) == 1 else f" -> ({', '.join(types)})"
 
 
 class FunctionTranslator:
@@ -61,6 +72,7 @@ class FunctionTranslator:
         scope.expressions = Expressions(scope)
         scope.places = Places(scope)
         scope.heap = Heap(scope)
+        scope.structs = Structs(scope)
         scope.statements = Statements(scope)
         scope.ml_regions = MLRegions(scope)
 
@@ -85,10 +97,13 @@ class FunctionTranslator:
     def header(self, name: str, private: bool) -> tuple[str, list[Value]]:
         args = []
         for _, ctype in zip(self.scope.params(), self.scope.signature.params):
-            args.append(Value(self.scope.emitter.fresh("arg"), ctype.mlir, self.scope.emitter.scope))
+            for mlir_type in c_types.mlir_types(ctype):
+                args.append(Value(self.scope.emitter.fresh("arg"), mlir_type, self.scope.emitter.scope))
         params = ", ".join(f"{a.name}: {a.type}" for a in args)
-        result = "" if isinstance(self.scope.result_type, Void) else f" -> {self.scope.result_type.mlir}"
-        return f"func.func {'private ' if private else ''}@{name}({params}){result} {{", args
+        return (
+            f"func.func {'private ' if private else ''}@{name}({params}){self.scope.signature.result_suffix} {{",
+            args,
+        )
 
     def body_function(self, name: str, private: bool, annotation: Optional[Annotation]) -> list[str]:
         e = self.scope.emitter
@@ -98,13 +113,24 @@ class FunctionTranslator:
             if annotation is None:
                 self.scope.entry = function_entry
                 self.emit_body(args)
+                if isinstance(self.scope.result_type, Struct):
+                    results = self.scope.structs.values_of(self.scope.return_slot_struct)
+                    operands = ", ".join(e.use(v) for v in results)
+                    e.line(f"func.return {operands} : {', '.join(v.type for v in results)}")
+                    return self.finish(header, function_entry, function_scope)
                 result = self.load_result()
             else:
+                if isinstance(self.scope.result_type, Struct):
+                    raise FrontendError(annotation.location, "unsupported: an annotated function returning a struct")
                 result = self.knob(annotation, lambda: self.emit_body(args), args, knob_results=True)
             if isinstance(self.scope.result_type, Void):
                 e.line("func.return")
             else:
                 e.line(f"func.return {e.use(result)} : {self.scope.result_type.mlir}")
+        return self.finish(header, function_entry, function_scope)
+
+    def finish(self, header: str, function_entry: Entry, function_scope) -> list[str]:
+        """The lines of a function whose body is complete."""
         return [
             header,
             *function_entry.lines,
@@ -137,7 +163,9 @@ class FunctionTranslator:
 
     def emit_body(self, args: list[Value]) -> None:
         """Parameters into variables, then the body statements."""
-        if not isinstance(self.scope.result_type, Void):
+        if isinstance(self.scope.result_type, Struct):
+            self.scope.return_slot_struct = self.scope.structs.new_object(self.scope.result_type)
+        elif not isinstance(self.scope.result_type, Void):
             self.scope.return_slot = self.scope.alloca(f"memref<{self.scope.result_type.mlir}>")
         body = [c for c in self.scope.function.get_children() if c.kind == CursorKind.COMPOUND_STMT][0]
         self.scope.address_taken = analysis.address_taken_variables(body, unary_kind)
@@ -146,8 +174,14 @@ class FunctionTranslator:
         if returns and not (len(returns) == 1 and stmts and stmts[-1].kind == CursorKind.RETURN_STMT):
             self.scope.return_flag = self.scope.new_flag()
             self.scope.set_flag(self.scope.return_flag, 0)
-        for param, ctype, arg in zip(self.scope.params(), self.scope.signature.params, args):
-            if isinstance(ctype, Scalar):
+        remaining = list(args)
+        for param, ctype in zip(self.scope.params(), self.scope.signature.params):
+            count = len(c_types.mlir_types(ctype))
+            leaf_args, remaining = remaining[:count], remaining[count:]
+            arg = leaf_args[0]
+            if isinstance(ctype, (Struct, StructPointer)):
+                self.scope.structs.parameter(param, ctype, leaf_args)
+            elif isinstance(ctype, Scalar):
                 var = self.scope.scalar_slot(param, ctype)
                 self.scope.store(arg, self.scope.scalar_element(var))
                 self.scope.variables[param] = var

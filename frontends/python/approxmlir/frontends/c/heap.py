@@ -16,12 +16,12 @@ from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, Type, TypeKind
 
-from approxmlir.frontends.c.c_types import Pointer
+from approxmlir.frontends.c.c_types import Pointer, StructPointer, leaf_memref_type
 from approxmlir.frontends.c.clang_ops import children, strip
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import unsupported
 from approxmlir.frontends.c.scope import FunctionScope
-from approxmlir.frontends.c.values import ArrayPlace, PointerValue
+from approxmlir.frontends.c.values import ArrayPlace, PointerValue, StructPlace
 
 ALLOCATORS = ("malloc", "calloc")
 UNSUPPORTED_ALLOCATORS = ("realloc", "aligned_alloc", "posix_memalign", "alloca")
@@ -108,6 +108,35 @@ class Heap:
         with e.region(f"scf.for {index} = {e.use(lower)} to {e.use(total)} step {e.use(step)} {{"):
             e.op(f"memref.store {e.use(zero)}, {e.use(flat)}[{index}] : {flat.type}")
 
+    def allocate_structs(self, call: Cursor, target: StructPointer, where: Cursor) -> StructPlace:
+        """`(struct S *)malloc(n * sizeof(struct S))`: one array per leaf."""
+        s, e = self.scope, self.scope.emitter
+        name = callee_name(call)
+        if name in UNSUPPORTED_ALLOCATORS:
+            raise unsupported(call, f"'{name}' (heap arrays are made by malloc and calloc)")
+        args = children(call)[1:]
+        if len(args) != (1 if name == "malloc" else 2):
+            raise unsupported(call, f"call of '{name}' with {len(args)} arguments")
+        size = self.byte_count(args[0])
+        if name == "calloc":
+            size = s.arith("muli", size, self.byte_count(args[1]))
+        struct_bytes = where.type.get_canonical().get_pointee().get_size()
+        count = s.arith("divui", size, s.index_const(max(1, struct_bytes)))
+        leaves = {}
+        for leaf in target.struct.leaves:
+            alloc_type = leaf_memref_type(leaf, ("?",))
+            storage = e.op(f"memref.alloc({e.use(count)}) : {alloc_type}", alloc_type)
+            leaves[leaf.path] = e.op(
+                f"memref.cast {e.use(storage)} : {alloc_type} to {target.leaf_type(leaf)}", target.leaf_type(leaf)
+            )
+        place = StructPlace(target.struct, leaves, [], 1)
+        if name == "calloc":
+            lower, step = s.index_const(0), s.index_const(1)
+            index = e.fresh("i")
+            with e.region(f"scf.for {index} = {e.use(lower)} to {e.use(count)} step {e.use(step)} {{"):
+                s.structs.zero(StructPlace(target.struct, leaves, [Value(index, "index", e.scope)], 1))
+        return place
+
     def free(self, call: Cursor) -> None:
         """`free(p)`: the array p points into is deallocated (p must be what
         malloc returned, as C requires)."""
@@ -117,7 +146,11 @@ class Heap:
         node = strip(args[0])
         while node.kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR) and _is_void_pointer(node.type):
             node = strip(children(node)[-1])  # the conversion to void *
-        place = self.scope.places.pointer(node)
-        storage = place.base if isinstance(place, PointerValue) else place.storage
         e = self.scope.emitter
-        e.op(f"memref.dealloc {e.use(storage)} : {storage.type}")
+        if isinstance(self.scope.ctype(node), StructPointer):
+            storages = list(self.scope.structs.place(node).leaves.values())
+        else:
+            place = self.scope.places.pointer(node)
+            storages = [place.base if isinstance(place, PointerValue) else place.storage]
+        for storage in storages:
+            e.op(f"memref.dealloc {e.use(storage)} : {storage.type}")

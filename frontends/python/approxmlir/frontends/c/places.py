@@ -64,6 +64,11 @@ class Places:
             if isinstance(var, GlobalVar) and isinstance(var.ctype, Scalar):
                 return Element(self.scope.get_global(var), [], var.ctype)
             raise unsupported(expr, f"assignment to array '{expr.spelling}'")
+        if expr.kind == CursorKind.MEMBER_REF_EXPR:
+            member = self.scope.structs.member(expr)
+            if isinstance(member, Element):
+                return member
+            raise unsupported(expr, f"assignment to member '{expr.spelling}' of type '{expr.type.spelling}'")
         if expr.kind == CursorKind.ARRAY_SUBSCRIPT_EXPR:
             place = self.subscript(expr)
             if isinstance(place, Element):
@@ -117,6 +122,10 @@ class Places:
             if isinstance(var, GlobalVar) and isinstance(var.ctype, Array):
                 return ArrayPlace(self.scope.get_global(var), [], var.ctype)
             raise unsupported(expr, f"'{expr.spelling}' used as a pointer")
+        if kind == CursorKind.MEMBER_REF_EXPR:
+            member = self.scope.structs.member(expr)
+            if isinstance(member, ArrayPlace):
+                return member
         if kind == CursorKind.ARRAY_SUBSCRIPT_EXPR:
             place = self.subscript(expr)
             if isinstance(place, ArrayPlace):
@@ -185,7 +194,10 @@ class Places:
         if any(d == "?" for d in shape[1:]):
             raise FrontendError(location_of(self.scope.function), "unsupported: dynamic inner dimension")
         total = "?" if shape[0] == "?" else str(_product(int(d) for d in shape))
-        flat_type = f"memref<{total}x{element.mlir}>"
+        # A strided source (a member array reached through a pointer to structs)
+        # keeps a dynamic offset when collapsed.
+        layout = ", strided<[1], offset: ?>" if "strided<" in storage.type else ""
+        flat_type = f"memref<{total}x{element.mlir}{layout}>"
         group = ", ".join(str(i) for i in range(rank))
         flat = e.op(f"memref.collapse_shape {e.use(storage)} [[{group}]] : {storage.type} into {flat_type}", flat_type)
         offset = self.scope.index_const(0)

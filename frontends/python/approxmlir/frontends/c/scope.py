@@ -1,7 +1,7 @@
 """One function's translation state, and the builders every part uses.
 
 A function is translated by parts composed over one `FunctionScope`:
-`Expressions` (values), `Places` (lvalues and pointers), `Heap` (malloc, calloc, free), `Statements` (control flow and
+`Expressions` (values), `Places` (lvalues and pointers), `Heap` (malloc, calloc, free), `Structs`, `Statements` (control flow and
 declarations), `MLRegions` (`#pragma approx ml`) and the knob part
 (`FunctionTranslator`). Each part keeps a reference to the scope and reaches
 the others through it (`scope.expressions`, `scope.statements`, ...), so a
@@ -19,7 +19,7 @@ from approxmlir.frontends.c import c_types
 from approxmlir.frontends.c.c_types import CType, Scalar
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value
 from approxmlir.frontends.c.errors import location_of, unsupported
-from approxmlir.frontends.c.values import Element, GlobalVar, ScalarVar, Variable
+from approxmlir.frontends.c.values import Element, GlobalVar, ScalarVar, StructPlace, Variable
 
 if TYPE_CHECKING:
     from approxmlir.frontends.c.expressions import Expressions
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from approxmlir.frontends.c.ml_regions import MLRegions
     from approxmlir.frontends.c.places import Places
     from approxmlir.frontends.c.statements import JumpTarget, Statements
+    from approxmlir.frontends.c.structs import Structs
     from approxmlir.frontends.c.translator import FunctionTranslator, ModuleTranslator, Signature
 
 
@@ -52,12 +53,14 @@ class FunctionScope:
         self.targets: list["JumpTarget"] = []
         self.return_flag: Optional[Value] = None
         self.return_slot: Optional[Value] = None
+        self.return_slot_struct: Optional["StructPlace"] = None  # a function returning a struct
         self.entry: Optional[Entry] = None
         self.address_taken: set[Cursor] = set()
         # The parts, set by FunctionTranslator.
         self.expressions: "Expressions"
         self.places: "Places"
         self.heap: "Heap"
+        self.structs: "Structs"
         self.statements: "Statements"
         self.ml_regions: "MLRegions"
         self.knobs: "FunctionTranslator"

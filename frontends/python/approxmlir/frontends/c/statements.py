@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 from clang.cindex import Cursor, CursorKind
 
 from approxmlir.frontends.c import analysis, c_types
-from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar
+from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Struct, StructArray, StructPointer
 from approxmlir.frontends.c.clang_ops import (
     LE,
     LT,
@@ -140,7 +140,10 @@ class Statements:
 
     def return_statement(self, stmt: Cursor) -> None:
         kids = children(stmt)
-        if kids:
+        if kids and isinstance(self.scope.result_type, Struct):
+            structs = self.scope.structs
+            structs.store_values(self.scope.return_slot_struct, structs.values(kids[0], self.scope.result_type))
+        elif kids:
             value = self.expressions.rvalue(kids[0])
             self.scope.store(
                 self.scope.convert(value, self.scope.scalar_type(kids[0]), self.scope.result_type),
@@ -153,20 +156,26 @@ class Statements:
 
     def declaration(self, decl: Cursor) -> None:
         if decl.kind != CursorKind.VAR_DECL:
-            if decl.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL):
-                raise unsupported(decl, "struct and union types")
-            if decl.kind in (CursorKind.TYPEDEF_DECL, CursorKind.ENUM_DECL):
+            if decl.kind == CursorKind.UNION_DECL:
+                raise unsupported(decl, "union types")
+            if decl.kind in (CursorKind.TYPEDEF_DECL, CursorKind.ENUM_DECL, CursorKind.STRUCT_DECL):
                 return
             raise unsupported(decl, f"declaration '{decl.kind.name.lower()}'")
         if decl.storage_class.name in ("STATIC", "EXTERN"):
             self.scope.module.static_local(decl, self.scope.function_name)
             return
         ctype = self.scope.ctype(decl)
+        # The last child is the initializer when there is one; an array's size
+        # expression is a child too.
         init = [c for c in children(decl) if c.kind != CursorKind.TYPE_REF and not c.kind.is_reference()]
-        self.declare_local(decl, ctype, init[-1] if init else None)
+        tokens = [token.spelling for token in decl.get_tokens()]  # none when it starts in a macro
+        has_init = not tokens or "=" in tokens
+        self.declare_local(decl, ctype, init[-1] if init and has_init else None)
 
     def declare_local(self, decl: Cursor, ctype: CType, init: Optional[Cursor]) -> None:
-        if isinstance(ctype, Scalar):
+        if isinstance(ctype, (Struct, StructArray, StructPointer)):
+            self.scope.structs.declare(decl, ctype, init)
+        elif isinstance(ctype, Scalar):
             var = self.scope.scalar_slot(decl, ctype)
             self.scope.variables[decl] = var
             if init is not None:

@@ -19,7 +19,7 @@ from approxmlir.frontends.c.annotations import (
     parse_annotations,
     parse_hpacml_directives,
 )
-from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Void
+from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Struct, StructArray, StructPointer, Void
 from approxmlir.frontends.c.clang_ops import evaluate_constant
 from approxmlir.frontends.c.emitter import Emitter, Value
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of, unsupported
@@ -134,10 +134,19 @@ class ModuleTranslator:
     def signature(self, function: Cursor) -> Signature:
         where = location_of(function)
         params = [c_types.parameter_type(c_types.convert(t, where)) for t in function.type.argument_types()]
-        if any(isinstance(ctype, Void) for ctype in params):
-            raise unsupported(function, "void parameter")
+        for ctype, c_type in zip(params, function.type.argument_types()):
+            if isinstance(ctype, Void):
+                raise unsupported(function, "void parameter")
+            if isinstance(ctype, StructArray):
+                raise unsupported(function, f"parameter of type '{c_type.spelling}' (multi-dimensional struct array)")
+            if isinstance(ctype, Struct) and not ctype.scalar_only:
+                raise unsupported(
+                    function, f"struct parameter '{c_type.spelling}' with array members by value (pass a pointer)"
+                )
         result = c_types.convert(function.result_type, where)
-        if isinstance(result, (Array, Pointer)):
+        if isinstance(result, (Array, Pointer, StructArray, StructPointer)) or (
+            isinstance(result, Struct) and not result.scalar_only
+        ):
             raise unsupported(function, f"function returning '{function.result_type.spelling}'")
         return Signature(params, result)
 
@@ -149,7 +158,7 @@ class ModuleTranslator:
         signature = self.signature(function)
         definition = function.get_definition()
         if definition is None and name not in self.declarations:
-            if any(isinstance(p, Pointer) for p in signature.params):
+            if any(isinstance(p, (Pointer, Struct, StructPointer)) for p in signature.params):
                 raise unsupported(where, f"call of external function '{name}' taking pointers (define it in this file)")
             self.declarations[name] = signature.mlir(name, private=True)
         return signature
@@ -269,8 +278,8 @@ class ModuleTranslator:
                 functions.extend(translator.translate(annotation))
             elif cursor.kind == CursorKind.VAR_DECL:
                 self.global_variable(cursor)
-            elif cursor.kind in (CursorKind.STRUCT_DECL, CursorKind.UNION_DECL) and cursor.is_definition():
-                raise unsupported(cursor, "struct and union types")
+            elif cursor.kind == CursorKind.UNION_DECL and cursor.is_definition():
+                raise unsupported(cursor, "union types")
         if self.pending_ml:
             raise FrontendError(
                 self.pending_ml[0].location,

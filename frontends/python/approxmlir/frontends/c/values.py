@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Union
+from typing import Optional, Union
 
-from approxmlir.frontends.c.c_types import Array, Pointer, Scalar
+from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Struct
 from approxmlir.frontends.c.emitter import Value
 
 
@@ -55,7 +55,33 @@ class PointerVar:
     ctype: Pointer
 
 
-Variable = Union[ScalarVar, InductionVar, ArrayVar, GlobalVar, PointerVar]
+@dataclasses.dataclass
+class StructPlace:
+    """Structs in memory: one memref per leaf of `ctype` (keyed by its path
+    below `ctype`), all with `rank` leading dims of which `indices` are
+    chosen. With every index chosen it is one struct object; with one index
+    left it is a pointer to structs whose next index starts at `offset`."""
+
+    ctype: Struct
+    leaves: dict[tuple[str, ...], Value]
+    indices: list[Value]
+    rank: int
+    offset: Optional[Value] = None
+
+    @property
+    def is_object(self) -> bool:
+        return len(self.indices) == self.rank
+
+
+@dataclasses.dataclass
+class StructVar:
+    """A struct, array of structs, or pointer to structs variable: its place
+    (a pointer variable keeps the one place it was initialized with)."""
+
+    place: StructPlace
+
+
+Variable = Union[ScalarVar, InductionVar, ArrayVar, GlobalVar, PointerVar, StructVar]
 
 
 @dataclasses.dataclass
