@@ -16,20 +16,6 @@ COMPOUND = {23: MUL, 24: DIV, 25: REM, 26: ADD, 27: SUB, 28: SHL, 29: SHR, 30: A
 POST_INC, POST_DEC, PRE_INC, PRE_DEC, ADDR_OF, DEREF, PLUS, MINUS, NOT, LNOT = range(1, 11)
 COMPARISONS = {LT: "<", GT: ">", LE: "<=", GE: ">=", EQ: "==", NE: "!="}
 
-# libm functions with an exact math-dialect counterpart (others stay calls).
-_MATH_OPS = {
-    "sqrt": "math.sqrt",
-    "sqrtf": "math.sqrt",
-    "fabs": "math.absf",
-    "fabsf": "math.absf",
-    "floor": "math.floor",
-    "floorf": "math.floor",
-    "ceil": "math.ceil",
-    "ceilf": "math.ceil",
-    "trunc": "math.trunc",
-    "truncf": "math.trunc",
-}
-
 
 _EVALUATION_API = None
 

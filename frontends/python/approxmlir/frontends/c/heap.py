@@ -57,15 +57,7 @@ class Heap:
     def allocate(self, call: Cursor, target: Pointer, where: Cursor) -> Union[PointerValue, ArrayPlace]:
         """A new array for `(target)malloc(...)` or `(target)calloc(...)`."""
         s, e = self.scope, self.scope.emitter
-        name = callee_name(call)
-        if name in UNSUPPORTED_ALLOCATORS:
-            raise unsupported(call, f"'{name}' (heap arrays are made by malloc and calloc)")
-        args = children(call)[1:]
-        if len(args) != (1 if name == "malloc" else 2):
-            raise unsupported(call, f"call of '{name}' with {len(args)} arguments")
-        size = self.byte_count(args[0])
-        if name == "calloc":
-            size = s.arith("muli", size, self.byte_count(args[1]))
+        name, size = self.requested_bytes(call)
         element_bytes = max(1, target.element.width // 8)
         for dim in target.row_dims:
             element_bytes *= dim
@@ -79,6 +71,19 @@ class Heap:
             return ArrayPlace(storage, [], target)
         view = e.op(f"memref.cast {e.use(storage)} : {alloc_type} to {target.mlir}", target.mlir)
         return PointerValue(view, s.index_const(0), target)
+
+    def requested_bytes(self, call: Cursor) -> tuple[str, Value]:
+        """The allocator's name and the number of bytes the call asks for."""
+        name = callee_name(call)
+        if name in UNSUPPORTED_ALLOCATORS:
+            raise unsupported(call, f"'{name}' (heap arrays are made by malloc and calloc)")
+        args = children(call)[1:]
+        if len(args) != (1 if name == "malloc" else 2):
+            raise unsupported(call, f"call of '{name}' with {len(args)} arguments")
+        size = self.byte_count(args[0])
+        if name == "calloc":
+            size = self.scope.arith("muli", size, self.byte_count(args[1]))
+        return name, size
 
     def byte_count(self, arg: Cursor) -> Value:
         ctype = self.scope.scalar_type(arg)
@@ -111,15 +116,7 @@ class Heap:
     def allocate_structs(self, call: Cursor, target: StructPointer, where: Cursor) -> StructPlace:
         """`(struct S *)malloc(n * sizeof(struct S))`: one array per leaf."""
         s, e = self.scope, self.scope.emitter
-        name = callee_name(call)
-        if name in UNSUPPORTED_ALLOCATORS:
-            raise unsupported(call, f"'{name}' (heap arrays are made by malloc and calloc)")
-        args = children(call)[1:]
-        if len(args) != (1 if name == "malloc" else 2):
-            raise unsupported(call, f"call of '{name}' with {len(args)} arguments")
-        size = self.byte_count(args[0])
-        if name == "calloc":
-            size = s.arith("muli", size, self.byte_count(args[1]))
+        name, size = self.requested_bytes(call)
         struct_bytes = where.type.get_canonical().get_pointee().get_size()
         count = s.arith("divui", size, s.index_const(max(1, struct_bytes)))
         leaves = {}
