@@ -16,6 +16,7 @@ from typing import Optional
 
 from clang.cindex import CursorKind, Type, TypeKind
 
+from approxmlir.frontends.c.cxx import in_namespace_std
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation
 
 _INTEGERS = {
@@ -153,6 +154,18 @@ class StructPointer:
         return ", ".join(self.leaf_type(leaf) for leaf in self.struct.leaves)
 
 
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A C++ reference `T &` to a scalar or a struct: passed like a pointer to
+    its one element, used like the object itself."""
+
+    target: "Scalar | Struct"
+
+    @property
+    def mlir(self) -> str:
+        return ", ".join(mlir_types(self))
+
+
 def leaf_memref_type(leaf: Leaf, outer: tuple, strided: bool = False) -> str:
     """The memref of one leaf of structs laid out with `outer` dims."""
     shape = "x".join(map(str, (*outer, *leaf.dims)))
@@ -174,10 +187,13 @@ def mlir_types(ctype: "CType") -> list[str]:
         return [leaf.element.mlir for leaf in ctype.leaves]
     if isinstance(ctype, StructPointer):
         return [ctype.leaf_type(leaf) for leaf in ctype.struct.leaves]
+    if isinstance(ctype, Reference):
+        target = ctype.target
+        return mlir_types(StructPointer(target) if isinstance(target, Struct) else Pointer(target))
     return [ctype.mlir]
 
 
-CType = Scalar | Array | Pointer | Void | Struct | StructArray | StructPointer
+CType = Scalar | Array | Pointer | Void | Struct | StructArray | StructPointer | Reference
 
 BOOL = Scalar(1, signed=False)
 INT = Scalar(32)
@@ -222,6 +238,11 @@ def convert(ctype: Type, where: SourceLocation) -> CType:
         raise FrontendError(where, f"unsupported: pointer to {pointee.spelling}")
     if kind == TypeKind.RECORD:
         return convert_struct(canonical, where)
+    if kind in (TypeKind.LVALUEREFERENCE, TypeKind.RVALUEREFERENCE):
+        target = convert(canonical.get_pointee(), where)
+        if isinstance(target, (Scalar, Struct)):
+            return Reference(target)
+        raise FrontendError(where, f"unsupported: reference type '{ctype.spelling}'")
     if kind == TypeKind.FUNCTIONPROTO or kind == TypeKind.FUNCTIONNOPROTO:
         raise FrontendError(where, "unsupported: function type used as a value (function pointers)")
     raise FrontendError(where, f"unsupported: type '{ctype.spelling}'")
@@ -229,8 +250,17 @@ def convert(ctype: Type, where: SourceLocation) -> CType:
 
 def convert_struct(canonical: Type, where: SourceLocation) -> Struct:
     declaration = canonical.get_declaration()
-    if declaration.kind != CursorKind.STRUCT_DECL:
+    if declaration.kind == CursorKind.UNION_DECL:
         raise FrontendError(where, f"unsupported: union type '{canonical.spelling}'")
+    if in_namespace_std(declaration):
+        raise FrontendError(where, f"unsupported: standard library type '{canonical.spelling}'")
+    if declaration.kind not in (CursorKind.STRUCT_DECL, CursorKind.CLASS_DECL):
+        raise FrontendError(where, f"unsupported: type '{canonical.spelling}'")
+    for child in declaration.get_children():
+        if child.kind == CursorKind.CXX_BASE_SPECIFIER:
+            raise FrontendError(where, f"unsupported: inheritance ('{canonical.spelling}' has a base class)")
+        if child.kind == CursorKind.CXX_METHOD and child.is_virtual_method():
+            raise FrontendError(where, f"unsupported: virtual functions ('{canonical.spelling}' has one)")
     fields = []
     for field in canonical.get_fields():
         if field.is_bitfield():

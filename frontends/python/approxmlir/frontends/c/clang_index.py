@@ -23,6 +23,13 @@ _CANDIDATES = (
 )
 
 DEFAULT_ARGS = ("-x", "c", "-std=c11")
+CXX_ARGS = ("-x", "c++", "-std=c++17")
+CXX_SUFFIXES = (".cpp", ".cc", ".cxx", ".C")
+
+
+def is_cxx(path: os.PathLike | str) -> bool:
+    """C++ by the file name's suffix, as clang decides."""
+    return os.fspath(path).endswith(CXX_SUFFIXES)
 
 
 @functools.lru_cache(maxsize=None)
@@ -46,7 +53,7 @@ def parse(
     source: Optional[str] = None,
     args: Sequence[str] = (),
 ) -> cindex.TranslationUnit:
-    """Parses a C file (or `source` as if it were at `path`).
+    """Parses a C or C++ file (or `source` as if it were at `path`).
 
     Raises FrontendError at the first error clang reports.
     """
@@ -55,7 +62,7 @@ def parse(
     try:
         unit = index().parse(
             path,
-            args=[*DEFAULT_ARGS, *args],
+            args=[*(CXX_ARGS if is_cxx(path) else DEFAULT_ARGS), *args],
             unsaved_files=unsaved,
             options=cindex.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD,
         )

@@ -16,6 +16,15 @@ COMPOUND = {23: MUL, 24: DIV, 25: REM, 26: ADD, 27: SUB, 28: SHL, 29: SHR, 30: A
 POST_INC, POST_DEC, PRE_INC, PRE_DEC, ADDR_OF, DEREF, PLUS, MINUS, NOT, LNOT = range(1, 11)
 COMPARISONS = {LT: "<", GT: ">", LE: "<=", GE: ">=", EQ: "==", NE: "!="}
 
+# Conversions: C casts, clang's implicit ones, and C++'s spelled ones.
+CAST_KINDS = (
+    CursorKind.UNEXPOSED_EXPR,
+    CursorKind.CSTYLE_CAST_EXPR,
+    CursorKind.CXX_STATIC_CAST_EXPR,
+    CursorKind.CXX_FUNCTIONAL_CAST_EXPR,
+    CursorKind.CXX_CONST_CAST_EXPR,
+)
+
 
 _EVALUATION_API = None
 

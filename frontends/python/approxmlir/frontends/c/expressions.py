@@ -7,11 +7,12 @@ from typing import Optional, Union
 from clang.cindex import Cursor, CursorKind
 
 from approxmlir.frontends.c import c_types
-from approxmlir.frontends.c.c_types import Array, Pointer, Scalar, Struct, StructPointer, Void
+from approxmlir.frontends.c.c_types import Array, Pointer, Reference, Scalar, Struct, StructPointer, Void
 from approxmlir.frontends.c.clang_ops import (
     ADD,
     AND,
     ASSIGN,
+    CAST_KINDS,
     COMMA,
     COMPARISONS,
     COMPOUND,
@@ -46,6 +47,7 @@ from approxmlir.frontends.c.clang_ops import (
     strip,
     unary_kind,
 )
+from approxmlir.frontends.c.cxx import in_namespace_std
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
 from approxmlir.frontends.c.heap import ALLOCATORS, UNSUPPORTED_ALLOCATORS
@@ -57,6 +59,13 @@ from approxmlir.frontends.c.values import (
     InductionVar,
     PointerVar,
     ScalarVar,
+)
+
+# <cmath>'s functions that std:: overloads for float; each is the C library's
+# function of that precision.
+LIBM_FUNCTIONS = frozenset(
+    "exp exp2 expm1 log log2 log10 log1p pow sin cos tan asin acos atan atan2 sinh cosh tanh sqrt cbrt hypot "
+    "fabs floor ceil trunc round fmod fmin fmax erf erfc tgamma lgamma".split()
 )
 
 # libm functions with an exact math-dialect counterpart (others stay calls).
@@ -90,7 +99,12 @@ class Expressions:
         ctype = self.scope.ctype(expr)
         if isinstance(ctype, Pointer) and kind not in (CursorKind.CALL_EXPR,):
             raise unsupported(expr, "pointer value used as a number")
-        if kind in (CursorKind.INTEGER_LITERAL, CursorKind.CHARACTER_LITERAL, CursorKind.FLOATING_LITERAL):
+        if kind in (
+            CursorKind.INTEGER_LITERAL,
+            CursorKind.CHARACTER_LITERAL,
+            CursorKind.FLOATING_LITERAL,
+            CursorKind.CXX_BOOL_LITERAL_EXPR,
+        ):
             value = self.evaluate(expr)
             if value is None:
                 raise unsupported(expr, "literal")
@@ -99,7 +113,7 @@ class Expressions:
             return self.rvalue(children(expr)[0])
         if kind == CursorKind.DECL_REF_EXPR:
             return self.read_variable(expr)
-        if kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR):
+        if kind in CAST_KINDS:
             return self.cast(expr)
         if kind == CursorKind.MEMBER_REF_EXPR:
             member = self.scope.structs.member(expr)
@@ -141,6 +155,9 @@ class Expressions:
         referenced = expr.referenced
         if referenced is not None and referenced.kind == CursorKind.ENUM_CONSTANT_DECL:
             return self.scope.const(referenced.enum_value, self.scope.scalar_type(expr))
+        constant = self.evaluate_int(expr) if referenced is None else None
+        if constant is not None:  # a template's non-type argument, substituted
+            return self.scope.const(constant, self.scope.scalar_type(expr))
         var = self.scope.variable(expr)
         if isinstance(var, ScalarVar):
             return self.scope.load(self.scope.scalar_element(var))
@@ -371,6 +388,8 @@ class Expressions:
 
     def discard(self, expr: Cursor) -> None:
         """Evaluates an expression for its side effects only."""
+        while expr.kind == CursorKind.UNEXPOSED_EXPR and len(children(expr)) == 1:
+            expr = children(expr)[0]  # C++'s cleanups and conversions of a discarded value
         if expr.kind == CursorKind.CALL_EXPR:
             self.call(expr)
             return
@@ -403,11 +422,26 @@ class Expressions:
     def call_results(self, expr: Cursor) -> list[Value]:
         """A call's results: none, one, or a struct's scalar leaves."""
         kids = children(expr)
+        if not kids:
+            raise unsupported(expr, f"call of '{expr.spelling}'")
+        if expr.spelling == "operator=" and len(kids) == 3 and isinstance(self.scope.ctype(expr), Struct):
+            # C++'s implicit assignment of a struct (user-written operators are rejected).
+            self.scope.structs.copy_into(self.scope.structs.place(kids[0]), kids[2])
+            return []
         callee = kids[0]
         while callee.kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.PAREN_EXPR) and len(children(callee)) == 1:
             callee = children(callee)[0]  # function-to-pointer decay
-        function = callee.referenced if callee.kind == CursorKind.DECL_REF_EXPR else None
-        if function is None or function.kind != CursorKind.FUNCTION_DECL:
+        obj: Optional[Cursor] = None  # a member call's object expression (None: this one's)
+        if callee.kind == CursorKind.MEMBER_REF_EXPR and callee.referenced is not None:
+            function = callee.referenced
+            obj = children(callee)[0] if children(callee) else None
+        else:
+            function = (
+                callee.referenced if callee.kind in (CursorKind.DECL_REF_EXPR, CursorKind.OVERLOADED_DECL_REF) else None
+            )
+        if function is None or function.kind not in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD):
+            if function is not None and function.kind == CursorKind.CONSTRUCTOR:
+                raise unsupported(expr, "constructor call (use aggregate initialization)")
             raise unsupported(expr, "call through a function pointer")
         name = function.spelling
         if function.type.is_function_variadic():
@@ -425,19 +459,30 @@ class Expressions:
         if name in _MATH_OPS and len(args) == 1 and isinstance(result_type, Scalar) and result_type.is_float:
             value = self.scope.convert(self.rvalue(args[0]), self.scope.scalar_type(args[0]), result_type)
             return [e.op(f"{_MATH_OPS[name]} {e.use(value)} : {result_type.mlir}", result_type.mlir)]
+        if name in LIBM_FUNCTIONS and in_namespace_std(function):
+            return [self.libm_call(name, args, result_type, expr)]
         signature = self.scope.module.declare_function(function, expr)
         operands = []
-        for arg, param_type in zip(args, signature.params):
-            if isinstance(param_type, Pointer):
+        if signature.this is not None:
+            place = self.scope.structs.object_pointer(obj)
+            operands.extend(
+                self.scope.structs.view(place, leaf, signature.this) for leaf in signature.this.struct.leaves
+            )
+        declared = list(function.type.argument_types())
+        for arg, param_type, c_type in zip(args, signature.params, declared):
+            if isinstance(param_type, Reference) and isinstance(param_type.target, Scalar):
+                operands.append(self.reference_argument(arg, param_type.target, c_type))
+            elif isinstance(param_type, Pointer):
                 operands.append(self.scope.places.pointer_argument(arg, param_type))
-            elif isinstance(param_type, (Struct, StructPointer)):
+            elif isinstance(param_type, (Struct, StructPointer, Reference)):
                 operands.extend(self.scope.structs.argument(arg, param_type))
             else:
                 operands.append(self.scope.convert(self.rvalue(arg), self.scope.scalar_type(arg), param_type))
         names = ", ".join(e.use(v) for v in operands)
         types = ", ".join(v.type for v in operands)
         result_types = signature.result_types
-        call = f"func.call @{name}({names}) : ({types}) -> ({', '.join(result_types)})"
+        symbol = self.scope.module.symbol(function)
+        call = f"func.call @{symbol}({names}) : ({types}) -> ({', '.join(result_types)})"
         if not result_types:
             e.op(call)
             return []
@@ -446,6 +491,35 @@ class Expressions:
         results = e.fresh()
         e.line(f"{results}:{len(result_types)} = {call}")
         return [Value(f"{results}#{i}", t, e.scope) for i, t in enumerate(result_types)]
+
+    def reference_argument(self, arg: Cursor, target: Scalar, c_type) -> Value:
+        """A scalar bound to a `T &` parameter: a view of the argument's
+        element; for `const T &`, of a temporary holding its value."""
+        s, e = self.scope, self.scope.emitter
+        pointer_type = Pointer(target).mlir
+        if c_type.get_pointee().is_const_qualified():
+            slot = s.alloca(f"memref<1x{target.mlir}>")
+            value = s.convert(self.rvalue(arg), s.scalar_type(arg), target)
+            s.store(value, Element(slot, [s.index_const(0)], target))
+        else:
+            element = s.places.lvalue(arg)
+            if not isinstance(element, Element):
+                raise unsupported(arg, "binding this expression to a reference")
+            slot = s.places.element_slot(element, arg)
+        return e.op(f"memref.cast {e.use(slot)} : {slot.type} to {pointer_type}", pointer_type)
+
+    def libm_call(self, name: str, args: list[Cursor], result_type, where: Cursor) -> Value:
+        """`std::exp(x)` and its kin: the C library function of the argument's
+        precision (`exp` or `expf`)."""
+        if not isinstance(result_type, Scalar) or not result_type.is_float:
+            raise unsupported(where, f"'std::{name}' on these arguments")
+        s, e = self.scope, self.scope.emitter
+        operands = [s.convert(self.rvalue(a), s.scalar_type(a), result_type) for a in args]
+        symbol = name + ("f" if result_type.width == 32 else "")
+        types = ", ".join(result_type.mlir for _ in operands)
+        s.module.declarations.setdefault(symbol, f"func.func private @{symbol}({types}) -> {result_type.mlir}")
+        names = ", ".join(e.use(v) for v in operands)
+        return e.op(f"func.call @{symbol}({names}) : ({types}) -> {result_type.mlir}", result_type.mlir)
 
 
 def promote(ctype: Scalar) -> Scalar:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Optional
 
-from clang.cindex import Cursor, CursorKind
+from clang.cindex import Cursor, CursorKind, LinkageKind
 
 from approxmlir.frontends.c import analysis, c_types
 from approxmlir.frontends.c.annotations import (
@@ -18,7 +18,7 @@ from approxmlir.frontends.c.annotations import (
     KnobSpec,
     knob_attributes,
 )
-from approxmlir.frontends.c.c_types import CType, Scalar, Struct, StructPointer, Void
+from approxmlir.frontends.c.c_types import CType, Reference, Scalar, Struct, StructPointer, Void
 from approxmlir.frontends.c.clang_ops import unary_kind
 from approxmlir.frontends.c.emitter import Emitter, Entry, Value, mlir_location
 from approxmlir.frontends.c.errors import FrontendError, SourceLocation, location_of
@@ -30,7 +30,7 @@ from approxmlir.frontends.c.scope import FunctionScope
 from approxmlir.frontends.c.state_adapters import state_adapter
 from approxmlir.frontends.c.statements import Statements
 from approxmlir.frontends.c.structs import Structs
-from approxmlir.frontends.c.values import ArrayVar, Element, PointerVar
+from approxmlir.frontends.c.values import ArrayVar, Element, PointerVar, ScalarVar
 
 if TYPE_CHECKING:
     from approxmlir.frontends.c.translator import ModuleTranslator
@@ -44,9 +44,16 @@ INTERNAL_PREFIX = "__internal_"
 class Signature:
     params: list[CType]
     result: CType
+    this: Optional[StructPointer] = None  # a C++ member function's object
+
+    @property
+    def param_types(self) -> list[str]:
+        """The MLIR parameters: `this`'s leaves first, then each parameter's."""
+        params = ([self.this] if self.this else []) + list(self.params)
+        return [t for p in params for t in c_types.mlir_types(p)]
 
     def mlir(self, name: str, private: bool) -> str:
-        params = ", ".join(t for p in self.params for t in c_types.mlir_types(p))
+        params = ", ".join(self.param_types)
         return f"func.func {'private ' if private else ''}@{name}({params}){self.result_suffix}"
 
     @property
@@ -81,9 +88,15 @@ class FunctionTranslator:
     def translate(self, annotation: Optional[Annotation]) -> list[str]:
         """The lines of this function definition (two functions for a
         function-level func_substitute knob: the wrapper and the exact body)."""
-        name = self.scope.function_name
-        private = self.scope.function.storage_class.name == "STATIC"
+        name = self.scope.module.symbol(self.scope.function)
+        private = self.scope.function.linkage == LinkageKind.INTERNAL
         spec = annotation.spec if annotation else None
+        if spec and "func_substitute" in spec.transform_types and name != self.scope.function_name:
+            raise FrontendError(
+                annotation.location,
+                'annotation: func_substitute needs a function with C linkage in C++ (declare it extern "C"), '
+                "so that its substitutes are found by name",
+            )
         if spec and "func_substitute" in spec.transform_types:
             if len(spec.transform_types) > 1:
                 raise FrontendError(
@@ -96,6 +109,9 @@ class FunctionTranslator:
 
     def header(self, name: str, private: bool) -> tuple[str, list[Value]]:
         args = []
+        this = self.scope.signature.this
+        for mlir_type in c_types.mlir_types(this) if this else []:
+            args.append(Value(self.scope.emitter.fresh("this"), mlir_type, self.scope.emitter.scope))
         for _, ctype in zip(self.scope.params(), self.scope.signature.params):
             for mlir_type in c_types.mlir_types(ctype):
                 args.append(Value(self.scope.emitter.fresh("arg"), mlir_type, self.scope.emitter.scope))
@@ -175,12 +191,22 @@ class FunctionTranslator:
             self.scope.return_flag = self.scope.new_flag()
             self.scope.set_flag(self.scope.return_flag, 0)
         remaining = list(args)
+        this = self.scope.signature.this
+        if this is not None:
+            count = len(c_types.mlir_types(this))
+            self.scope.this_place = self.scope.structs.pointer_parameter(this, remaining[:count])
+            remaining = remaining[count:]
         for param, ctype in zip(self.scope.params(), self.scope.signature.params):
             count = len(c_types.mlir_types(ctype))
             leaf_args, remaining = remaining[:count], remaining[count:]
             arg = leaf_args[0]
-            if isinstance(ctype, (Struct, StructPointer)):
+            if isinstance(ctype, (Struct, StructPointer)) or (
+                isinstance(ctype, Reference) and isinstance(ctype.target, Struct)
+            ):
                 self.scope.structs.parameter(param, ctype, leaf_args)
+            elif isinstance(ctype, Reference):
+                var = ScalarVar(arg, ctype.target, addressable=True)  # its one element, at index 0
+                self.scope.variables[param] = var
             elif isinstance(ctype, Scalar):
                 var = self.scope.scalar_slot(param, ctype)
                 self.scope.store(arg, self.scope.scalar_element(var))

@@ -17,7 +17,7 @@ from typing import Optional, Union
 from clang.cindex import Cursor, CursorKind, Type, TypeKind
 
 from approxmlir.frontends.c.c_types import Pointer, StructPointer, leaf_memref_type
-from approxmlir.frontends.c.clang_ops import children, strip
+from approxmlir.frontends.c.clang_ops import CAST_KINDS, children, strip
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import unsupported
 from approxmlir.frontends.c.scope import FunctionScope
@@ -38,7 +38,7 @@ def callee_name(call: Cursor) -> Optional[str]:
 def allocation_call(expr: Cursor) -> Optional[Cursor]:
     """The allocator call under `expr`'s casts (`(T *)malloc(...)`), if any."""
     node = strip(expr)
-    while node.kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR) and children(node):
+    while node.kind in CAST_KINDS and children(node):
         node = strip(children(node)[-1])
     return node if callee_name(node) in ALLOCATORS + UNSUPPORTED_ALLOCATORS else None
 
@@ -141,7 +141,7 @@ class Heap:
         if len(args) != 1:
             raise unsupported(call, "call of 'free' without exactly one argument")
         node = strip(args[0])
-        while node.kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR) and _is_void_pointer(node.type):
+        while node.kind in CAST_KINDS and _is_void_pointer(node.type):
             node = strip(children(node)[-1])  # the conversion to void *
         e = self.scope.emitter
         if isinstance(self.scope.ctype(node), StructPointer):

@@ -16,6 +16,7 @@ from approxmlir.frontends.c.clang_ops import (
     ADD,
     ADDR_OF,
     ASSIGN,
+    CAST_KINDS,
     DEREF,
     POST_DEC,
     POST_INC,
@@ -99,7 +100,7 @@ class Places:
         """A pointer-valued (or array-valued) expression as a place in memory."""
         expr = strip(expr)
         kind = expr.kind
-        if kind == CursorKind.UNEXPOSED_EXPR or kind == CursorKind.CSTYLE_CAST_EXPR:
+        if kind in CAST_KINDS:
             allocation = allocation_call(expr)
             target = self.scope.ctype(expr)
             if allocation is not None and isinstance(target, Pointer):
@@ -162,6 +163,20 @@ class Places:
             self.scope.expressions.assign(expr)
             return self.pointer(children(expr)[0])
         raise unsupported(expr, f"pointer expression '{kind.name.lower()}'")
+
+    def element_slot(self, element: Element, where: Cursor) -> Value:
+        """A one-element view of `element` (`memref<1xT, strided<[1], offset:
+        ?>>`): what a C++ reference to it is."""
+        if not element.indices:
+            raise unsupported(where, "reference to this scalar")
+        if len(element.indices) == 1:
+            base, offset = element.memref, element.indices[0]
+        else:
+            pointer = self.linearize(element.memref, element.indices, element.ctype)
+            base, offset = pointer.base, pointer.offset
+        e = self.scope.emitter
+        view_type = f"memref<1x{element.ctype.mlir}, strided<[1], offset: ?>>"
+        return e.op(f"memref.subview {e.use(base)}[{e.use(offset)}] [1] [1] : {base.type} to {view_type}", view_type)
 
     def decay(self, place, target: Pointer, where: Cursor) -> Union[PointerValue, ArrayPlace]:
         """Array-to-pointer decay: a 1-D array becomes a pointer to its first element."""
@@ -261,6 +276,11 @@ class Places:
                 )
             raise unsupported(arg, "passing this pointer to a multi-dimensional array parameter")
         pointer = self.as_pointer_value(place, arg)
+        return self.pointer_view(pointer, param_type)
+
+    def pointer_view(self, pointer: PointerValue, param_type: Pointer) -> Value:
+        """The memory from `pointer` on, as a callee's pointer parameter."""
+        e = self.scope.emitter
         size = e.op(
             f"memref.dim {e.use(pointer.base)}, {e.use(self.scope.index_const(0))} : {pointer.base.type}", "index"
         )

@@ -56,6 +56,7 @@ class FunctionScope:
         self.return_slot_struct: Optional["StructPlace"] = None  # a function returning a struct
         self.entry: Optional[Entry] = None
         self.address_taken: set[Cursor] = set()
+        self.this_place: Optional["StructPlace"] = None  # a C++ member function's `this`
         # The parts, set by FunctionTranslator.
         self.expressions: "Expressions"
         self.places: "Places"
@@ -100,7 +101,7 @@ class FunctionScope:
     def scalar_slot(self, decl: Cursor, ctype: Scalar) -> ScalarVar:
         """A scalar's memory: rank 0, or one element when its address is taken
         (so that `&x` is a pointer like any other)."""
-        if decl in self.address_taken:
+        if decl in self.address_taken or self.module.cxx:  # C++: any scalar may be bound to a reference
             return ScalarVar(self.alloca(f"memref<1x{ctype.mlir}>"), ctype, addressable=True)
         return ScalarVar(self.alloca(f"memref<{ctype.mlir}>"), ctype)
 

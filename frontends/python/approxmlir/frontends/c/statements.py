@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 from clang.cindex import Cursor, CursorKind
 
 from approxmlir.frontends.c import analysis, c_types
-from approxmlir.frontends.c.c_types import Array, CType, Pointer, Scalar, Struct, StructArray, StructPointer
+from approxmlir.frontends.c.c_types import Array, CType, Pointer, Reference, Scalar, Struct, StructArray, StructPointer
 from approxmlir.frontends.c.clang_ops import (
     LE,
     LT,
@@ -30,7 +30,7 @@ from approxmlir.frontends.c.clang_ops import (
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
 from approxmlir.frontends.c.scope import FunctionScope
-from approxmlir.frontends.c.values import ArrayPlace, ArrayVar, Element, InductionVar, PointerVar
+from approxmlir.frontends.c.values import ArrayPlace, ArrayVar, Element, InductionVar, PointerVar, ScalarVar
 
 _TRUE, _FALSE = 1, 0
 
@@ -169,12 +169,20 @@ class Statements:
         # expression is a child too.
         init = [c for c in children(decl) if c.kind != CursorKind.TYPE_REF and not c.kind.is_reference()]
         tokens = [token.spelling for token in decl.get_tokens()]  # none when it starts in a macro
-        has_init = not tokens or "=" in tokens
+        has_init = not tokens or "=" in tokens or "{" in tokens  # C++: `Point p{1, 2}`
         self.declare_local(decl, ctype, init[-1] if init and has_init else None)
 
     def declare_local(self, decl: Cursor, ctype: CType, init: Optional[Cursor]) -> None:
-        if isinstance(ctype, (Struct, StructArray, StructPointer)):
+        if isinstance(ctype, (Struct, StructArray, StructPointer)) or (
+            isinstance(ctype, Reference) and isinstance(ctype.target, Struct)
+        ):
             self.scope.structs.declare(decl, ctype, init)
+        elif isinstance(ctype, Reference):  # `double &c = a[i];`: a view of that element for its life
+            target = None if init is None else self.scope.places.lvalue(init)
+            if not isinstance(target, Element):
+                raise unsupported(decl, f"reference '{decl.spelling}' not bound to a variable or element")
+            slot = self.scope.places.element_slot(target, init)
+            self.scope.variables[decl] = ScalarVar(slot, ctype.target, addressable=True)
         elif isinstance(ctype, Scalar):
             var = self.scope.scalar_slot(decl, ctype)
             self.scope.variables[decl] = var

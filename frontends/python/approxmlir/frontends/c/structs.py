@@ -12,20 +12,31 @@ transforms and the vectorizer see through.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TypeKind
 
 from approxmlir.frontends.c.c_types import (
     Array,
     Leaf,
+    Reference,
     Scalar,
     Struct,
     StructArray,
     StructPointer,
     leaf_memref_type,
 )
-from approxmlir.frontends.c.clang_ops import ADD, ADDR_OF, DEREF, SUB, binary_kind, children, strip, unary_kind
+from approxmlir.frontends.c.clang_ops import (
+    ADD,
+    ADDR_OF,
+    CAST_KINDS,
+    DEREF,
+    SUB,
+    binary_kind,
+    children,
+    strip,
+    unary_kind,
+)
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import unsupported
 from approxmlir.frontends.c.heap import allocation_call
@@ -53,6 +64,12 @@ class Structs:
 
     def declare(self, decl: Cursor, ctype, init: Cursor | None) -> None:
         """A local struct, array of structs, or pointer to structs."""
+        if isinstance(ctype, Reference):  # `Particle &p = ps[i];`
+            place = None if init is None else self.place(unwrap(init))
+            if place is None or not place.is_object:
+                raise unsupported(decl, f"reference '{decl.spelling}' not bound to a struct object")
+            self.scope.variables[decl] = StructVar(place)
+            return
         if isinstance(ctype, StructPointer):
             if init is None:
                 raise unsupported(decl, "pointer to structs without an initializer")
@@ -64,11 +81,18 @@ class Structs:
         if init is not None:
             self.initialize(place, init)
 
+    def pointer_parameter(self, ctype: StructPointer, args: list[Value]) -> StructPlace:
+        leaves = {leaf.path: arg for leaf, arg in zip(ctype.struct.leaves, args)}
+        return StructPlace(ctype.struct, leaves, [], 1)
+
     def parameter(self, decl: Cursor, ctype, args: list[Value]) -> None:
         """A struct parameter from its leaf arguments."""
         if isinstance(ctype, StructPointer):
-            leaves = {leaf.path: arg for leaf, arg in zip(ctype.struct.leaves, args)}
-            self.scope.variables[decl] = StructVar(StructPlace(ctype.struct, leaves, [], 1))
+            self.scope.variables[decl] = StructVar(self.pointer_parameter(ctype, args))
+            return
+        if isinstance(ctype, Reference):  # the object the pointer's first element is
+            place = self.pointer_parameter(StructPointer(ctype.target), args)
+            self.scope.variables[decl] = StructVar(self.dereference(place, decl))
             return
         place = self.new_object(ctype)  # by value: the callee's own copy
         self.store_values(place, args)
@@ -80,12 +104,16 @@ class Structs:
         """Where a struct-, struct-array- or struct-pointer-typed expression is."""
         expr = strip(expr)
         kind = expr.kind
+        if kind == CursorKind.CXX_THIS_EXPR:
+            if self.scope.this_place is None:
+                raise unsupported(expr, "'this' outside a member function")
+            return self.scope.this_place
         if kind == CursorKind.DECL_REF_EXPR:
             var = self.scope.variable(expr)
             if isinstance(var, StructVar):
                 return var.place
             raise unsupported(expr, f"'{expr.spelling}' used as a struct")
-        if kind in (CursorKind.UNEXPOSED_EXPR, CursorKind.CSTYLE_CAST_EXPR) and len(children(expr)) == 1:
+        if kind in CAST_KINDS and len(children(expr)) == 1:
             return self.place(children(expr)[0])  # array-to-pointer decay, lvalue-to-rvalue
         if kind == CursorKind.ARRAY_SUBSCRIPT_EXPR:
             base_expr, index_expr = children(expr)
@@ -127,12 +155,17 @@ class Structs:
 
     def member(self, expr: Cursor) -> Member:
         """`s.f` or `p->f`: an element, an array member, or a struct member."""
-        base_expr = children(expr)[0]
-        base = self.place(base_expr)
-        if base_expr.type.get_canonical().kind == TypeKind.POINTER:
-            base = self.dereference(base, expr)
-        elif not base.is_object:
-            raise unsupported(expr, "member of an array of structs")
+        kids = children(expr)
+        if not kids:  # `x` for `this->x` in a member function
+            if self.scope.this_place is None:
+                raise unsupported(expr, f"member '{expr.spelling}' without an object")
+            base = self.dereference(self.scope.this_place, expr)
+        elif kids[0].type.get_canonical().kind == TypeKind.POINTER:
+            base = self.dereference(self.place(kids[0]), expr)
+        else:
+            base = self.place(kids[0])
+            if not base.is_object:
+                raise unsupported(expr, "member of an array of structs")
         name = expr.spelling
         ftype = base.ctype.field(name)
         leaves = {path[1:]: value for path, value in base.leaves.items() if path[0] == name}
@@ -166,9 +199,7 @@ class Structs:
         """The scalar leaves of a struct-valued expression, in leaf order."""
         if not ctype.scalar_only:
             raise unsupported(expr, f"copying '{expr.type.spelling}', which has array members (pass a pointer)")
-        node = strip(expr)
-        while node.kind == CursorKind.UNEXPOSED_EXPR and len(children(node)) == 1:
-            node = strip(children(node)[0])
+        node = unwrap(expr)
         if node.kind == CursorKind.CALL_EXPR:
             return self.scope.expressions.call_results(node)
         place = self.place(node)
@@ -192,15 +223,19 @@ class Structs:
     def copy_into(self, target: StructPlace, source: Cursor) -> None:
         """Stores the struct `source` evaluates to into the object `target`:
         member by member (array members element by element)."""
-        node = strip(source)
-        while node.kind == CursorKind.UNEXPOSED_EXPR and len(children(node)) == 1:
-            node = strip(children(node)[0])
-        if node.kind == CursorKind.CALL_EXPR:
+        node = unwrap(source)
+        literal = _braced_literal(node)
+        if literal is not None:  # `Vec{...}`, `(struct P){...}`: a temporary first, then the copy
+            temporary = self.new_object(target.ctype)
+            self.initialize(temporary, literal)
+            node, origin = None, temporary
+        elif node.kind == CursorKind.CALL_EXPR:
             self.store_values(target, self.values(node, target.ctype))
             return
-        origin = self.place(node)
-        if not origin.is_object:
-            raise unsupported(source, "array of structs used as a struct")
+        else:
+            origin = self.place(node)
+            if not origin.is_object:
+                raise unsupported(source, "array of structs used as a struct")
         loads = [(leaf, self.leaf_element(origin, leaf)) for leaf in target.ctype.leaves]
         for leaf, element in loads:
             destination = self.leaf_element(target, leaf)
@@ -210,8 +245,26 @@ class Structs:
         """The leaf operands of a struct or struct-pointer argument."""
         if isinstance(param_type, Struct):
             return self.values(arg, param_type)
-        place = self.pointer_place(arg, param_type)
+        if isinstance(param_type, Reference):
+            param_type = StructPointer(param_type.target)
+            place = self.object_pointer(arg)
+        else:
+            place = self.pointer_place(arg, param_type)
         return [self.view(place, leaf, param_type) for leaf in param_type.struct.leaves]
+
+    def object_pointer(self, expr: Optional[Cursor]) -> StructPlace:
+        """A pointer to the struct object `expr` (a C++ reference or method
+        call binds to it); None is the member function's own object."""
+        if expr is None:
+            if self.scope.this_place is None:
+                raise unsupported(self.scope.function, "member call without an object")
+            return self.scope.this_place
+        if expr.type.get_canonical().kind == TypeKind.POINTER:
+            return self.pointer_place(expr, self.scope.ctype(expr))
+        target = self.place(unwrap(expr))
+        if not target.is_object:
+            raise unsupported(expr, "array of structs used as a struct")
+        return StructPlace(target.ctype, target.leaves, target.indices[:-1], target.rank, target.indices[-1])
 
     def view(self, place: StructPlace, leaf: Leaf, ctype: StructPointer) -> Value:
         """The leaf's memory from the pointer's element on, as the callee's
@@ -310,6 +363,35 @@ class Structs:
             self.scope.store(value, Element(storage, position, ctype.element))
 
         walk(init, [])
+
+
+def unwrap(expr: Cursor) -> Cursor:
+    """`expr` without conversions and C++'s implicit copy constructions."""
+    node = strip(expr)
+    while True:
+        kids = children(node)
+        if node.kind in CAST_KINDS and len(kids) == 1:
+            node = strip(kids[0])
+        elif (
+            node.kind == CursorKind.CALL_EXPR
+            and node.referenced is not None
+            and node.referenced.kind == CursorKind.CONSTRUCTOR
+            and len(kids) == 1
+        ):
+            node = strip(kids[0])
+        else:
+            return node
+
+
+def _braced_literal(node: Cursor) -> Optional[Cursor]:
+    """The initializer list of a C compound literal or C++ `T{...}`, if `node` is one."""
+    if node.kind in (CursorKind.CXX_FUNCTIONAL_CAST_EXPR, CursorKind.COMPOUND_LITERAL_EXPR, CursorKind.INIT_LIST_EXPR):
+        if node.kind == CursorKind.INIT_LIST_EXPR:
+            return node
+        kids = children(node)
+        if kids and kids[-1].kind == CursorKind.INIT_LIST_EXPR:
+            return kids[-1]
+    return None
 
 
 def _copy_at(scope: FunctionScope, source: Element, target: Element):

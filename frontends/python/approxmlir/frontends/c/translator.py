@@ -12,7 +12,7 @@ from typing import Optional, Union
 
 from clang.cindex import Cursor, CursorKind, TranslationUnit
 
-from approxmlir.frontends.c import c_types, hpacml
+from approxmlir.frontends.c import c_types, clang_index, cxx, hpacml
 from approxmlir.frontends.c.annotations import (
     Annotation,
     KnobSpec,
@@ -34,6 +34,9 @@ class ModuleTranslator:
     def __init__(self, unit: TranslationUnit, source: str, filename: str):
         self.unit = unit
         self.filename = filename
+        self.cxx = clang_index.is_cxx(filename)
+        self.written: set[str] = set()  # symbols of the functions defined in the file
+        self.instantiations: dict[str, Cursor] = {}  # function template instantiations called
         self.emitter = Emitter()
         self.annotations = parse_annotations(source, filename)
         self.pending = sorted(self.annotations, key=lambda a: a.end_line)
@@ -124,10 +127,14 @@ class ModuleTranslator:
             self.declare_function(function, function)
 
     def find_function(self, name: str) -> Optional[Cursor]:
-        for cursor in self.unit.cursor.get_children():
+        for cursor in cxx.declarations(self.unit.cursor, self.unit.cursor.spelling):
             if cursor.kind == CursorKind.FUNCTION_DECL and cursor.spelling == name:
                 return cursor
         return None
+
+    def symbol(self, cursor: Cursor) -> str:
+        """The MLIR symbol of a function or global (cxx.symbol)."""
+        return cxx.symbol(cursor, self.cxx)
 
     # -- symbols -----------------------------------------------------------------
 
@@ -144,22 +151,34 @@ class ModuleTranslator:
                     function, f"struct parameter '{c_type.spelling}' with array members by value (pass a pointer)"
                 )
         result = c_types.convert(function.result_type, where)
-        if isinstance(result, (Array, Pointer, StructArray, StructPointer)) or (
+        if isinstance(result, (Array, Pointer, StructArray, StructPointer, c_types.Reference)) or (
             isinstance(result, Struct) and not result.scalar_only
         ):
             raise unsupported(function, f"function returning '{function.result_type.spelling}'")
-        return Signature(params, result)
+        this = None
+        if cxx.is_method(function):
+            this = c_types.StructPointer(c_types.convert_struct(function.semantic_parent.type.get_canonical(), where))
+        return Signature(params, result, this)
 
     def declare_function(self, function: Cursor, where: Cursor) -> Signature:
         """Declares a called function unless it is defined in this file."""
-        name = function.spelling
+        name = self.symbol(function)
         if function.type.is_function_variadic():
-            raise unsupported(where, f"variadic function '{name}'")
+            raise unsupported(where, f"variadic function '{function.spelling}'")
         signature = self.signature(function)
         definition = function.get_definition()
+        if definition is not None and definition.location.file.name != self.unit.cursor.spelling:
+            definition = None  # defined in a header: called, not translated
+        if definition is not None and name not in self.written and name not in self.instantiations:
+            # A function template's instantiation: libclang gives its instantiated body.
+            self.instantiations[name] = definition
         if definition is None and name not in self.declarations:
-            if any(isinstance(p, (Pointer, Struct, StructPointer)) for p in signature.params):
-                raise unsupported(where, f"call of external function '{name}' taking pointers (define it in this file)")
+            if signature.this or any(
+                isinstance(p, (Pointer, Struct, StructPointer, c_types.Reference)) for p in signature.params
+            ):
+                raise unsupported(
+                    where, f"call of external function '{function.spelling}' taking pointers (define it in this file)"
+                )
             self.declarations[name] = signature.mlir(name, private=True)
         return signature
 
@@ -169,9 +188,10 @@ class ModuleTranslator:
         if (
             decl.kind == CursorKind.VAR_DECL
             and decl.semantic_parent is not None
-            and decl.semantic_parent.kind == CursorKind.TRANSLATION_UNIT
+            and decl.semantic_parent.kind
+            in (CursorKind.TRANSLATION_UNIT, CursorKind.NAMESPACE, CursorKind.LINKAGE_SPEC, CursorKind.UNEXPOSED_DECL)
         ):
-            return self.define_global(decl, decl.spelling)
+            return self.define_global(decl, self.symbol(decl))
         return None
 
     def static_local(self, decl: Cursor, function: str) -> None:
@@ -266,20 +286,28 @@ class ModuleTranslator:
         self.source_lines = source.splitlines()
         functions: list[str] = []
         main_file = self.unit.cursor.spelling
-        for cursor in self.unit.cursor.get_children():
-            if cursor.location.file is None or cursor.location.file.name != main_file:
-                continue
-            if cursor.kind == CursorKind.FUNCTION_DECL and cursor.is_definition():
+        definitions = [
+            c
+            for c in cxx.declarations(self.unit.cursor, main_file)
+            if c.kind in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD) and c.is_definition()
+        ]
+        self.written = {self.symbol(c) for c in definitions}
+        for cursor in cxx.declarations(self.unit.cursor, main_file):
+            if cursor.kind in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD) and cursor.is_definition():
                 annotation = self.annotation_for(cursor)
                 if annotation is not None:
                     self.consume_annotation(annotation)
-                self.defined.add(cursor.spelling)
+                self.defined.add(self.symbol(cursor))
                 translator = FunctionTranslator(self, cursor, self.emitter)
                 functions.extend(translator.translate(annotation))
             elif cursor.kind == CursorKind.VAR_DECL:
                 self.global_variable(cursor)
-            elif cursor.kind == CursorKind.UNION_DECL and cursor.is_definition():
-                raise unsupported(cursor, "union types")
+        translated: set[str] = set()
+        while len(translated) < len(self.instantiations):  # instantiations may call more
+            symbol, cursor = next((s, c) for s, c in self.instantiations.items() if s not in translated)
+            translated.add(symbol)
+            self.defined.add(symbol)
+            functions.extend(FunctionTranslator(self, cursor, self.emitter).translate(None))
         if self.pending_ml:
             raise FrontendError(
                 self.pending_ml[0].location,
