@@ -1,10 +1,12 @@
-"""Differential test of the C frontend against clang.
+"""Differential test of the C/C++ frontend against clang.
 
-Every program in `corpus/` defines `void run(int64_t *iout, double *fout)`,
-which computes deterministic results from data it generates itself and
-writes them to some of the 64 slots of each array. The reference is the
-program compiled by `clang-22 -O2` and called through ctypes; ours is the
-program translated by `approxmlir.frontends.c.translate_file`, built by
+Every program in `corpus/` (C `*.c` and C++ `*.cpp`) defines
+`void run(int64_t *iout, double *fout)` (`extern "C"` in C++), which computes
+deterministic results from data it generates itself and writes them to some
+of the 64 slots of each array. The reference is the program compiled by
+`clang-22 -O2` (`clang++ -std=c++17` for C++) and called through ctypes; ours
+is the program translated by `approxmlir.frontends.c.translate_file` (which
+picks the language by the file's suffix), built by
 `approxmlir.compiler.build_native` and called through the runtime binding.
 Both start from the same sentinel-filled arrays, and every slot (written or
 not) must agree: integers exactly, doubles to a relative 1e-12.
@@ -13,12 +15,16 @@ A program whose first line is `// EXPECT-UNSUPPORTED: <construct>` uses a
 construct outside the frontend's subset: translating it must raise a
 FrontendError whose message contains `unsupported:` and whose location is a
 line of the program mentioning the construct. Its reference side is still
-checked, so the corpus stays valid C either way.
+checked, so the corpus stays valid C (or C++) either way.
 
-The corpus itself is checked too: each program is plain C11 with the allowed
-headers only, exports nothing but `run`, writes at least one slot, and runs
-clean under AddressSanitizer and UndefinedBehaviorSanitizer with the same
-results (undefined behaviour would make any disagreement meaningless).
+The corpus itself is checked too: each program is plain C11 (or C++17 without
+exceptions and RTTI) with its language's allowed headers only, exports nothing
+but `run` (C++ helpers live in anonymous namespaces or are static, so no
+inline, template or member function is exported either), writes at least one
+slot, and runs clean under AddressSanitizer and UndefinedBehaviorSanitizer
+with the same results (undefined behaviour would make any disagreement
+meaningless). A C++ program expected to be rejected for using exceptions is
+the only one whose reference build allows them.
 """
 
 from __future__ import annotations
@@ -38,21 +44,27 @@ from approxmlir import compiler
 from approxmlir.frontends import c as c_frontend
 
 CORPUS_DIR = pathlib.Path(os.path.abspath(__file__)).parent / "corpus"
-PROGRAMS = sorted(CORPUS_DIR.glob("*.c"))
+C, CXX = "c", "c++"
+LANGUAGES = {".c": C, ".cpp": CXX}
+PROGRAMS = sorted(path for suffix in LANGUAGES for path in CORPUS_DIR.glob(f"*{suffix}"))
 
 SLOTS = 64
 SENTINEL_I = -0x5A5A_5A5A_5A5A_5A5B  # distinctive, never a plausible result
 RTOL = 1e-12
-MIN_COMPARED = 20
-MAX_UNSUPPORTED = 2
-ALLOWED_HEADERS = frozenset({"stdint.h", "stdbool.h", "math.h", "stddef.h", "stdlib.h"})
+MIN_COMPARED = {C: 20, CXX: 16}
+MAX_UNSUPPORTED = {C: 2, CXX: 2}
+ALLOWED_HEADERS = {
+    C: frozenset({"stdint.h", "stdbool.h", "math.h", "stddef.h", "stdlib.h"}),
+    CXX: frozenset({"cstdint", "cmath", "cstddef", "cstdlib"}),
+}
 MIN_LINES, MAX_LINES = 30, 120
+STANDARD = {C: "-std=c11", CXX: "-std=c++17"}
+DRIVER = {C: "clang", CXX: "clang++"}
 
 # -ffp-contract=off: C semantics without FMA contraction, whatever the target.
 # Warnings are errors, except for what the corpus does on purpose (a dangling
 # else, implicit conversions of literals that change their value).
 REFERENCE_FLAGS = (
-    "-std=c11",
     "-O2",
     "-fPIC",
     "-shared",
@@ -65,8 +77,12 @@ REFERENCE_FLAGS = (
     "-Wno-literal-conversion",
     "-Wno-literal-range",
 )
+# The C++ subset has neither exceptions nor RTTI; only a program expected to be
+# rejected for an exception construct is built with exceptions.
+CXX_REFERENCE_FLAGS = ("-fno-exceptions", "-fno-rtti")
+EXCEPTION_CONSTRUCTS = frozenset({"try", "catch", "throw"})
+# RTTI stays on in the sanitized build so that UBSan's vptr check can run.
 SANITIZER_FLAGS = (
-    "-std=c11",
     "-O1",
     "-g",
     "-fno-omit-frame-pointer",
@@ -78,14 +94,21 @@ SUBPROCESS_TIMEOUT_S = 120.0
 
 EXPECT_RE = re.compile(r"^// EXPECT-UNSUPPORTED: (\w+)\s*$")
 INCLUDE_RE = re.compile(r"^\s*#\s*include\s*[<\"]([^>\"]+)[>\"]", re.MULTILINE)
-RUN_SIGNATURE_RE = re.compile(r"^void run\(int64_t \*iout, double \*fout\) \{$", re.MULTILINE)
+RUN_SIGNATURE_RE = {
+    C: re.compile(r"^void run\(int64_t \*iout, double \*fout\) \{$", re.MULTILINE),
+    CXX: re.compile(r'^extern "C" void run\(int64_t \*iout, double \*fout\) \{$', re.MULTILINE),
+}
 
-# Prints both arrays as integers (doubles by their bits) for the sanitized run.
+# Prints both arrays as integers (doubles by their bits) for the sanitized run;
+# built in the program's language.
 SANITIZER_DRIVER = f"""
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#ifdef __cplusplus
+extern "C"
+#endif
 void run(int64_t *iout, double *fout);
 
 int main(void) {{
@@ -115,6 +138,10 @@ class Program:
         return self.path.name
 
     @property
+    def language(self) -> str:
+        return LANGUAGES[self.path.suffix]
+
+    @property
     def source(self) -> str:
         return self.path.read_text()
 
@@ -124,6 +151,11 @@ class Program:
         first_line = self.source.split("\n", 1)[0]
         match = EXPECT_RE.match(first_line)
         return match.group(1) if match else None
+
+    @property
+    def uses_exceptions(self) -> bool:
+        """A C++ program expected to be rejected for try/catch/throw: built with exceptions."""
+        return self.language == CXX and self.unsupported_construct in EXCEPTION_CONSTRUCTS
 
     def lines_mentioning(self, word: str) -> set[int]:
         """1-based numbers of the lines where `word` occurs as a token."""
@@ -167,14 +199,24 @@ def run_command(command: list[str], what: str) -> subprocess.CompletedProcess:
     return result
 
 
-def clang() -> str:
-    return os.fspath(compiler.find_llvm_tool("clang"))
+def clang(language: str = C) -> str:
+    """clang-22 for C, the clang++ of the same installation for C++."""
+    return os.fspath(compiler.find_llvm_tool(DRIVER[language]))
+
+
+def reference_flags(program: Program) -> list[str]:
+    flags = [STANDARD[program.language], *REFERENCE_FLAGS]
+    if program.language == CXX:
+        flags += CXX_REFERENCE_FLAGS
+        if program.uses_exceptions:
+            flags.remove("-fno-exceptions")
+    return flags
 
 
 def compile_reference(program: Program, out_dir: pathlib.Path) -> pathlib.Path:
     library = out_dir / f"{program.path.stem}.so"
     run_command(
-        [clang(), *REFERENCE_FLAGS, os.fspath(program.path), "-lm", "-o", os.fspath(library)],
+        [clang(program.language), *reference_flags(program), os.fspath(program.path), "-lm", "-o", os.fspath(library)],
         f"reference build of {program.name}",
     )
     return library
@@ -211,11 +253,12 @@ def exported_functions(library: pathlib.Path) -> set[str]:
 
 
 def run_sanitized(program: Program, out_dir: pathlib.Path) -> Outputs:
-    driver = out_dir / "driver.c"
+    driver = out_dir / f"driver{program.path.suffix}"
     driver.write_text(SANITIZER_DRIVER)
     binary = out_dir / f"{program.path.stem}-sanitized"
+    flags = [STANDARD[program.language], *SANITIZER_FLAGS]
     run_command(
-        [clang(), *SANITIZER_FLAGS, os.fspath(program.path), os.fspath(driver), "-lm", "-o", os.fspath(binary)],
+        [clang(program.language), *flags, os.fspath(program.path), os.fspath(driver), "-lm", "-o", os.fspath(binary)],
         f"sanitized build of {program.name}",
     )
     env = {**os.environ, "ASAN_OPTIONS": "detect_leaks=0", "UBSAN_OPTIONS": "print_stacktrace=1"}
@@ -266,9 +309,18 @@ def program_id(program: Program) -> str:
     return program.path.stem
 
 
-def test_corpus_size() -> None:
-    assert len(COMPARED) >= MIN_COMPARED, f"only {len(COMPARED)} programs have their outputs compared"
-    assert len(UNSUPPORTED) <= MAX_UNSUPPORTED, f"too many EXPECT-UNSUPPORTED programs: {UNSUPPORTED}"
+@pytest.mark.parametrize("language", [C, CXX])
+def test_corpus_size(language: str) -> None:
+    compared = [p.name for p in COMPARED if p.language == language]
+    unsupported = [p.name for p in UNSUPPORTED if p.language == language]
+    assert len(compared) >= MIN_COMPARED[language], f"only {len(compared)} {language} programs are compared"
+    assert len(unsupported) <= MAX_UNSUPPORTED[language], f"too many EXPECT-UNSUPPORTED programs: {unsupported}"
+
+
+def test_program_stems_are_distinct() -> None:
+    # Test ids and reference libraries are named by stem.
+    stems = [p.path.stem for p in ALL_PROGRAMS]
+    assert len(stems) == len(set(stems)), f"a .c and a .cpp program share a stem: {sorted(stems)}"
 
 
 @pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
@@ -277,8 +329,10 @@ def test_program_is_well_formed(program: Program) -> None:
     lines = source.rstrip("\n").split("\n")
     assert MIN_LINES <= len(lines) <= MAX_LINES, f"{program.name} has {len(lines)} lines"
     headers = set(INCLUDE_RE.findall(source))
-    assert headers <= ALLOWED_HEADERS, f"{program.name} includes {sorted(headers - ALLOWED_HEADERS)}"
-    assert len(RUN_SIGNATURE_RE.findall(source)) == 1, f"{program.name} must define run(iout, fout) once"
+    allowed = ALLOWED_HEADERS[program.language]
+    assert headers <= allowed, f"{program.name} includes {sorted(headers - allowed)}"
+    signature = RUN_SIGNATURE_RE[program.language]
+    assert len(signature.findall(source)) == 1, f"{program.name} must define run(iout, fout) once: {signature.pattern}"
     assert "EXPECT-UNSUPPORTED" not in "\n".join(lines[1:]), "the marker belongs on the first line"
     if program.unsupported_construct:
         assert program.lines_mentioning(program.unsupported_construct), "the construct must appear"
@@ -287,7 +341,10 @@ def test_program_is_well_formed(program: Program) -> None:
 @pytest.mark.parametrize("program", ALL_PROGRAMS, ids=program_id)
 def test_reference_exports_run_and_writes_outputs(program: Program, reference: Callable[[Program], Reference]) -> None:
     built = reference(program)
-    assert exported_functions(built.library) == {"run"}, f"{program.name}: helpers must be static"
+    exported = exported_functions(built.library)
+    assert exported == {"run"}, (
+        f"{program.name} exports {sorted(exported)}: helpers must be static (C++: or in an anonymous namespace)"
+    )
     assert built.outputs.written_slots() > 0, f"{program.name} writes no iout/fout slot"
 
 
