@@ -42,6 +42,7 @@ ARTIFACT_ANNOTATED = pathlib.Path(os.path.abspath(__file__)).parent / "testdata"
 ARTIFACT_MUTANTS_PER_KIND = 6
 SEED = 20250611
 MUTANTS_PER_KIND = 38
+CXX_MUTANTS_PER_KIND = 8
 PER_CASE_TIMEOUT_S = 10.0
 STARTUP_TIMEOUT_S = 20.0
 TOTAL_BUDGET_S = 60.0
@@ -81,8 +82,8 @@ class Outcome:
 # ---------------------------------------------------------------- mutations
 
 
-def corpus_sources() -> list[tuple[str, str]]:
-    return [(path.stem, path.read_text()) for path in sorted(CORPUS_DIR.glob("*.c"))]
+def corpus_sources(suffix: str = ".c") -> list[tuple[str, str]]:
+    return [(path.stem, path.read_text()) for path in sorted(CORPUS_DIR.glob(f"*{suffix}"))]
 
 
 def tokens(source: str) -> list[re.Match]:
@@ -136,6 +137,18 @@ def mutant_cases(seed: int = SEED, per_kind: int = MUTANTS_PER_KIND) -> list[Cas
         for i in range(per_kind):
             stem, source = rng.choice(sources)
             cases.append(Case(f"{kind}-{i:02d}-{stem}.c", mutate(rng, source), must_reject=kind == "truncate"))
+    return cases
+
+
+def cxx_mutant_cases(seed: int = SEED, per_kind: int = CXX_MUTANTS_PER_KIND) -> list[Case]:
+    """Mutants of the C++ corpus, translated as C++."""
+    rng = random.Random(seed + 3)
+    sources = corpus_sources(".cpp")
+    cases = []
+    for kind, mutate in MUTATIONS.items():
+        for i in range(per_kind):
+            stem, source = rng.choice(sources)
+            cases.append(Case(f"{kind}-{i:02d}-{stem}.cpp", mutate(rng, source), must_reject=kind == "truncate"))
     return cases
 
 
@@ -341,16 +354,6 @@ struct flags {{
   iout[0] = f.a + f.b;  // <- unsupported
 }}
 """,
-    "struct-by-value-with-array": f"""#include <stdint.h>
-struct vec {{
-  double v[3];
-}};
-static double first(struct vec a) {{ return a.v[0]; }}  // <- unsupported
-{RUN}
-  struct vec a = {{{{1.0, 2.0, 3.0}}}};
-  fout[0] = first(a);  // <- unsupported
-}}
-""",
     "struct-pointer-reassigned": f"""#include <stdint.h>
 struct point {{
   double x, y;
@@ -360,6 +363,84 @@ struct point {{
   struct point *p = ps;
   p = ps + 2;  // <- unsupported
   fout[0] = p->x;
+}}
+""",
+}
+
+CXX_RUN = 'extern "C" void run(int64_t *iout, double *fout) {'
+
+# C++ outside the subset (cxx.py): each rejected at a line using it.
+CXX_UNSUPPORTED_SOURCES: dict[str, str] = {
+    "std-vector": f"""#include <cstdint>
+#include <vector>
+{CXX_RUN}
+  std::vector<double> v(4, 1.0);  // <- unsupported
+  fout[0] = v[2];  // <- unsupported
+}}
+""",
+    "new-delete": f"""#include <cstdint>
+{CXX_RUN}
+  double *p = new double[4];  // <- unsupported
+  p[0] = 1.0;
+  fout[0] = p[0];
+  delete[] p;  // <- unsupported
+}}
+""",
+    "lambda": f"""#include <cstdint>
+{CXX_RUN}
+  int k = 3;
+  auto twice = [k](int x) {{ return 2 * x + k; }};  // <- unsupported
+  iout[0] = twice(4);  // <- unsupported
+}}
+""",
+    "range-for": f"""#include <cstdint>
+{CXX_RUN}
+  int a[4] = {{1, 2, 3, 4}};
+  int64_t s = 0;
+  for (int x : a) s += x;  // <- unsupported
+  iout[0] = s;
+}}
+""",
+    "operator-overloading": f"""#include <cstdint>
+struct V {{
+  double x;
+  V operator+(const V &o) const {{ return V{{x + o.x}}; }}  // <- unsupported
+}};
+{CXX_RUN}
+  V a{{1.0}}, b{{2.0}};
+  fout[0] = (a + b).x;  // <- unsupported
+}}
+""",
+    "constructor": f"""#include <cstdint>
+struct P {{
+  double x;
+  P(double v) : x(v) {{}}  // <- unsupported
+}};
+{CXX_RUN}
+  P p(2.0);  // <- unsupported
+  fout[0] = p.x;
+}}
+""",
+    "inheritance": f"""#include <cstdint>
+struct Base {{
+  double x;
+}};
+struct Derived : Base {{  // <- unsupported
+  double y;
+}};
+{CXX_RUN}
+  Derived d{{}};  // <- unsupported
+  fout[0] = d.y;  // <- unsupported
+}}
+""",
+    "class-template": f"""#include <cstdint>
+template <typename T>
+struct Box {{  // <- unsupported
+  T value;
+}};
+{CXX_RUN}
+  Box<double> b{{2.0}};  // <- unsupported
+  fout[0] = b.value;
 }}
 """,
 }
@@ -389,6 +470,9 @@ def unsupported_cases() -> list[Case]:
     return [
         Case(f"unsupported-{name}.c", source, must_reject=True, construct_lines=tagged_lines(source))
         for name, source in UNSUPPORTED_SOURCES.items()
+    ] + [
+        Case(f"unsupported-{name}.cpp", source, must_reject=True, construct_lines=tagged_lines(source))
+        for name, source in CXX_UNSUPPORTED_SOURCES.items()
     ]
 
 
@@ -398,7 +482,12 @@ def malformed_cases() -> list[Case]:
 
 def all_cases() -> list[Case]:
     return (
-        mutant_cases() + upstream_annotation_cases() + artifact_pragma_cases() + malformed_cases() + unsupported_cases()
+        mutant_cases()
+        + cxx_mutant_cases()
+        + upstream_annotation_cases()
+        + artifact_pragma_cases()
+        + malformed_cases()
+        + unsupported_cases()
     )
 
 
@@ -579,7 +668,7 @@ def unsupported_outcomes() -> dict[str, Outcome]:
     return {case.name: outcome for case, outcome in zip(cases, run_all(cases))}
 
 
-@pytest.mark.parametrize("case", unsupported_cases(), ids=lambda case: case.name.removesuffix(".c"))
+@pytest.mark.parametrize("case", unsupported_cases(), ids=lambda case: case.name.replace(".", "_"))
 def test_unsupported_construct_is_rejected_at_its_line(case: Case, unsupported_outcomes: dict[str, Outcome]) -> None:
     problem = unsupported_problem(case, unsupported_outcomes[case.name])
     assert problem is None, f"{case.describe()}\n>>> {problem}"

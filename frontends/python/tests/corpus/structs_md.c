@@ -41,6 +41,14 @@ static void drift(Box *box, double dt) {
     }
 }
 
+// By value with array members: the callee's copy changes, the caller's not;
+// returned by value through the caller's object.
+static Particle reflected(Particle q) {
+  for (int d = 0; d < 3; d++) q.v[d] = -q.v[d];
+  q.type += 1;
+  return q;
+}
+
 static double intrinsic(Option o) {
   double forward = o.spot * exp(o.rate * o.years);
   double payoff = o.call ? forward - o.strike : o.strike - forward;
@@ -80,4 +88,7 @@ void run(int64_t *iout, double *fout) {
   for (int i = 0; i < 3; i++) fout[9 + i] = intrinsic(book[i]);
   fout[12] = intrinsic(copy);
   iout[1] = box.n * 100 + box.p[2].type;
+  Particle back = reflected(box.p[1]);
+  fout[13] = back.v[0] + 10.0 * back.v[2] + box.p[1].v[2];
+  iout[2] = back.type * 10 + box.p[1].type;
 }

@@ -183,8 +183,10 @@ def mlir_types(ctype: "CType") -> list[str]:
     """The MLIR types a C value of `ctype` crosses a function boundary as."""
     if isinstance(ctype, Void):
         return []
-    if isinstance(ctype, Struct):
+    if isinstance(ctype, Struct) and ctype.scalar_only:
         return [leaf.element.mlir for leaf in ctype.leaves]
+    if isinstance(ctype, Struct):  # by value with array members: passed by pointer, copied by the callee
+        return mlir_types(StructPointer(ctype))
     if isinstance(ctype, StructPointer):
         return [ctype.leaf_type(leaf) for leaf in ctype.struct.leaves]
     if isinstance(ctype, Reference):

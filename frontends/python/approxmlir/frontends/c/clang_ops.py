@@ -106,8 +106,14 @@ def strip(expr: Cursor) -> Cursor:
             expr = children(expr)[0]
         elif expr.kind == CursorKind.UNEXPOSED_EXPR and len(children(expr)) == 1:
             child = children(expr)[0]
-            if child.type.get_canonical() != expr.type.get_canonical():
+            if _unqualified(child.type) != _unqualified(expr.type):
                 return expr
             expr = child
         else:
             return expr
+
+
+def _unqualified(ctype) -> str:
+    """A type's canonical spelling without cv-qualifiers (C++ binds `const T &`
+    to a `T` lvalue through a no-op cast)."""
+    return ctype.get_canonical().spelling.replace("const ", "").replace("volatile ", "")

@@ -36,6 +36,22 @@ _REJECTED = {
 }
 
 
+# C++ expressions and statements outside the subset, and why.
+UNSUPPORTED_CONSTRUCTS = {
+    CursorKind.CXX_TRY_STMT: "exceptions (try/catch)",
+    CursorKind.CXX_CATCH_STMT: "exceptions (try/catch)",
+    CursorKind.CXX_THROW_EXPR: "exceptions (throw)",
+    CursorKind.CXX_TYPEID_EXPR: "RTTI (typeid)",
+    CursorKind.CXX_DYNAMIC_CAST_EXPR: "RTTI (dynamic_cast)",
+    CursorKind.CXX_REINTERPRET_CAST_EXPR: "reinterpret_cast",
+    CursorKind.CXX_NEW_EXPR: "new (use arrays, or malloc and free)",
+    CursorKind.CXX_DELETE_EXPR: "delete (use arrays, or malloc and free)",
+    CursorKind.LAMBDA_EXPR: "lambdas",
+    CursorKind.CXX_FOR_RANGE_STMT: "range-based for",
+    CursorKind.CXX_NULL_PTR_LITERAL_EXPR: "nullptr",
+}
+
+
 def declarations(cursor: Cursor, main_file: str) -> Iterator[Cursor]:
     """The function definitions, member function definitions, variables and
     function templates of the main file, through namespaces, linkage blocks

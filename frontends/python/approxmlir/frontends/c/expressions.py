@@ -47,7 +47,7 @@ from approxmlir.frontends.c.clang_ops import (
     strip,
     unary_kind,
 )
-from approxmlir.frontends.c.cxx import in_namespace_std
+from approxmlir.frontends.c.cxx import UNSUPPORTED_CONSTRUCTS, in_namespace_std
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
 from approxmlir.frontends.c.heap import ALLOCATORS, UNSUPPORTED_ALLOCATORS
@@ -59,6 +59,7 @@ from approxmlir.frontends.c.values import (
     InductionVar,
     PointerVar,
     ScalarVar,
+    StructPlace,
 )
 
 # <cmath>'s functions that std:: overloads for float; each is the C library's
@@ -96,6 +97,8 @@ class Expressions:
     def rvalue(self, expr: Cursor) -> Value:
         """The value of a scalar expression (side effects emitted in order)."""
         kind = expr.kind
+        if kind in UNSUPPORTED_CONSTRUCTS:
+            raise unsupported(expr, UNSUPPORTED_CONSTRUCTS[kind])
         ctype = self.scope.ctype(expr)
         if isinstance(ctype, Pointer) and kind not in (CursorKind.CALL_EXPR,):
             raise unsupported(expr, "pointer value used as a number")
@@ -419,8 +422,9 @@ class Expressions:
         results = self.call_results(expr)
         return results[0] if len(results) == 1 and not isinstance(self.scope.ctype(expr), Struct) else None
 
-    def call_results(self, expr: Cursor) -> list[Value]:
-        """A call's results: none, one, or a struct's scalar leaves."""
+    def call_results(self, expr: Cursor, into: Optional[StructPlace] = None) -> list[Value]:
+        """A call's results: none, one, or a struct's scalar leaves. A struct
+        result with array members is written into `into` (or a temporary)."""
         kids = children(expr)
         if not kids:
             raise unsupported(expr, f"call of '{expr.spelling}'")
@@ -478,6 +482,12 @@ class Expressions:
                 operands.extend(self.scope.structs.argument(arg, param_type))
             else:
                 operands.append(self.scope.convert(self.rvalue(arg), self.scope.scalar_type(arg), param_type))
+        if signature.sret is not None:
+            out = into if into is not None else self.scope.structs.new_object(signature.result)
+            pointer = StructPlace(out.ctype, out.leaves, out.indices[:-1], out.rank, out.indices[-1])
+            operands.extend(
+                self.scope.structs.view(pointer, leaf, signature.sret) for leaf in signature.sret.struct.leaves
+            )
         names = ", ".join(e.use(v) for v in operands)
         types = ", ".join(v.type for v in operands)
         result_types = signature.result_types

@@ -47,9 +47,17 @@ class Signature:
     this: Optional[StructPointer] = None  # a C++ member function's object
 
     @property
+    def sret(self) -> Optional[StructPointer]:
+        """A struct result with array members is written through a last
+        pointer parameter into the caller's object (C ABIs do the same)."""
+        result = self.result
+        return StructPointer(result) if isinstance(result, Struct) and not result.scalar_only else None
+
+    @property
     def param_types(self) -> list[str]:
-        """The MLIR parameters: `this`'s leaves first, then each parameter's."""
-        params = ([self.this] if self.this else []) + list(self.params)
+        """The MLIR parameters: `this`'s leaves first, then each parameter's,
+        then the struct result's (sret)."""
+        params = ([self.this] if self.this else []) + list(self.params) + ([self.sret] if self.sret else [])
         return [t for p in params for t in c_types.mlir_types(p)]
 
     def mlir(self, name: str, private: bool) -> str:
@@ -58,7 +66,7 @@ class Signature:
 
     @property
     def result_types(self) -> list[str]:
-        return c_types.mlir_types(self.result)
+        return [] if self.sret else c_types.mlir_types(self.result)
 
     @property
     def result_suffix(self) -> str:
@@ -112,7 +120,8 @@ class FunctionTranslator:
         this = self.scope.signature.this
         for mlir_type in c_types.mlir_types(this) if this else []:
             args.append(Value(self.scope.emitter.fresh("this"), mlir_type, self.scope.emitter.scope))
-        for _, ctype in zip(self.scope.params(), self.scope.signature.params):
+        sret = self.scope.signature.sret
+        for ctype in [*self.scope.signature.params, *([sret] if sret else [])]:
             for mlir_type in c_types.mlir_types(ctype):
                 args.append(Value(self.scope.emitter.fresh("arg"), mlir_type, self.scope.emitter.scope))
         params = ", ".join(f"{a.name}: {a.type}" for a in args)
@@ -130,6 +139,9 @@ class FunctionTranslator:
                 self.scope.entry = function_entry
                 self.emit_body(args)
                 if isinstance(self.scope.result_type, Struct):
+                    if self.scope.signature.sret:
+                        e.line("func.return")
+                        return self.finish(header, function_entry, function_scope)
                     results = self.scope.structs.values_of(self.scope.return_slot_struct)
                     operands = ", ".join(e.use(v) for v in results)
                     e.line(f"func.return {operands} : {', '.join(v.type for v in results)}")
@@ -179,7 +191,11 @@ class FunctionTranslator:
 
     def emit_body(self, args: list[Value]) -> None:
         """Parameters into variables, then the body statements."""
-        if isinstance(self.scope.result_type, Struct):
+        sret = self.scope.signature.sret
+        if sret:
+            out = self.scope.structs.pointer_parameter(sret, args[len(args) - len(c_types.mlir_types(sret)) :])
+            self.scope.return_slot_struct = self.scope.structs.dereference(out, self.scope.function)
+        elif isinstance(self.scope.result_type, Struct):
             self.scope.return_slot_struct = self.scope.structs.new_object(self.scope.result_type)
         elif not isinstance(self.scope.result_type, Void):
             self.scope.return_slot = self.scope.alloca(f"memref<{self.scope.result_type.mlir}>")

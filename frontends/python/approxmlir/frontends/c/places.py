@@ -28,6 +28,7 @@ from approxmlir.frontends.c.clang_ops import (
     strip,
     unary_kind,
 )
+from approxmlir.frontends.c.cxx import UNSUPPORTED_CONSTRUCTS
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import FrontendError, location_of, unsupported
 from approxmlir.frontends.c.heap import allocation_call
@@ -100,6 +101,8 @@ class Places:
         """A pointer-valued (or array-valued) expression as a place in memory."""
         expr = strip(expr)
         kind = expr.kind
+        if kind in UNSUPPORTED_CONSTRUCTS:
+            raise unsupported(expr, UNSUPPORTED_CONSTRUCTS[kind])
         if kind in CAST_KINDS:
             allocation = allocation_call(expr)
             target = self.scope.ctype(expr)

@@ -27,6 +27,7 @@ from approxmlir.frontends.c.clang_ops import (
     strip,
     unary_kind,
 )
+from approxmlir.frontends.c.cxx import UNSUPPORTED_CONSTRUCTS
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import location_of, unsupported
 from approxmlir.frontends.c.scope import FunctionScope
@@ -95,6 +96,8 @@ class Statements:
             self.scope.ml_regions.ml_region(stmt, ml)
             return
         kind = stmt.kind
+        if kind in UNSUPPORTED_CONSTRUCTS:
+            raise unsupported(stmt, UNSUPPORTED_CONSTRUCTS[kind])
         if kind == CursorKind.COMPOUND_STMT:
             self.statements(children(stmt))
         elif kind == CursorKind.DECL_STMT:
@@ -142,7 +145,7 @@ class Statements:
         kids = children(stmt)
         if kids and isinstance(self.scope.result_type, Struct):
             structs = self.scope.structs
-            structs.store_values(self.scope.return_slot_struct, structs.values(kids[0], self.scope.result_type))
+            structs.copy_into(self.scope.return_slot_struct, kids[0])
         elif kids:
             value = self.expressions.rvalue(kids[0])
             self.scope.store(

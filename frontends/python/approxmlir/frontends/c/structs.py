@@ -37,6 +37,7 @@ from approxmlir.frontends.c.clang_ops import (
     strip,
     unary_kind,
 )
+from approxmlir.frontends.c.cxx import UNSUPPORTED_CONSTRUCTS
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import unsupported
 from approxmlir.frontends.c.heap import allocation_call
@@ -94,6 +95,12 @@ class Structs:
             place = self.pointer_parameter(StructPointer(ctype.target), args)
             self.scope.variables[decl] = StructVar(self.dereference(place, decl))
             return
+        if not ctype.scalar_only:  # by value, passed by pointer: the callee's own copy
+            origin = self.dereference(self.pointer_parameter(StructPointer(ctype), args), decl)
+            place = self.new_object(ctype)
+            self.copy_leaves(place, origin)
+            self.scope.variables[decl] = StructVar(place)
+            return
         place = self.new_object(ctype)  # by value: the callee's own copy
         self.store_values(place, args)
         self.scope.variables[decl] = StructVar(place)
@@ -104,6 +111,8 @@ class Structs:
         """Where a struct-, struct-array- or struct-pointer-typed expression is."""
         expr = strip(expr)
         kind = expr.kind
+        if kind in UNSUPPORTED_CONSTRUCTS:
+            raise unsupported(expr, UNSUPPORTED_CONSTRUCTS[kind])
         if kind == CursorKind.CXX_THIS_EXPR:
             if self.scope.this_place is None:
                 raise unsupported(expr, "'this' outside a member function")
@@ -196,16 +205,31 @@ class Structs:
         return Element(place.leaves[leaf.path], list(place.indices), leaf.element)
 
     def values(self, expr: Cursor, ctype: Struct) -> list[Value]:
-        """The scalar leaves of a struct-valued expression, in leaf order."""
-        if not ctype.scalar_only:
-            raise unsupported(expr, f"copying '{expr.type.spelling}', which has array members (pass a pointer)")
+        """The scalar leaves of a scalar-only struct-valued expression."""
         node = unwrap(expr)
         if node.kind == CursorKind.CALL_EXPR:
             return self.scope.expressions.call_results(node)
+        return self.values_of(self.object(node))
+
+    def object(self, expr: Cursor) -> StructPlace:
+        """The struct object an expression is: a variable's or element's place,
+        or a temporary holding a `T{...}` or a call's result."""
+        node = unwrap(expr)
+        literal = _braced_literal(node)
+        if literal is not None:
+            temporary = self.new_object(self.scope.ctype(node))
+            self.initialize(temporary, literal)
+            return temporary
+        if node.kind == CursorKind.CALL_EXPR:
+            temporary = self.new_object(self.scope.ctype(node))
+            results = self.scope.expressions.call_results(node, into=temporary)
+            if results:
+                self.store_values(temporary, results)
+            return temporary
         place = self.place(node)
         if not place.is_object:
             raise unsupported(expr, "array of structs used as a struct")
-        return self.values_of(place)
+        return place
 
     def values_of(self, place: StructPlace) -> list[Value]:
         """The scalar leaves of a struct object, loaded."""
@@ -224,18 +248,13 @@ class Structs:
         """Stores the struct `source` evaluates to into the object `target`:
         member by member (array members element by element)."""
         node = unwrap(source)
-        literal = _braced_literal(node)
-        if literal is not None:  # `Vec{...}`, `(struct P){...}`: a temporary first, then the copy
-            temporary = self.new_object(target.ctype)
-            self.initialize(temporary, literal)
-            node, origin = None, temporary
-        elif node.kind == CursorKind.CALL_EXPR:
+        if node.kind == CursorKind.CALL_EXPR and target.ctype.scalar_only:
             self.store_values(target, self.values(node, target.ctype))
             return
-        else:
-            origin = self.place(node)
-            if not origin.is_object:
-                raise unsupported(source, "array of structs used as a struct")
+        self.copy_leaves(target, self.object(node))
+
+    def copy_leaves(self, target: StructPlace, origin: StructPlace) -> None:
+        """Every leaf of the object `origin` into the object `target`."""
         loads = [(leaf, self.leaf_element(origin, leaf)) for leaf in target.ctype.leaves]
         for leaf, element in loads:
             destination = self.leaf_element(target, leaf)
@@ -243,10 +262,10 @@ class Structs:
 
     def argument(self, arg: Cursor, param_type) -> list[Value]:
         """The leaf operands of a struct or struct-pointer argument."""
-        if isinstance(param_type, Struct):
+        if isinstance(param_type, Struct) and param_type.scalar_only:
             return self.values(arg, param_type)
-        if isinstance(param_type, Reference):
-            param_type = StructPointer(param_type.target)
+        if isinstance(param_type, (Reference, Struct)):
+            param_type = StructPointer(param_type.target if isinstance(param_type, Reference) else param_type)
             place = self.object_pointer(arg)
         else:
             place = self.pointer_place(arg, param_type)
@@ -261,9 +280,7 @@ class Structs:
             return self.scope.this_place
         if expr.type.get_canonical().kind == TypeKind.POINTER:
             return self.pointer_place(expr, self.scope.ctype(expr))
-        target = self.place(unwrap(expr))
-        if not target.is_object:
-            raise unsupported(expr, "array of structs used as a struct")
+        target = self.object(expr)
         return StructPlace(target.ctype, target.leaves, target.indices[:-1], target.rank, target.indices[-1])
 
     def view(self, place: StructPlace, leaf: Leaf, ctype: StructPointer) -> Value:

@@ -146,14 +146,8 @@ class ModuleTranslator:
                 raise unsupported(function, "void parameter")
             if isinstance(ctype, StructArray):
                 raise unsupported(function, f"parameter of type '{c_type.spelling}' (multi-dimensional struct array)")
-            if isinstance(ctype, Struct) and not ctype.scalar_only:
-                raise unsupported(
-                    function, f"struct parameter '{c_type.spelling}' with array members by value (pass a pointer)"
-                )
         result = c_types.convert(function.result_type, where)
-        if isinstance(result, (Array, Pointer, StructArray, StructPointer, c_types.Reference)) or (
-            isinstance(result, Struct) and not result.scalar_only
-        ):
+        if isinstance(result, (Array, Pointer, StructArray, StructPointer, c_types.Reference)):
             raise unsupported(function, f"function returning '{function.result_type.spelling}'")
         this = None
         if cxx.is_method(function):
