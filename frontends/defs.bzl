@@ -33,7 +33,7 @@ approx_cc_library = rule(
     native backend. Outputs `<name>.so` and `<name>.signatures.json`, which
     `approxmlir.runtime.load_library` loads.""",
     attrs = {
-        "src": attr.label(allow_single_file = [".c"], mandatory = True),
+        "src": attr.label(allow_single_file = [".c", ".cpp", ".cc", ".cxx"], mandatory = True),
         "config": attr.label(allow_single_file = [".json"]),
         "c_sources": attr.label_list(allow_files = [".c"]),
         "hdrs": attr.label_list(allow_files = [".h"]),

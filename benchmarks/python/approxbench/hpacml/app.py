@@ -1,6 +1,6 @@
 """HpacApp: one HPAC-ML benchmark application (paper, Table I) and its driver.
 
-An application is an annotated C file under benchmarks/ with one exported
+An application is an annotated C or C++ file under benchmarks/ with one exported
 entry function whose HPAC-ML region (`#pragma approx ml(predicated:
 use_model) ...`) either runs the exact code (use_model = 0; the runtime
 collects training data) or a surrogate model (use_model != 0). The driver

@@ -1,6 +1,6 @@
 """Binomial Options (HPAC-ML Table I): American puts on a CRR binomial tree.
 
-C: benchmarks/hpacml/binomial.c (its header documents the entry point and the
+C++: benchmarks/hpacml/binomial.cpp (its header documents the entry point and the
 HPAC-ML region: per option (S, K, T, R, V) -> price). QoI: the n prices;
 metric: RMSE (in currency units).
 
@@ -77,7 +77,7 @@ def reference(inputs: Inputs) -> np.ndarray:
 
 APP = HpacApp(
     name="binomial",
-    source="hpacml/binomial.c",
+    source="hpacml/binomial.cpp",
     entry="binomial_options",
     metric="rmse",
     make_inputs=make_inputs,

@@ -98,10 +98,24 @@ def is_method(function: Cursor) -> bool:
 
 def symbol(cursor: Cursor, cxx: bool) -> str:
     """The MLIR symbol of a function or global variable."""
-    if not cxx:
+    if not cxx or has_c_linkage(cursor):
         return cursor.spelling
     mangled = cursor.mangled_name
     return mangled or cursor.spelling
+
+
+def has_c_linkage(cursor: Cursor) -> bool:
+    """Declared in an `extern "C"` block or with `extern "C"` (a `static`
+    function there keeps its C name too, as knobs find substitutes by name)."""
+    if cursor.mangled_name == cursor.spelling:
+        return True
+    parent = cursor.lexical_parent
+    while parent is not None and parent.kind not in (CursorKind.TRANSLATION_UNIT, CursorKind.NAMESPACE):
+        if parent.kind in (CursorKind.LINKAGE_SPEC, CursorKind.UNEXPOSED_DECL):
+            tokens = [t.spelling for t in parent.get_tokens()][:2]
+            return tokens == ["extern", '"C"']
+        parent = parent.lexical_parent
+    return False
 
 
 def in_namespace_std(cursor: Cursor) -> bool:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from clang.cindex import Cursor, CursorKind, LinkageKind
 
-from approxmlir.frontends.c import analysis, c_types
+from approxmlir.frontends.c import analysis, c_types, cxx
 from approxmlir.frontends.c.annotations import (
     Annotation,
     KnobSpec,
@@ -97,7 +97,7 @@ class FunctionTranslator:
         """The lines of this function definition (two functions for a
         function-level func_substitute knob: the wrapper and the exact body)."""
         name = self.scope.module.symbol(self.scope.function)
-        private = self.scope.function.linkage == LinkageKind.INTERNAL
+        private = self.scope.function.linkage == LinkageKind.INTERNAL or not self.exported()
         spec = annotation.spec if annotation else None
         if spec and "func_substitute" in spec.transform_types and name != self.scope.function_name:
             raise FrontendError(
@@ -114,6 +114,20 @@ class FunctionTranslator:
             exact = self.body_function(f"{INTERNAL_PREFIX}{name}", private=True, annotation=None)
             return self.wrapper_function(name, private, annotation) + exact
         return self.body_function(name, private, annotation)
+
+    def exported(self) -> bool:
+        """Whether the library exports the function to the runtime binding:
+        C functions (in C++, `extern "C"` ones) whose parameters and result
+        the binding can pass (no structs or references)."""
+        signature = self.scope.signature
+        if self.scope.module.cxx and not cxx.has_c_linkage(self.scope.function):
+            return False
+        structured = (Struct, StructPointer, Reference)
+        return (
+            signature.this is None
+            and not isinstance(signature.result, Struct)
+            and not any(isinstance(p, structured) for p in signature.params)
+        )
 
     def header(self, name: str, private: bool) -> tuple[str, list[Value]]:
         args = []
