@@ -1,10 +1,10 @@
-"""The C frontend: annotated C11 to MLIR (func, scf, arith, memref, math) with approx knobs.
+"""The C frontend: annotated C11 or C++17 to MLIR (func, scf, arith, memref, math) with approx knobs.
 
     from approxmlir.frontends.c import translate_file
     mlir = translate_file("kernel.c")
 
 The supported subset and the annotations are documented in
-frontends/c_subset.md. Anything outside it raises FrontendError with
+frontends/c_subset.md (C++ by the file suffix .cpp, .cc or .cxx). Anything outside it raises FrontendError with
 `file:line:col: unsupported: <construct>`.
 """
 

@@ -1,6 +1,7 @@
-"""approx-cc: translate annotated C to approx MLIR.
+"""approx-cc: translate annotated C or C++ to approx MLIR.
 
     approx-cc kernel.c -o kernel.mlir [--verify]
+    approx-cc kernel.cpp -o kernel.mlir
 
 Errors are printed as `file:line:col: message` and exit with status 1.
 """
@@ -21,7 +22,7 @@ INCLUDES = flags.DEFINE_multi_string("I", [], "Include directories for the C pre
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: approx-cc FILE.c [-o OUT.mlir]", file=sys.stderr)
+        print("usage: approx-cc FILE.c|FILE.cpp [-o OUT.mlir]", file=sys.stderr)
         return 2
     try:
         mlir = translate_file(argv[1], args=[f"-I{d}" for d in INCLUDES.value])
