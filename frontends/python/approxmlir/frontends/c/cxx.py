@@ -16,7 +16,7 @@ and member functions do not collide.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from clang.cindex import Cursor, CursorKind
 
@@ -74,6 +74,18 @@ def declarations(cursor: Cursor, main_file: str) -> Iterator[Cursor]:
             yield child
         elif kind == CursorKind.VAR_DECL:
             yield child
+
+
+def find_function(cursor: Cursor, name: str) -> Optional[Cursor]:
+    """The first function named `name` declared in any file of the unit."""
+    for child in cursor.get_children():
+        if child.kind == CursorKind.FUNCTION_DECL and child.spelling == name:
+            return child
+        if child.kind in _CONTAINERS:
+            found = find_function(child, name)
+            if found is not None:
+                return found
+    return None
 
 
 def check_class(cursor: Cursor) -> None:

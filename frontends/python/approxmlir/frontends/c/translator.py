@@ -127,10 +127,9 @@ class ModuleTranslator:
             self.declare_function(function, function)
 
     def find_function(self, name: str) -> Optional[Cursor]:
-        for cursor in cxx.declarations(self.unit.cursor, self.unit.cursor.spelling):
-            if cursor.kind == CursorKind.FUNCTION_DECL and cursor.spelling == name:
-                return cursor
-        return None
+        """A function declared anywhere in the unit (headers included, C++
+        namespaces and `extern "C"` blocks searched) by its name."""
+        return cxx.find_function(self.unit.cursor, name)
 
     def symbol(self, cursor: Cursor) -> str:
         """The MLIR symbol of a function or global (cxx.symbol)."""
