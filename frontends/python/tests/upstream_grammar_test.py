@@ -120,8 +120,8 @@ def test_one_element_bounds_keep_their_meaning():
 def test_per_threshold_bounds():
     got = spec(upstream(thresholds_lower="[0, 8]", thresholds_upper="[6, 100]"))
     assert (got.threshold_range, got.threshold_bounds) == ((0, 100), ((0, 6), (8, 100)))
-    assert knob_attributes(dataclasses.replace(got, state_indices=None)).endswith(
-        "attributes {threshold_bounds = array<i64: 0, 6, 8, 100>}"
+    assert "thresholds 2 in [0, 100] bounds [0, 6, 8, 100] decisions" in knob_attributes(
+        dataclasses.replace(got, state_indices=None)
     )
 
 
@@ -351,6 +351,7 @@ def test_knobs_start_with_the_annotated_params(mlir):
     knobs = {k.id: k for k in compiler.export_knobs(mlir)}
     assert (knobs["sum"].num_thresholds, knobs["sum"].threshold_range) == (2, (0, 100))
     assert (knobs["sum"].params.thresholds, knobs["sum"].params.decisions) == ((5, 10), (0, 1, 2))
+    assert knobs["sum"].threshold_bounds == ((0, 6), (8, 100))  # thresholds_lower / thresholds_upper
     assert knobs["sum"].state_function == "__approx_state_sum"
     assert knobs["half"].state_function is None and knobs["half"].params.decisions == (1,)
     assert knobs["grid"].threshold_range == (10, 1000)
@@ -382,7 +383,18 @@ def test_state_function_of_two_parameters_with_negative_indices(lib):
 
 def test_a_configuration_replaces_the_initial_params(mlir, tmp_path):
     lib = compiler.build_native(
-        mlir, {"sum": {"thresholds": [1, 2], "decisions": [0, 0, 0]}}, cache_dir=tmp_path
+        mlir, {"sum": {"thresholds": [1, 9], "decisions": [0, 0, 0]}}, cache_dir=tmp_path
     ).load()
     x = np.arange(1.0, 41.0)
     assert lib["sum"](20, x) == x[:20].sum()
+
+
+def test_a_configuration_outside_the_per_threshold_bounds_is_rejected(mlir):
+    with pytest.raises(compiler.CompilerError) as error:
+        compiler.apply_config(mlir, {"sum": {"thresholds": [1, 2], "decisions": [0, 0, 0]}})
+    assert "params threshold 1 (2) is outside its bounds [8, 100]" in str(error.value.diagnostics)
+    assert "upstream_annotated.c:" in str(error.value.diagnostics)  # at the annotation
+
+
+if __name__ == "__main__":
+    raise SystemExit(pytest.main([__file__, "-q"]))

@@ -41,6 +41,38 @@ def test_thresholds_decode_strictly_ascending_in_range():
     assert decode_thresholds([0, 0, 0], 10, 12) == (10, 11, 12)
 
 
+def test_thresholds_decode_within_per_threshold_bounds():
+    bounds = ((0, 10), (20, 30), (25, 100))
+    grid = [0.0, 0.3, 0.5, 0.99, 1.0]
+    seen = set()
+    for a in grid:
+        for b in grid:
+            for c in grid:
+                thresholds = decode_thresholds([a, b, c], 0, 100, bounds)
+                assert list(thresholds) == sorted(set(thresholds))
+                assert all(lo <= t <= hi for t, (lo, hi) in zip(thresholds, bounds)), thresholds
+                seen.add(thresholds)
+    # The bounds' corners are reachable: the search covers each threshold's whole range.
+    assert (0, 20, 25) in seen and (10, 30, 100) in seen
+    # Tight bounds leave one choice.
+    assert decode_thresholds([0.7, 0.2], 0, 100, ((5, 5), (6, 6))) == (5, 6)
+
+
+def test_dynamic_space_honors_per_threshold_bounds():
+    bounded = list(KNOBS[:2]) + [dataclasses.replace(KNOBS[2], threshold_bounds=((0, 10), (20, 100)))]
+    space = SearchSpace(bounded, "dynamic")
+    for unit in (0.0, 0.4, 1.0):
+        values = {p.name: (p.choices[-1] if p.choices else unit) for p in space.parameters()}
+        values["c.branch0"] = 0
+        thresholds = space.decode(values)["c"].thresholds
+        assert 0 <= thresholds[0] <= 10 and 20 <= thresholds[1] <= 100
+
+
+def test_space_fingerprint_ignores_absent_bounds_but_not_present_ones():
+    bounded = list(KNOBS[:2]) + [dataclasses.replace(KNOBS[2], threshold_bounds=((0, 10), (20, 100)))]
+    assert SearchSpace(KNOBS, "dynamic").fingerprint() != SearchSpace(bounded, "dynamic").fingerprint()
+
+
 def test_dynamic_space_decodes_decision_trees():
     space = SearchSpace(KNOBS, "dynamic")
     values = {

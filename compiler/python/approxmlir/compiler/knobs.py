@@ -52,6 +52,9 @@ class KnobSpace:
     num_thresholds: int = 0
     threshold_range: Optional[tuple[int, int]] = None
     params: Optional[KnobParams] = None
+    # Per-threshold inclusive bounds inside threshold_range, when the source
+    # gives them (upstream ApproxMLIR's thresholds_lower/thresholds_upper).
+    threshold_bounds: Optional[tuple[tuple[int, int], ...]] = None
 
     @property
     def is_dynamic(self) -> bool:
@@ -61,6 +64,7 @@ class KnobSpace:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "KnobSpace":
         threshold_range = data.get("threshold_range")
+        bounds = data.get("threshold_bounds")
         params = data.get("params")
         return cls(
             id=data["id"],
@@ -72,6 +76,7 @@ class KnobSpace:
             num_thresholds=data.get("num_thresholds", 0),
             threshold_range=tuple(threshold_range) if threshold_range else None,
             params=KnobParams.from_json(params) if params else None,
+            threshold_bounds=tuple((int(lo), int(hi)) for lo, hi in bounds) if bounds else None,
         )
 
 

@@ -14,7 +14,7 @@
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "function": "sum",
 // CHECK-NEXT:     "id": "sum_loop",
-// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+47]]:8",
+// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+58]]:8",
 // CHECK-NEXT:     "num_thresholds": 2,
 // CHECK-NEXT:     "params": {
 // CHECK-NEXT:       "decisions": [
@@ -30,6 +30,16 @@
 // CHECK-NEXT:     },
 // CHECK-NEXT:     "safety": null,
 // CHECK-NEXT:     "state_function": "get_state",
+// CHECK-NEXT:     "threshold_bounds": [
+// CHECK-NEXT:       [
+// CHECK-NEXT:         0,
+// CHECK-NEXT:         40
+// CHECK-NEXT:       ],
+// CHECK-NEXT:       [
+// CHECK-NEXT:         20,
+// CHECK-NEXT:         100
+// CHECK-NEXT:       ]
+// CHECK-NEXT:     ],
 // CHECK-NEXT:     "threshold_range": [
 // CHECK-NEXT:       0,
 // CHECK-NEXT:       100
@@ -40,11 +50,12 @@
 // CHECK-NEXT:   },
 // CHECK:          "function": "score",
 // CHECK-NEXT:     "id": "score_call",
-// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+42]]:8",
+// CHECK-NEXT:     "location": "{{.*}}export-knobs.mlir:[[@LINE+43]]:8",
 // CHECK-NEXT:     "num_thresholds": 0,
 // CHECK-NEXT:     "params": null,
 // CHECK-NEXT:     "safety": null,
 // CHECK-NEXT:     "state_function": null,
+// CHECK-NEXT:     "threshold_bounds": null,
 // CHECK-NEXT:     "threshold_range": null,
 // CHECK-NEXT:     "transform_types": [
 // CHECK-NEXT:       "func_substitute",
@@ -62,7 +73,7 @@ func.func private @get_state() -> i64
 
 func.func @sum(%a: memref<?xf64>, %n: index) -> f64 {
   %r = approx.knob "sum_loop"(%a, %n) : (memref<?xf64>, index) -> f64
-      transforms [loop_perforate] state @get_state thresholds 2 in [0, 100]
+      transforms [loop_perforate] state @get_state thresholds 2 in [0, 100] bounds [0, 40, 20, 100]
       decisions [0, 1, 2]
       params <transform = loop_perforate, thresholds = [10, 50], decisions = [0, 1, 2]> {
   ^bb0(%a2: memref<?xf64>, %n2: index):

@@ -1023,3 +1023,61 @@ func.func @ml_region_yields_value(%x: memref<?xf64>) {
   }
   return
 }
+
+// -----
+
+func.func private @level() -> i64
+
+func.func @bounds_count() {
+  // expected-error @+1 {{'approx.knob' op threshold_bounds has 2 values but 2 thresholds need 4 ([lo, hi] each)}}
+  approx.knob "k"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [0, 50] decisions [0, 1] {
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func private @level() -> i64
+
+func.func @bounds_outside_range() {
+  // expected-error @+1 {{'approx.knob' op threshold_bounds of threshold 1 [60, 120] is not a range inside threshold_range [0, 100]}}
+  approx.knob "k"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [0, 50, 60, 120] decisions [0, 1] {
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func private @level() -> i64
+
+func.func @bounds_not_ascending() {
+  // expected-error @+1 {{'approx.knob' op threshold_bounds admit no strictly ascending thresholds: threshold 1 must exceed 30 but its bounds are [10, 20]}}
+  approx.knob "k"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [30, 50, 10, 20] decisions [0, 1] {
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func @bounds_without_state() {
+  // expected-error @+1 {{'approx.knob' op thresholds need a state function}}
+  approx.knob "k"() : () -> () transforms [loop_perforate] bounds [0, 50] decisions [0, 1] {
+    approx.yield
+  }
+  return
+}
+
+// -----
+
+func.func private @level() -> i64
+
+func.func @params_outside_bounds() {
+  // expected-error @+1 {{'approx.knob' op params threshold 1 (10) is outside its bounds [20, 100]}}
+  approx.knob "k"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [0, 5, 20, 100] decisions [0, 1] params <transform = loop_perforate, thresholds = [5, 10], decisions = [0, 1, 0]> {
+    approx.yield
+  }
+  return
+}

@@ -28,6 +28,18 @@ func.func @knob_empty() {
   return
 }
 
+// Per-threshold bounds (upstream's thresholds_lower/upper) round-trip in the
+// custom syntax, and params inside them verify.
+// CHECK-LABEL: func.func @knob_threshold_bounds
+// CHECK-NEXT:    approx.knob "bounded"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [0, 10, 20, 100] decisions [0, 1] params <transform = loop_perforate, thresholds = [5, 50], decisions = [0, 1, 0]> {
+func.func private @level() -> i64
+func.func @knob_threshold_bounds() {
+  approx.knob "bounded"() : () -> () transforms [loop_perforate] state @level thresholds 2 in [0, 100] bounds [0, 10, 20, 100] decisions [0, 1] params <transform = loop_perforate, thresholds = [5, 50], decisions = [0, 1, 0]> {
+    approx.yield
+  }
+  return
+}
+
 // One operand, one result, several transform kinds, static params.
 // CHECK-LABEL: func.func @knob_static_params
 // CHECK-SAME:    (%[[X:.*]]: f64) -> f64

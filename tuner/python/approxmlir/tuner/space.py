@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from approxmlir.compiler import KnobParams, KnobSpace
 
@@ -45,18 +45,27 @@ def config_from_json(data: Union[str, Mapping[str, Any]]) -> Configuration:
     return {k: KnobParams.from_json(v) for k, v in entries.items()}
 
 
-def decode_thresholds(units: Sequence[float], lo: int, hi: int) -> tuple[int, ...]:
+def decode_thresholds(
+    units: Sequence[float], lo: int, hi: int, bounds: Optional[Sequence[tuple[int, int]]] = None
+) -> tuple[int, ...]:
     """Strictly ascending thresholds in [lo, hi] from numbers in [0, 1].
 
     Threshold i is placed between the previous one + 1 and the highest value
-    that still leaves room for the thresholds after it.
+    that still leaves room for the thresholds after it; with per-threshold
+    `bounds`, also within its own [lo_i, hi_i] (approx-opt's verifier
+    guarantees that some ascending choice exists).
     """
     count = len(units)
+    bounds = list(bounds) if bounds is not None else [(lo, hi)] * count
+    # The highest value threshold i may take and still leave room above it.
+    ceilings = [0] * count
+    for i in reversed(range(count)):
+        ceilings[i] = min(bounds[i][1], hi, ceilings[i + 1] - 1 if i + 1 < count else hi)
     thresholds = []
     previous = lo - 1
     for i, unit in enumerate(units):
-        low = previous + 1
-        high = hi - (count - i - 1)
+        low = max(previous + 1, bounds[i][0])
+        high = max(low, ceilings[i])
         value = low + round(min(max(unit, 0.0), 1.0) * (high - low))
         thresholds.append(value)
         previous = value
@@ -98,7 +107,10 @@ class SearchSpace:
             if self.dynamic(knob) and values[f"{knob.id}.dynamic"]:
                 lo, hi = knob.threshold_range
                 thresholds = decode_thresholds(
-                    [values[f"{knob.id}.threshold{i}"] for i in range(knob.num_thresholds)], lo, hi
+                    [values[f"{knob.id}.threshold{i}"] for i in range(knob.num_thresholds)],
+                    lo,
+                    hi,
+                    knob.threshold_bounds,
                 )
                 decisions = tuple(values[f"{knob.id}.branch{i}"] for i in range(knob.num_thresholds + 1))
                 if len(set(decisions)) == 1:
@@ -126,7 +138,9 @@ class SearchSpace:
 
     def fingerprint(self) -> str:
         """Identifies the space, so that a results database is reused only for it."""
-        data = json.dumps(
-            [dataclasses.asdict(k) | {"location": None} for k in self.knobs] + [self.mode], sort_keys=True, default=str
-        )
+        knobs = [dataclasses.asdict(k) | {"location": None} for k in self.knobs]
+        for knob in knobs:  # spaces without per-threshold bounds keep the fingerprints they had
+            if knob["threshold_bounds"] is None:
+                del knob["threshold_bounds"]
+        data = json.dumps(knobs + [self.mode], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()[:16]

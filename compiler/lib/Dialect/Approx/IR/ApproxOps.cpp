@@ -15,6 +15,9 @@
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::approx;
 
@@ -133,6 +136,43 @@ KnobOp::verifyParams(ParamsAttr params,
       return emitError() << "params threshold " << threshold
                          << " is outside the knob's threshold range [" << range
                          << "]";
+  if (std::optional<ArrayRef<int64_t>> bounds = getThresholdBounds())
+    for (auto [index, threshold] : llvm::enumerate(thresholds)) {
+      int64_t lo = (*bounds)[2 * index], hi = (*bounds)[2 * index + 1];
+      if (threshold < lo || threshold > hi)
+        return emitError() << "params threshold " << index << " (" << threshold
+                           << ") is outside its bounds [" << lo << ", " << hi
+                           << "]";
+    }
+  return success();
+}
+
+/// Per-threshold bounds: one [lo, hi] pair per threshold inside `range`, that
+/// admit strictly ascending thresholds (the lowest choice of each is checked).
+static LogicalResult verifyThresholdBounds(KnobOp knob, ArrayRef<int64_t> range,
+                                           int64_t numThresholds) {
+  std::optional<ArrayRef<int64_t>> bounds = knob.getThresholdBounds();
+  if (!bounds)
+    return success();
+  if (static_cast<int64_t>(bounds->size()) != 2 * numThresholds)
+    return knob.emitOpError("threshold_bounds has ")
+           << bounds->size() << " values but " << numThresholds
+           << " thresholds need " << 2 * numThresholds << " ([lo, hi] each)";
+  int64_t lowest = std::numeric_limits<int64_t>::min();
+  for (int64_t index = 0; index < numThresholds; ++index) {
+    int64_t lo = (*bounds)[2 * index], hi = (*bounds)[2 * index + 1];
+    if (lo > hi || lo < range[0] || hi > range[1])
+      return knob.emitOpError("threshold_bounds of threshold ")
+             << index << " [" << lo << ", " << hi
+             << "] is not a range inside threshold_range [" << range << "]";
+    // The smallest value this threshold can take above the previous one.
+    lowest = index == 0 ? lo : std::max(lo, lowest + 1);
+    if (lowest > hi)
+      return knob.emitOpError("threshold_bounds admit no strictly ascending "
+                              "thresholds: threshold ")
+             << index << " must exceed " << lowest - 1 << " but its bounds are ["
+             << lo << ", " << hi << "]";
+  }
   return success();
 }
 
@@ -173,7 +213,10 @@ LogicalResult KnobOp::verify() {
       return emitOpError("threshold_range [")
              << range << "] cannot hold " << numThresholds
              << " strictly ascending thresholds";
-  } else if (numThresholds != 0 || getThresholdRange()) {
+    if (failed(verifyThresholdBounds(*this, range, numThresholds)))
+      return failure();
+  } else if (numThresholds != 0 || getThresholdRange() ||
+             getThresholdBounds()) {
     return emitOpError("thresholds need a state function");
   }
 

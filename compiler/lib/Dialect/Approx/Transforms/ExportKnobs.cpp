@@ -50,6 +50,17 @@ llvm::json::Value paramsToJson(ParamsAttr params) {
   };
 }
 
+/// Per-threshold bounds as [[lo, hi], ...], or null.
+static llvm::json::Value
+boundsToJson(std::optional<ArrayRef<int64_t>> bounds) {
+  if (!bounds)
+    return nullptr;
+  llvm::json::Array pairs;
+  for (size_t i = 0; i + 1 < bounds->size(); i += 2)
+    pairs.push_back(llvm::json::Array{(*bounds)[i], (*bounds)[i + 1]});
+  return pairs;
+}
+
 llvm::json::Object knobToJson(KnobOp knob) {
   llvm::json::Array kinds;
   for (Attribute attr : knob.getTransformTypes())
@@ -69,6 +80,7 @@ llvm::json::Object knobToJson(KnobOp knob) {
       {"num_thresholds", knob.getNumThresholdsAttr().getInt()},
       {"threshold_range",
        range ? llvm::json::Value(toJson(*range)) : llvm::json::Value(nullptr)},
+      {"threshold_bounds", boundsToJson(knob.getThresholdBounds())},
       {"decision_values", toJson(knob.getDecisionValues())},
       {"params", paramsToJson(knob.getParamsAttr())},
       {"safety", knob.getChecker() ? llvm::json::Value(llvm::json::Object{

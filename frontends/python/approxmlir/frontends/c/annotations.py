@@ -141,7 +141,7 @@ class Annotation:
 def knob_attributes(spec: KnobSpec) -> str:
     """The attribute part of `approx.knob`'s custom syntax, e.g.
     `transforms [loop_perforate] state @get_state thresholds 1 in [0, 100]
-    decisions [0, 1] check @c recover @r` (on one line)."""
+    bounds [0, 50] decisions [0, 1] check @c recover @r` (on one line)."""
     if not spec.transform_types or not spec.decision_values:
         raise ValueError("a knob needs at least one transform type and one decision value")
     if (spec.checker is None) != (spec.recover is None):
@@ -154,6 +154,10 @@ def knob_attributes(spec: KnobSpec) -> str:
         parts.append(f"state @{spec.state_function} thresholds {spec.num_thresholds} in [{lo}, {hi}]")
     elif spec.threshold_range is not None or spec.num_thresholds:
         raise ValueError("thresholds need a state function")
+    if spec.threshold_bounds is not None:
+        # Per-threshold bounds (lo, hi pairs); threshold_range holds their hull.
+        flat = ", ".join(str(b) for pair in spec.threshold_bounds for b in pair)
+        parts.append(f"bounds [{flat}]")
     parts.append(f"decisions [{', '.join(str(v) for v in spec.decision_values)}]")
     if spec.initial_decisions:
         # The starting configuration: approx-apply-config's params.
@@ -164,11 +168,6 @@ def knob_attributes(spec: KnobSpec) -> str:
         parts.append(f"params <transform = {spec.transform_types[0]}, {thresholds}decisions = [{decisions}]>")
     if spec.checker is not None:
         parts.append(f"check @{spec.checker} recover @{spec.recover}")
-    if spec.threshold_bounds is not None:
-        # Per-threshold bounds: the op's threshold_range holds their hull; the
-        # bounds themselves ride along as a discardable attribute (lo, hi pairs).
-        flat = ", ".join(str(b) for pair in spec.threshold_bounds for b in pair)
-        parts.append(f"attributes {{threshold_bounds = array<i64: {flat}>}}")
     return " ".join(parts)
 
 

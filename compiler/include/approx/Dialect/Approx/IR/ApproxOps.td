@@ -34,6 +34,10 @@ def Approx_KnobOp : Approx_Op<"knob", [
       may be configured as a decision tree over the value the state function
       returns, with `num_thresholds` strictly ascending thresholds drawn from
       the inclusive range `[lo, hi]`;
+    - `threshold_bounds` (optional, with a state function): per-threshold
+      inclusive bounds `[lo_0, hi_0, lo_1, hi_1, ...]` inside
+      `threshold_range`, one pair per threshold (upstream ApproxMLIR's
+      `thresholds_lower`/`thresholds_upper`);
     - `decision_values`: the allowed transform values (0 = exact).
 
     `params` is the current configuration, written by the tuner through
@@ -64,6 +68,7 @@ def Approx_KnobOp : Approx_Op<"knob", [
     OptionalAttr<FlatSymbolRefAttr>:$state_fn,
     DefaultValuedAttr<I64Attr, "0">:$num_thresholds,
     OptionalAttr<DenseI64ArrayAttr>:$threshold_range,
+    OptionalAttr<DenseI64ArrayAttr>:$threshold_bounds,
     DenseI64ArrayAttr:$decision_values,
     OptionalAttr<Approx_ParamsAttr>:$params,
     OptionalAttr<FlatSymbolRefAttr>:$checker,
@@ -76,6 +81,7 @@ def Approx_KnobOp : Approx_Op<"knob", [
     $id `(` $inputs `)` `:` functional-type($inputs, $results)
     `transforms` custom<TransformKindList>($transform_types)
     (`state` $state_fn^ `thresholds` $num_thresholds `in` $threshold_range)?
+    (`bounds` $threshold_bounds^)?
     `decisions` $decision_values
     (`params` $params^)?
     (`check` $checker^ `recover` $recover)?
