@@ -18,7 +18,7 @@ import numpy as np
 
 from approxbench import qa_data
 from approxbench.harness import KernelBenchmark, split_size
-from approxbench.ranking import mean_rbo, top_k
+from approxbench.ranking import mean_rbo, query_rbos, top_k
 from approxmlir import runtime
 
 TUNE_QUERIES = 20
@@ -92,6 +92,9 @@ class BM25(KernelBenchmark):
 
     def qos(self, output: list[np.ndarray], exact: list[np.ndarray]) -> float:
         return mean_rbo(output, exact)
+
+    def input_scores(self, output: list[np.ndarray], exact: list[np.ndarray]) -> list[float]:
+        return query_rbos(output, exact)
 
 
 BENCHMARK = BM25()

@@ -3,6 +3,13 @@
 A benchmark is a C kernel with approx annotations (benchmarks/c/<name>.c)
 and a driver: it makes the inputs of a split ("tune", or "eval", 5x larger),
 runs the compiled kernel on them, and scores an output against the exact one.
+
+QoS on a sample is an estimate, so a split's QoS is the mean of per-input
+scores that the tuner bootstraps into confidence intervals: per query for
+the retrieval kernels (`input_scores`), per independent problem for an
+`instanced` benchmark (kmeans: TUNE_INSTANCES problems in "tune",
+EVAL_FACTOR times as many in "eval", all of one size, so that no decision
+depends on a size the tuning split did not have).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import pathlib
 import time
 from typing import Any, Mapping, Optional, Sequence
 
+import numpy as np
+
 from approxmlir import runtime
 from approxmlir.compiler import NativeArtifact, build_native
 from approxmlir.frontends.c import translate_file
@@ -25,6 +34,11 @@ _LOG = logging.getLogger(__name__)
 C_DIR = pathlib.Path(os.path.abspath(__file__)).parents[2] / "c"
 SPLITS = ("tune", "eval")
 EVAL_FACTOR = 5
+TUNE_INSTANCES = 4  # an instanced benchmark's independent problems in "tune"
+
+
+def instance_count(split: str) -> int:
+    return TUNE_INSTANCES * (EVAL_FACTOR if split == "eval" else 1)
 
 
 def split_size(tune_size: int, split: str, scale: float) -> int:
@@ -40,6 +54,9 @@ class KernelBenchmark(abc.ABC):
     name: str
     entry: str
     repeats: int = 3
+    # True: make_inputs(split, scale, instance) is one of instance_count(split)
+    # independent problems of the tuning size (seeded by split and instance).
+    instanced: bool = False
 
     @property
     def source(self) -> pathlib.Path:
@@ -56,6 +73,17 @@ class KernelBenchmark(abc.ABC):
     @abc.abstractmethod
     def qos(self, output: Any, exact: Any) -> float:
         """The quality of `output` against the exact output, 1.0 = exact."""
+
+    def input_scores(self, output: Any, exact: Any) -> list[float]:
+        """Per-input QoS whose mean is `qos` (one score unless the output
+        decomposes, e.g. per query)."""
+        return [self.qos(output, exact)]
+
+    def split_inputs(self, split: str, scale: float) -> list[Any]:
+        """Everything a split runs on: its instances, or its one input."""
+        if self.instanced:
+            return [self.make_inputs(split, scale, instance) for instance in range(instance_count(split))]
+        return [self.make_inputs(split, scale)]
 
     @functools.cached_property
     def mlir(self) -> str:
@@ -79,18 +107,26 @@ class KernelBenchmark(abc.ABC):
 
 @dataclasses.dataclass
 class Evaluator:
-    """evaluate_fn for the tuner: (config, split) -> (time_ms, QoS)."""
+    """evaluate_fn for the tuner: (config, split) -> (time_ms, QoS, per-input scores).
+
+    `inputs[split]` and `exact[split]` are lists (the split's instances, or
+    its one input); the time is their sum, the QoS the mean of the scores.
+    """
 
     benchmark: KernelBenchmark
-    inputs: dict[str, Any]
-    exact: dict[str, Any]
+    inputs: dict[str, list[Any]]
+    exact: dict[str, list[Any]]
     exact_ms: dict[str, float]
     cache_dir: Optional[os.PathLike]
 
-    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float]:
+    def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float, list[float]]:
         library = self.benchmark.build(config, self.cache_dir).load()
-        time_ms, output = self.benchmark.timed_run(library, self.inputs[split])
-        return time_ms, self.benchmark.qos(output, self.exact[split])
+        total_ms, scores = 0.0, []
+        for inputs, exact in zip(self.inputs[split], self.exact[split]):
+            time_ms, output = self.benchmark.timed_run(library, inputs)
+            total_ms += time_ms
+            scores.extend(self.benchmark.input_scores(output, exact))
+        return total_ms, float(np.mean(scores)), scores
 
 
 def make_evaluator(
@@ -100,10 +136,18 @@ def make_evaluator(
     splits: Sequence[str] = SPLITS,
 ) -> Evaluator:
     """Inputs of every split and their exact outputs (computed once)."""
-    inputs = {split: benchmark.make_inputs(split, scale) for split in splits}
+    inputs = {split: benchmark.split_inputs(split, scale) for split in splits}
     exact_library = benchmark.build(None, cache_dir).load()
     exact, exact_ms = {}, {}
     for split in splits:
-        exact_ms[split], exact[split] = benchmark.timed_run(exact_library, inputs[split])
-        _LOG.info("%s: exact run on the %s split takes %.1f ms", benchmark.name, split, exact_ms[split])
+        runs = [benchmark.timed_run(exact_library, instance) for instance in inputs[split]]
+        exact_ms[split] = sum(ms for ms, _ in runs)
+        exact[split] = [output for _, output in runs]
+        _LOG.info(
+            "%s: exact run on the %s split (%d inputs) takes %.1f ms",
+            benchmark.name,
+            split,
+            len(inputs[split]),
+            exact_ms[split],
+        )
     return Evaluator(benchmark, inputs, exact, exact_ms, cache_dir)

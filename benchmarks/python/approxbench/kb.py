@@ -24,7 +24,7 @@ import numpy as np
 
 from approxbench import embeddings, qa_data
 from approxbench.harness import KernelBenchmark, split_size
-from approxbench.ranking import mean_rbo, top_k
+from approxbench.ranking import mean_rbo, query_rbos, top_k
 from approxmlir import runtime
 
 TUNE_QUERIES = 10
@@ -112,6 +112,9 @@ class KB(KernelBenchmark):
 
     def qos(self, output: list[np.ndarray], exact: list[np.ndarray]) -> float:
         return mean_rbo(output, exact)
+
+    def input_scores(self, output: list[np.ndarray], exact: list[np.ndarray]) -> list[float]:
+        return query_rbos(output, exact)
 
 
 BENCHMARK = KB()

@@ -11,8 +11,11 @@ random, one from each generating cluster: B.4.1 picks any `K` points of
 uniform data, but then the exact run lands in one of many local optima and a
 slightly perturbed (approximate) run often in another, so that the QoS would
 measure which optimum was found rather than how well the clusters are
-estimated. The split seeds differ, so the tuning and evaluation data do not
-overlap; "eval" has 5x the points of "tune". The output is the final
+estimated. The benchmark is instanced (harness.py): "tune" is
+TUNE_INSTANCES independent problems of TUNE_POINTS / TUNE_INSTANCES points
+each, "eval" EVAL_FACTOR times as many problems of the same size (seeded by
+split and instance, so the splits do not overlap); a split's QoS is the mean
+over its problems, each a per-input score. The output is the final
 centroids; QoS is the normalized L2 accuracy (eq. 2) after matching the
 approximate centroids to the exact ones by the permutation that minimizes the
 summed distance (Appendix D.2; scipy's linear_sum_assignment instead of D.2's
@@ -26,11 +29,11 @@ import dataclasses
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_count
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
 
-TUNE_POINTS = 40_000  # at scale 1.0; "eval" has EVAL_FACTOR times more
+TUNE_POINTS = 40_000  # at scale 1.0, over the tuning split's TUNE_INSTANCES problems
 DIMENSIONS = 32
 CLUSTERS = 16  # k, also the number of generating clusters
 ITERATIONS = 20  # the decision trees' threshold_range is [0, ITERATIONS]
@@ -66,12 +69,16 @@ def make_points(n: int, seed: int) -> KMeansInputs:
 class KMeans(KernelBenchmark):
     name = "kmeans"
     entry = "kmeans"
+    instanced = True
 
-    def make_inputs(self, split: str, scale: float) -> KMeansInputs:
+    def make_inputs(self, split: str, scale: float, instance: int = 0) -> KMeansInputs:
+        """Problem `instance` of the split: TUNE_POINTS * scale / TUNE_INSTANCES points."""
         if split not in SEEDS:
             raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
-        n = TUNE_POINTS * (EVAL_FACTOR if split == "eval" else 1)
-        return make_points(max(4 * CLUSTERS, int(round(n * scale))), SEEDS[split])
+        if not 0 <= instance < instance_count(split):
+            raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
+        n = max(4 * CLUSTERS, int(round(TUNE_POINTS * scale / TUNE_INSTANCES)))
+        return make_points(n, SEEDS[split] + 7919 * instance)
 
     def run(self, library: runtime.NativeLibrary, inputs: KMeansInputs) -> np.ndarray:
         return self.cluster(library, inputs)[0]

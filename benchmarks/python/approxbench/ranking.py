@@ -17,8 +17,13 @@ def top_k(scores: np.ndarray, k: int, above: float) -> np.ndarray:
     return candidates[np.lexsort((candidates, -scores[candidates]))][:k]
 
 
-def mean_rbo(output: Sequence[np.ndarray], exact: Sequence[np.ndarray], p: float = RBO_P) -> float:
-    """Mean RBO of per-query rankings against the exact ones."""
+def query_rbos(output: Sequence[np.ndarray], exact: Sequence[np.ndarray], p: float = RBO_P) -> list[float]:
+    """RBO of each query's ranking against the exact one."""
     if len(output) != len(exact):
         raise ValueError(f"{len(output)} rankings for {len(exact)} queries")
-    return float(np.mean([rbo(e.tolist(), o.tolist(), p=p) for o, e in zip(output, exact)]))
+    return [rbo(e.tolist(), o.tolist(), p=p) for o, e in zip(output, exact)]
+
+
+def mean_rbo(output: Sequence[np.ndarray], exact: Sequence[np.ndarray], p: float = RBO_P) -> float:
+    """Mean RBO of per-query rankings against the exact ones."""
+    return float(np.mean(query_rbos(output, exact, p)))

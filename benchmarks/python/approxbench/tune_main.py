@@ -69,7 +69,11 @@ def tune_main(benchmark: KernelBenchmark) -> int:
     for mode, result in results.items():
         print(f"  {mode}: {len(result.evaluations)} configurations evaluated, frontier of {len(result.frontier)}")
     print()
-    print(heldout_report(results, heldout, LEVELS, "evaluation split (5x larger)", COMPARISON_LEVELS))
+    heldout_name = "evaluation split (5x larger)"
+    if benchmark.instanced:
+        counts = {split: len(evaluator.inputs[split]) for split in ("tune", "eval")}
+        heldout_name = f"evaluation split ({counts['eval']} problems; tuning split {counts['tune']})"
+    print(heldout_report(results, heldout, LEVELS, heldout_name, COMPARISON_LEVELS))
     print(f"\nplots: {results['static'].paths['comparison_plot']}")
     best = speedup_at(heldout["dynamic"], 0.05) or speedup_at(heldout["static"], 0.05)
     if WRITE_CONFIG.value and best is not None:

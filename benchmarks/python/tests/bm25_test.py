@@ -86,7 +86,7 @@ def test_exact_kernel_is_bm25(evaluator):
     """Scores of the compiled exact kernel equal an independent Python BM25."""
     library = BENCHMARK.build(None, evaluator.cache_dir).load()
     dataset = qa_data.load_dataset(qa_data.find_data_file("qa_dataset.json"))
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     for question, query in zip(dataset.split("tune")[:2], inputs.queries[:2]):
         scores = BENCHMARK.rank(library, inputs.corpus, query)
         expected = reference_scores(dataset.documents, question.question)
@@ -96,7 +96,7 @@ def test_exact_kernel_is_bm25(evaluator):
 
 
 def test_exact_configuration_reproduces_ground_truth(evaluator):
-    _, qos = evaluator(EXACT)
+    _, qos, _ = evaluator(EXACT)
     assert qos == 1.0
 
 
@@ -106,20 +106,20 @@ def test_each_knob_loses_some_quality(evaluator):
         {"select_documents": {"transform": F, "decisions": [1]}},
         {"score_term": {"transform": F, "decisions": [2]}},
     ):
-        _, qos = evaluator(config)
+        _, qos, _ = evaluator(config)
         assert 0.2 < qos < 1.0, config
 
 
 def test_skipped_documents_are_marked(evaluator):
     library = BENCHMARK.build(HALF_CORPUS, evaluator.cache_dir).load()
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     scores = BENCHMARK.rank(library, inputs.corpus, inputs.queries[0])
     skipped = np.mean(scores == -1.0)
     assert 0.45 < skipped < 0.55
 
 
 def test_approximate_configuration_is_cheaper(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     exact_library = BENCHMARK.build(EXACT, evaluator.cache_dir).load()
     fast_library = BENCHMARK.build(HALF_CORPUS, evaluator.cache_dir).load()
     exact_ms, fast_ms = float("inf"), float("inf")
@@ -127,7 +127,14 @@ def test_approximate_configuration_is_cheaper(evaluator):
         exact_ms = min(exact_ms, BENCHMARK.timed_run(exact_library, inputs)[0])
         fast_ms = min(fast_ms, BENCHMARK.timed_run(fast_library, inputs)[0])
     assert fast_ms < 0.8 * exact_ms, (fast_ms, exact_ms)
-    assert BENCHMARK.qos(BENCHMARK.run(fast_library, inputs), evaluator.exact["tune"]) < 1.0
+    assert BENCHMARK.qos(BENCHMARK.run(fast_library, inputs), evaluator.exact["tune"][0]) < 1.0
+
+
+def test_per_query_scores_average_to_the_qos(evaluator):
+    # The tuner bootstraps loss intervals over these: one RBO per query.
+    _, qos, scores = evaluator(HALF_CORPUS)
+    assert len(scores) == len(evaluator.inputs["tune"][0].queries)
+    assert np.mean(scores) == pytest.approx(qos) and min(scores) < max(scores)
 
 
 if __name__ == "__main__":

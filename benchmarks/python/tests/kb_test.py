@@ -25,7 +25,7 @@ def _reference_embeddings(inputs) -> np.ndarray:
 
 
 def test_knowledge_base_holds_normalized_embeddings(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     vectors = _reference_embeddings(inputs)
     assert vectors.shape == (300, embeddings.DIM)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
@@ -42,34 +42,34 @@ def test_knobs():
 
 
 def test_exact_kernel_parses_and_scores_exactly(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     similarities = BENCHMARK.similarities(BENCHMARK.build(EXACT, evaluator.cache_dir).load(), inputs)
     np.testing.assert_allclose(similarities, inputs.queries @ _reference_embeddings(inputs).T, rtol=0, atol=1e-14)
-    _, qos = evaluator(EXACT)
+    _, qos, _ = evaluator(EXACT)
     assert qos == 1.0
 
 
 def test_lower_precision_parsing(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     similarities = BENCHMARK.similarities(BENCHMARK.build(TWO_DIGITS, evaluator.cache_dir).load(), inputs)
     exact = inputs.queries @ _reference_embeddings(inputs).T
     error = np.abs(similarities - exact)
     assert 1e-4 < error.max() < 0.1  # 2 significant digits: about 1 % of each value
-    _, qos = evaluator(TWO_DIGITS)
+    _, qos, _ = evaluator(TWO_DIGITS)
     assert 0.5 < qos < 1.0
 
 
 def test_similarity_skips_documents(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     similarities = BENCHMARK.similarities(BENCHMARK.build(SKIP_TEN_PERCENT, evaluator.cache_dir).load(), inputs)
     skipped = np.mean(similarities == SKIPPED)
     assert 0.07 < skipped < 0.13
-    _, qos = evaluator(SKIP_TEN_PERCENT)
+    _, qos, _ = evaluator(SKIP_TEN_PERCENT)
     assert 0.5 < qos < 1.0
 
 
 def test_malformed_knowledge_base_is_an_error(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     text = inputs.knowledge_base.text.copy()
     first_line_end = int(inputs.knowledge_base.offsets[1])
     text[first_line_end // 2] = ord("x")  # a letter in the middle of document 0's numbers

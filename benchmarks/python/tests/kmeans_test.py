@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from approxbench.harness import make_evaluator
+from approxbench.harness import TUNE_INSTANCES, instance_count, make_evaluator
 from approxbench.kmeans import BENCHMARK, CLUSTERS, DIMENSIONS, ITERATIONS
 from approxmlir import compiler
 
-SCALE = 0.05  # 2000 points, 16 centroids, 32 dimensions, 20 iterations: ~15-20 ms per exact run
+SCALE = 0.2  # 4 problems of 2000 points, 16 centroids, 32 dimensions, 20 iterations: ~15-20 ms each
 
 # Every 4th point in every iteration (the loop rotates, so all points are visited).
 PERFORATED = {"point_assignment": {"transform": "loop_perforate", "decisions": [3]}}
@@ -27,7 +27,7 @@ def evaluator(tmp_path_factory):
 def best_ms(evaluator, config, rounds=3):
     """Best of `rounds` timed_run calls (each already the best of its repeats)."""
     library = BENCHMARK.build(config, evaluator.cache_dir).load()
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     return min(BENCHMARK.timed_run(library, inputs)[0] for _ in range(rounds))
 
 
@@ -54,7 +54,14 @@ def test_inputs_are_deterministic_and_scaled():
     evaluation = BENCHMARK.make_inputs("eval", SCALE)
     assert np.array_equal(tune.points, again.points) and np.array_equal(tune.centroids, again.centroids)
     assert tune.points.shape == (2000, DIMENSIONS) and tune.points.flags.c_contiguous
-    assert evaluation.points.shape == (5 * 2000, DIMENSIONS)
+    # Every problem of either split has the tuning size; "eval" has 5x as many.
+    assert evaluation.points.shape == (2000, DIMENSIONS)
+    assert len(BENCHMARK.split_inputs("tune", SCALE)) == TUNE_INSTANCES
+    assert len(BENCHMARK.split_inputs("eval", SCALE)) == 5 * TUNE_INSTANCES == instance_count("eval")
+    other = BENCHMARK.make_inputs("tune", SCALE, 1)
+    assert not {row.tobytes() for row in tune.points} & {row.tobytes() for row in other.points}
+    with pytest.raises(ValueError, match="has 4 instances"):
+        BENCHMARK.make_inputs("tune", SCALE, TUNE_INSTANCES)
     assert tune.centroids.shape == (CLUSTERS, DIMENSIONS)
     assert tune.iterations == ITERATIONS
     assert tune.points.min() >= 0.0 and tune.points.max() <= 100.0
@@ -75,11 +82,11 @@ def test_qos_matches_centroids_up_to_a_permutation():
 
 def test_exact_configuration_is_exact(evaluator):
     assert evaluator.exact_ms["tune"] > 0.0
-    exact = evaluator.exact["tune"]
+    exact = evaluator.exact["tune"][0]
     assert exact.shape == (CLUSTERS, DIMENSIONS) and np.all(np.isfinite(exact))
     # The exact build is deterministic; every knob at value 0 is the exact build.
-    time_ms, qos = evaluator({})
-    assert qos == 1.0 and time_ms > 0.0
+    time_ms, qos, scores = evaluator({})
+    assert qos == 1.0 and time_ms > 0.0 and scores == [1.0] * TUNE_INSTANCES
     zeros = {knob: {"decisions": [0]} for knob in ("point_assignment", "centroid_selection", "distance")}
     assert evaluator(zeros)[1] == 1.0
 
@@ -89,7 +96,7 @@ def test_exact_kmeans_finds_the_generating_clusters(evaluator):
     # the clusters' means, close to the generating centres (the QoS then
     # measures how well an approximation estimates them).
     library = BENCHMARK.build(None, evaluator.cache_dir).load()
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     centroids = BENCHMARK.run(library, inputs)
     distances = np.linalg.norm(inputs.points[:, None, :] - centroids[None, :, :], axis=2)
     labels = distances.argmin(axis=1)
@@ -100,14 +107,14 @@ def test_exact_kmeans_finds_the_generating_clusters(evaluator):
 def test_perforated_point_loop_is_cheaper_and_approximate(evaluator):
     exact_ms = best_ms(evaluator, None)
     approx_ms = best_ms(evaluator, PERFORATED)
-    _, qos = evaluator(PERFORATED)
+    _, qos, _ = evaluator(PERFORATED)
     assert approx_ms < 0.9 * exact_ms, (approx_ms, exact_ms)
     assert 0.9 < qos < 1.0
 
 
 def test_perforated_point_loop_still_assigns_every_point(evaluator):
     library = BENCHMARK.build(PERFORATED, evaluator.cache_dir).load()
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     n, d = inputs.points.shape
     centroids = inputs.centroids.copy()
     assignment = np.full(n, -7, dtype=np.int64)
@@ -140,7 +147,7 @@ def test_perforated_point_loop_still_assigns_every_point(evaluator):
 
 
 def test_decision_trees_on_the_iteration_number(evaluator):
-    _, qos = evaluator(DYNAMIC)
+    _, qos, _ = evaluator(DYNAMIC)
     assert 0.9 < qos < 1.0
     assert best_ms(evaluator, DYNAMIC) < 0.9 * best_ms(evaluator, None)
 

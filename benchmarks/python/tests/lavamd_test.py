@@ -72,12 +72,12 @@ def test_knobs():
 
 
 def test_exact_configuration_is_exact(evaluator):
-    _, qos = evaluator(EXACT)
+    _, qos, _ = evaluator(EXACT)
     assert qos == 1.0
-    exact = evaluator.exact["tune"]
+    exact = evaluator.exact["tune"][0]
     assert np.all(np.isfinite(exact)) and np.linalg.norm(exact) > 0
     # A decision tree whose branches are all exact is exact too.
-    _, qos = evaluator(
+    _, qos, _ = evaluator(
         {
             "self_box": {"transform": "loop_perforate", "thresholds": [50], "decisions": [0, 0]},
             "neighbor_box": {"transform": "func_substitute", "thresholds": [30, 60], "decisions": [0, 0, 0]},
@@ -93,16 +93,16 @@ def test_approximations_lose_some_quality(evaluator):
         FASTEST,
         PAPER,
     ):
-        _, qos = evaluator(config)
+        _, qos, _ = evaluator(config)
         assert 0.9 < qos < 1.0, config
 
 
 def test_self_box_decides_by_the_particle_charge(evaluator, cache_dir):
     """Threshold 50: exactly the particles whose charge rounds to >= 50 % are perforated."""
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     config = {"self_box": PAPER["self_box"], "neighbor_box": EXACT["neighbor_box"]}
     output = BENCHMARK.run(BENCHMARK.build(config, cache_dir).load(), inputs)
-    changed = np.any(output.reshape(-1, 4) != evaluator.exact["tune"].reshape(-1, 4), axis=1)
+    changed = np.any(output.reshape(-1, 4) != evaluator.exact["tune"][0].reshape(-1, 4), axis=1)
     state = np.floor(inputs.qv * 100.0 + 0.5)
     assert 0 < changed.sum() < changed.size
     assert np.array_equal(changed, state >= 50)
@@ -112,10 +112,10 @@ def test_probabilistic_substitution_is_reproducible(evaluator):
     """The runtime is reseeded before every timed run: the same draws, the same output."""
     config = {"neighbor_box": PAPER["neighbor_box"]}
     library = BENCHMARK.build(config, evaluator.cache_dir).load()
-    _, first = BENCHMARK.timed_run(library, evaluator.inputs["tune"])
-    _, second = BENCHMARK.timed_run(library, evaluator.inputs["tune"])
+    _, first = BENCHMARK.timed_run(library, evaluator.inputs["tune"][0])
+    _, second = BENCHMARK.timed_run(library, evaluator.inputs["tune"][0])
     assert np.array_equal(first, second)
-    qos = BENCHMARK.qos(first, evaluator.exact["tune"])
+    qos = BENCHMARK.qos(first, evaluator.exact["tune"][0])
     # Between always variant 1 and always variant 2.
     qos_1 = evaluator({"neighbor_box": {"transform": "func_substitute", "decisions": [1]}})[1]
     qos_2 = evaluator({"neighbor_box": {"transform": "func_substitute", "decisions": [2]}})[1]
@@ -123,7 +123,7 @@ def test_probabilistic_substitution_is_reproducible(evaluator):
 
 
 def test_approximate_configuration_is_cheaper(evaluator):
-    inputs = evaluator.inputs["tune"]
+    inputs = evaluator.inputs["tune"][0]
     exact_library = BENCHMARK.build(EXACT, evaluator.cache_dir).load()
     fast_library = BENCHMARK.build(FASTEST, evaluator.cache_dir).load()
     BENCHMARK.run(exact_library, inputs)  # warm up (page faults, caches)
@@ -133,7 +133,7 @@ def test_approximate_configuration_is_cheaper(evaluator):
         exact_ms = min(exact_ms, BENCHMARK.timed_run(exact_library, inputs)[0])
         fast_ms = min(fast_ms, BENCHMARK.timed_run(fast_library, inputs)[0])
     assert fast_ms < 0.9 * exact_ms, (fast_ms, exact_ms)
-    assert BENCHMARK.qos(BENCHMARK.run(fast_library, inputs), evaluator.exact["tune"]) < 1.0
+    assert BENCHMARK.qos(BENCHMARK.run(fast_library, inputs), evaluator.exact["tune"][0]) < 1.0
 
 
 if __name__ == "__main__":
