@@ -129,27 +129,21 @@ MUTATIONS: dict[str, Callable[[random.Random, str], str]] = {
 }
 
 
-def mutant_cases(seed: int = SEED, per_kind: int = MUTANTS_PER_KIND) -> list[Case]:
+def mutant_cases(seed: int = SEED, per_kind: int = MUTANTS_PER_KIND, suffix: str = ".c") -> list[Case]:
+    """Mutants of the corpus programs of one language (by file suffix)."""
     rng = random.Random(seed)
-    sources = corpus_sources()
+    sources = corpus_sources(suffix)
     cases = []
     for kind, mutate in MUTATIONS.items():
         for i in range(per_kind):
             stem, source = rng.choice(sources)
-            cases.append(Case(f"{kind}-{i:02d}-{stem}.c", mutate(rng, source), must_reject=kind == "truncate"))
+            cases.append(Case(f"{kind}-{i:02d}-{stem}{suffix}", mutate(rng, source), must_reject=kind == "truncate"))
     return cases
 
 
-def cxx_mutant_cases(seed: int = SEED, per_kind: int = CXX_MUTANTS_PER_KIND) -> list[Case]:
+def cxx_mutant_cases() -> list[Case]:
     """Mutants of the C++ corpus, translated as C++."""
-    rng = random.Random(seed + 3)
-    sources = corpus_sources(".cpp")
-    cases = []
-    for kind, mutate in MUTATIONS.items():
-        for i in range(per_kind):
-            stem, source = rng.choice(sources)
-            cases.append(Case(f"{kind}-{i:02d}-{stem}.cpp", mutate(rng, source), must_reject=kind == "truncate"))
-    return cases
+    return mutant_cases(SEED + 3, CXX_MUTANTS_PER_KIND, ".cpp")
 
 
 def upstream_annotation_cases(seed: int = SEED, per_kind: int = UPSTREAM_MUTANTS_PER_KIND) -> list[Case]:
