@@ -284,5 +284,17 @@ def test_tune_retimes_the_frontier_and_the_report_compares_the_spaces(tmp_path, 
     assert any(v in report for v in ("dynamic ahead", "static ahead", NO_DIFFERENCE, "same configuration"))
 
 
+def test_plot_takes_an_estimate_at_the_end_of_its_interval(tmp_path):
+    # Three rounds often put the median ratio at an end of the bootstrap
+    # interval; rounding must not make matplotlib see a negative error bar
+    # (here time - time * speedup / high is -1e-13).
+    time_ms, speedup = 957.5451186456246, 1.1084734595574655
+    assert time_ms - time_ms * speedup / speedup < 0
+    interval = Interval(speedup, speedup * 0.8, speedup, 3)
+    point = Point({}, time_ms, 0.95, 0.05, speedup, Interval(0.05, 0.0, 0.05, 4), speedup_interval=interval)
+    path = pareto.plot({"static": ([point], [point])}, time_ms * speedup, tmp_path / "plot.png", title="t")
+    assert path.exists() and path.stat().st_size > 0
+
+
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))

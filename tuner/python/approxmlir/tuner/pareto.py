@@ -289,8 +289,8 @@ def plot(
                 [p.time_ms for p in ranged],
                 [p.qos_loss * 100 for p in ranged],
                 yerr=[
-                    [(p.qos_loss - p.loss_interval.low) * 100 for p in ranged],
-                    [(p.loss_interval.high - p.qos_loss) * 100 for p in ranged],
+                    [max(0.0, p.qos_loss - p.loss_interval.low) * 100 for p in ranged],
+                    [max(0.0, p.loss_interval.high - p.qos_loss) * 100 for p in ranged],
                 ],
                 fmt="none",
                 ecolor=color,
@@ -303,8 +303,10 @@ def plot(
                 [p.time_ms for p in timed],
                 [p.qos_loss * 100 for p in timed],
                 xerr=[
-                    [p.time_ms - p.time_ms * p.speedup / p.speedup_interval.high for p in timed],
-                    [p.time_ms * p.speedup / p.speedup_interval.low - p.time_ms for p in timed],
+                    # Clipped at 0: with few rounds the estimate may be an end of its
+                    # interval, and rounding then makes a tiny negative error.
+                    [max(0.0, p.time_ms - p.time_ms * p.speedup / p.speedup_interval.high) for p in timed],
+                    [max(0.0, p.time_ms * p.speedup / p.speedup_interval.low - p.time_ms) for p in timed],
                 ],
                 fmt="none",
                 ecolor=color,
