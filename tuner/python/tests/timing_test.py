@@ -296,5 +296,27 @@ def test_plot_takes_an_estimate_at_the_end_of_its_interval(tmp_path):
     assert path.exists() and path.stat().st_size > 0
 
 
+def test_retiming_repeats_until_the_choices_are_retimed(tmp_path):
+    # Single timings flattered A and B; re-timed, C becomes the fastest point
+    # within 5 % and must be re-timed as well before it is reported.
+    real = {500: 2.0, 450: 2.1, 400: 3.5, 300: 3.0}  # decision (100 x single-timing speedup) -> real speedup
+    front = [point(5.0, 0.04), point(4.5, 0.03), point(4.0, 0.02), point(3.0, 0.01)]
+    front += [point(6.0 + k / 2, 0.06 + k / 100) for k in range(6)]  # > 8 points: not all re-timed
+
+    def evaluate(config):
+        decision = config["k"].decisions[0]
+        return 100.0 / real.get(decision, 1.0 if decision == 0 else decision / 100), 1.0
+
+    baseline = {"k": {"transform": "func_substitute", "decisions": [0], "thresholds": []}}
+    with LocalProcessExecutor(1) as executor:
+        retimed = timing.retime_front(
+            front, baseline, evaluate, executor=executor, repeats=3, levels=(0.05,), workdir=tmp_path
+        )
+    pick = speedup_at(retimed, 0.05)
+    assert pick.config == front[2].config and pick.speedup == pytest.approx(3.5)
+    assert pick.speedup_interval is not None
+    assert {round(p.speedup, 2) for p in retimed if p.speedup_interval is not None} >= {2.0, 2.1, 3.5}
+
+
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))

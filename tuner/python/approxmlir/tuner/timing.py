@@ -40,6 +40,8 @@ _LOG = logging.getLogger(__name__)
 SMALL_FRONTIER = 8
 # Per loss level, the guarded candidates re-timed besides the unguarded choice.
 GUARDED_CANDIDATES = 2
+# Selection and re-timing rounds until the choices are all re-timed.
+MAX_RETIME_PASSES = 3
 
 
 class TimingError(ApproxError, RuntimeError):
@@ -206,31 +208,53 @@ def retime_front(
 ) -> list[pareto.Point]:
     """`front` with the points that matter (`points_to_retime`) re-timed `repeats` times with the
     baseline: their time and speedup become the medians, with the speedup's interval and the raw
-    times; their accuracy and loss stay. The other points are unchanged."""
-    selected = points_to_retime(front, levels)
-    if repeats <= 1 or not selected:
-        return list(front)
-    _LOG.info(
-        "re-timing %d of %d frontier points with the exact configuration: %d interleaved rounds, %d evaluations",
-        len(selected),
-        len(front),
-        repeats,
-        repeats * (len(selected) + 1),
-    )
-    run = time_interleaved(
-        evaluate_fn,
-        baseline_config,
-        [p.config for p in selected],
-        executor=executor,
-        repeats=repeats,
-        workdir=workdir,
-        timeout=timeout,
-        kwargs=kwargs,
-        progress=progress,
-    )
+    times; their accuracy and loss stay. The other points are unchanged.
+
+    Re-timing can change which points are the choices (a point timed fast once
+    is slower in the median, and another becomes the fastest within a level),
+    so the selection is repeated on the re-timed frontier, and the new choices
+    are timed too, for up to MAX_RETIME_PASSES passes: every choice a report
+    shows then has its median and interval."""
+    current = list(front)
+    if repeats <= 1:
+        return current
+    timed_keys: set[str] = set()
+    for attempt in range(MAX_RETIME_PASSES):
+        selected = [p for p in points_to_retime(current, levels) if _key(p) not in timed_keys]
+        if not selected:
+            break
+        _LOG.info(
+            "re-timing %d of %d frontier points with the exact configuration (pass %d): "
+            "%d interleaved rounds, %d evaluations",
+            len(selected),
+            len(current),
+            attempt + 1,
+            repeats,
+            repeats * (len(selected) + 1),
+        )
+        run = time_interleaved(
+            evaluate_fn,
+            baseline_config,
+            [p.config for p in selected],
+            executor=executor,
+            repeats=repeats,
+            workdir=workdir / f"pass{attempt}",
+            timeout=timeout,
+            kwargs=kwargs,
+            progress=progress,
+        )
+        timed_keys.update(_key(p) for p in selected)
+        current = _with_timings(current, selected, run)
+    return current
+
+
+def _with_timings(
+    front: Sequence[pareto.Point], selected: Sequence[pareto.Point], run: TimingRun
+) -> list[pareto.Point]:
+    """`front` with the points of `selected` replaced by their medians over `run`."""
     timed = {_key(p): t for p, t in zip(selected, run.candidates) if t is not None}
     base_ms = run.baseline.median_ms
-    _LOG.info("exact configuration: median %.4g ms over %d rounds", base_ms, repeats)
+    _LOG.info("exact configuration: median %.4g ms over %d rounds", base_ms, run.repeats)
     result = []
     for p in front:
         timing = timed.get(_key(p))
