@@ -178,16 +178,17 @@ def _key(point: pareto.Point) -> str:
 
 
 def points_to_retime(front: Sequence[pareto.Point], levels: Sequence[float]) -> list[pareto.Point]:
-    """The whole frontier when it is small; else, per level, the unguarded choice and the
+    """The whole frontier when it is small; else, per level, the unguarded and guarded choices and the
     GUARDED_CANDIDATES fastest points within the level's loss bound (the guarded choice among
     them depends on the new speedup intervals). In frontier order."""
     if len(front) <= SMALL_FRONTIER:
         return list(front)
     chosen = set()
     for level in levels:
-        pick = pareto.speedup_at(front, level)
-        if pick is not None:
-            chosen.add(_key(pick))
+        for guard in (False, True):  # the choices themselves
+            pick = pareto.speedup_at(front, level, guard)
+            if pick is not None:
+                chosen.add(_key(pick))
         guarded = sorted((p for p in front if p.loss_high <= level + 1e-12), key=lambda p: p.time_ms)
         chosen.update(_key(p) for p in guarded[:GUARDED_CANDIDATES])
     return [p for p in front if _key(p) in chosen]
