@@ -2,8 +2,10 @@
 
 Inputs: an NX x NY x NZ grid of boxes with PARTICLES_PER_BOX particles each;
 positions (v, x, y, z) and charges uniform in [0.1, 1.0] as in B.1.1. The
-"eval" split has EVAL_FACTOR (5) times as many boxes as "tune" (the z extent
-is 5x longer); `scale` multiplies the z extent of both. Output: the potential
+benchmark is instanced (harness.py): "tune" is TUNE_INSTANCES independent
+grids of NX x NY x NZ / TUNE_INSTANCES boxes, "eval" EVAL_FACTOR times as
+many grids of that size (seeded by split and instance); `scale` multiplies
+the z extent. Output: the potential
 and force of every particle (4 doubles each); QoS: normalized L2 accuracy
 (paper, equation 2).
 """
@@ -14,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from approxbench.harness import EVAL_FACTOR, KernelBenchmark
+from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_count
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
 
@@ -52,14 +54,17 @@ def make_grid(nx: int, ny: int, nz: int, seed: int) -> LavaMDInputs:
 class LavaMD(KernelBenchmark):
     name = "lavamd"
     entry = "lavamd"
+    instanced = True
 
-    def make_inputs(self, split: str, scale: float) -> LavaMDInputs:
+    def make_inputs(self, split: str, scale: float, instance: int = 0) -> LavaMDInputs:
+        """Grid `instance` of the split: NX x NY x (NZ * scale / TUNE_INSTANCES) boxes."""
         if split not in SEEDS:
             raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
         if scale <= 0:
             raise ValueError(f"scale must be positive, got {scale}")
-        factor = EVAL_FACTOR if split == "eval" else 1
-        return make_grid(NX, NY, max(1, round(NZ * factor * scale)), SEEDS[split])
+        if not 0 <= instance < instance_count(split):
+            raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
+        return make_grid(NX, NY, max(1, round(NZ * scale / TUNE_INSTANCES)), SEEDS[split] + 7919 * instance)
 
     def run(self, library: runtime.NativeLibrary, inputs: LavaMDInputs) -> np.ndarray:
         fv = np.zeros(4 * inputs.particles, dtype=np.float64)

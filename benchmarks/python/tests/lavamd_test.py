@@ -8,7 +8,7 @@ from approxbench.lavamd import BENCHMARK, NX, NY, NZ, PARTICLES_PER_BOX
 from approxmlir import compiler
 
 # 8 x 8 x 2 boxes of 48 particles: ~50-100 ms per exact run.
-SCALE = 0.25
+SCALE = 0.5  # 4 grids of 8 x 8 x 1 boxes
 
 EXACT = {
     "self_box": {"transform": "loop_perforate", "decisions": [0]},
@@ -41,15 +41,16 @@ def evaluator(cache_dir):
 def test_inputs_are_deterministic_and_sized():
     a, b = BENCHMARK.make_inputs("tune", SCALE), BENCHMARK.make_inputs("tune", SCALE)
     assert np.array_equal(a.rv, b.rv) and np.array_equal(a.qv, b.qv)
-    assert (a.nx, a.ny, a.nz, a.ppb) == (NX, NY, 2, PARTICLES_PER_BOX)
+    assert (a.nx, a.ny, a.nz, a.ppb) == (NX, NY, 1, PARTICLES_PER_BOX)
     assert a.rv.shape == (4 * a.particles,) and a.qv.shape == (a.particles,)
     for array in (a.rv, a.qv):
         assert array.dtype == np.float64 and array.flags.c_contiguous
         assert array.min() >= 0.1 and array.max() <= 1.0
     full = BENCHMARK.make_inputs("tune", 1.0)
-    assert full.nz == NZ
+    assert full.nz == NZ // harness.TUNE_INSTANCES
     ev = BENCHMARK.make_inputs("eval", 1.0)
-    assert ev.nx * ev.ny * ev.nz == harness.EVAL_FACTOR * full.nx * full.ny * full.nz
+    assert (ev.nx, ev.ny, ev.nz) == (full.nx, full.ny, full.nz)  # one size; "eval" has 5x as many grids
+    assert len(BENCHMARK.split_inputs("eval", 1.0)) == harness.EVAL_FACTOR * len(BENCHMARK.split_inputs("tune", 1.0))
     assert not np.array_equal(ev.qv[: full.particles], full.qv)  # another seed
     with pytest.raises(ValueError):
         BENCHMARK.make_inputs("train", 1.0)

@@ -7,7 +7,7 @@ from approxbench import harness
 from approxbench.pagerank import BENCHMARK, ITERATIONS, power_law_graph, top_ranking
 from approxmlir.compiler import KnobParams, export_knobs
 
-SCALE = 0.25  # 100k nodes, 1.6M edges: ~0.1 s per exact run
+SCALE = 0.25  # 4 graphs of 25k nodes, 400k edges: ~0.1 s per exact run of the split
 KNOBS = {"update_ranks", "neighbor_sum"}
 EXACT = {knob: KnobParams("func_substitute", (0,)) for knob in KNOBS}
 # Every 4th node per iteration, each summing a third of its in-neighbors.
@@ -27,12 +27,13 @@ def test_inputs_are_deterministic_and_well_formed():
         x, y = getattr(a, name), getattr(b, name)
         assert x.dtype == np.int64 and x.flags.c_contiguous
         np.testing.assert_array_equal(x, y)
-    assert a.n == 4000 and a.in_ptr[0] == 0 and a.in_ptr[-1] == a.m
+    assert a.n == 1000 and a.in_ptr[0] == 0 and a.in_ptr[-1] == a.m
     assert np.all(np.diff(a.in_ptr) >= 0)
     assert np.all((a.in_src >= 0) & (a.in_src < a.n))
     assert a.out_deg.sum() == a.m  # every edge has one source
     assert a.iterations == ITERATIONS
-    assert BENCHMARK.make_inputs("eval", 0.01).n == harness.EVAL_FACTOR * a.n
+    assert BENCHMARK.make_inputs("eval", 0.01).n == a.n  # one size; "eval" has 5x as many graphs
+    assert len(BENCHMARK.split_inputs("eval", 0.01)) == harness.EVAL_FACTOR * harness.TUNE_INSTANCES
 
 
 def test_top_ranking_orders_by_rank_then_node():
