@@ -396,5 +396,28 @@ def test_a_configuration_outside_the_per_threshold_bounds_is_rejected(mlir):
     assert "upstream_annotated.c:" in str(error.value.diagnostics)  # at the annotation
 
 
+def test_state_indices_count_struct_parameters_as_one(tmp_path):
+    # A struct parameter is several MLIR arguments; state_indices still count C parameters.
+    source = textwrap.dedent(
+        """\
+        #include <stdint.h>
+        struct span { double scale; int64_t offset; };
+        int level(int n) { return n; }
+        #pragma approx decision_tree transform_type=loop_perforate state_function=level state_indices=[1] \\
+            thresholds=[5] decisions=[0, 1]
+        double total(struct span s, int n, const double *x) {
+          double sum = 0.0;
+          for (int i = 0; i < n; i++) sum += s.scale * x[i + s.offset];
+          return sum;
+        }
+        double run(int n, const double *x) { struct span s = {1.0, 0}; return total(s, n, x); }
+        """
+    )
+    lib = compiler.build_native(translate_source(source, "span.c"), None, cache_dir=tmp_path).load()
+    x = np.arange(1.0, 41.0)
+    assert lib["run"](3, x) == x[:3].sum()  # level 3 < 5: exact
+    assert lib["run"](20, x) == x[:20:2].sum()  # level 20: every 2nd element
+
+
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))

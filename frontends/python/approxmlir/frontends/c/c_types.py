@@ -126,10 +126,6 @@ class Struct:
     def scalar_only(self) -> bool:
         return all(not leaf.dims for leaf in self.leaves)
 
-    @property
-    def mlir(self) -> str:  # by value: its scalar leaves (see mlir_types)
-        return ", ".join(leaf.element.mlir for leaf in self.leaves)
-
 
 @dataclasses.dataclass(frozen=True)
 class StructArray:
@@ -149,10 +145,6 @@ class StructPointer:
     def leaf_type(self, leaf: Leaf) -> str:
         return leaf_memref_type(leaf, ("?",), strided=True)
 
-    @property
-    def mlir(self) -> str:
-        return ", ".join(self.leaf_type(leaf) for leaf in self.struct.leaves)
-
 
 @dataclasses.dataclass(frozen=True)
 class Reference:
@@ -160,10 +152,6 @@ class Reference:
     its one element, used like the object itself."""
 
     target: "Scalar | Struct"
-
-    @property
-    def mlir(self) -> str:
-        return ", ".join(mlir_types(self))
 
 
 def leaf_memref_type(leaf: Leaf, outer: tuple, strided: bool = False) -> str:

@@ -9,8 +9,8 @@ the last parameter), or that gives no state function at all (the state is
 the selected integer parameter itself), gets a private adapter
 `__approx_state_<knob>` that takes all the parameters and returns the state:
 
-    func.func private @__approx_state_sum(%p0: i32, %p1: memref<...>) -> i32 {
-      %r = func.call @level(%p0) : (i32) -> i32
+    func.func private @__approx_state_sum(%a0: i32, %a1: memref<...>) -> i32 {
+      %r = func.call @level(%a0) : (i32) -> i32
       func.return %r : i32
     }
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from approxmlir.frontends.c import c_types
 from approxmlir.frontends.c.annotations import Annotation, KnobSpec
 from approxmlir.frontends.c.c_types import Scalar
 from approxmlir.frontends.c.errors import FrontendError
@@ -60,7 +61,16 @@ def state_adapter(
         picked.append(resolved)
 
     adapter = ADAPTER_PREFIX + knob_id
-    args = ", ".join(f"%p{i}: {t.mlir}" for i, t in enumerate(types))
+    # The adapter takes the knob's operands, the function's MLIR arguments:
+    # `this`'s leaves, then each parameter's (a struct has several).
+    flat = fn.signature.param_types
+    start = len(flat) - sum(len(c_types.mlir_types(t)) for t in types)
+    operands_of = []  # C parameter i -> its MLIR arguments
+    for t in types:
+        count = len(c_types.mlir_types(t))
+        operands_of.append([f"%a{j}" for j in range(start, start + count)])
+        start += count
+    args = ", ".join(f"%a{j}: {t}" for j, t in enumerate(flat))
     if spec.state_function is None:
         if len(picked) != 1:
             raise error(
@@ -76,7 +86,7 @@ def state_adapter(
                 f"got '{params[i].type.spelling}' (give a state_function)",
             )
         result = types[i].mlir
-        body = [f"  func.return %p{i} : {result}"]
+        body = [f"  func.return {operands_of[i][0]} : {result}"]
     else:
         state = fn.module.find_function(spec.state_function)
         signature = fn.module.declare_function(state, state)
@@ -88,7 +98,7 @@ def state_adapter(
                 f"state_indices selects {len(picked)}",
             )
         for k, (i, ctype) in enumerate(zip(picked, signature.params)):
-            if ctype.mlir != types[i].mlir:
+            if c_types.mlir_types(ctype) != c_types.mlir_types(types[i]):
                 raise error(
                     f"state_indices[{k}]",
                     f"state_indices element {spec.state_indices[k]} selects parameter '{params[i].spelling}' "
@@ -101,8 +111,8 @@ def state_adapter(
                 f"state function '{spec.state_function}' must return an integer, got '{state.result_type.spelling}'",
             )
         result = signature.result.mlir
-        operands = ", ".join(f"%p{i}" for i in picked)
-        operand_types = ", ".join(types[i].mlir for i in picked)
+        operands = ", ".join(name for i in picked for name in operands_of[i])
+        operand_types = ", ".join(t for i in picked for t in c_types.mlir_types(types[i]))
         body = [
             f"  %r = func.call @{spec.state_function}({operands}) : ({operand_types}) -> {result}",
             f"  func.return %r : {result}",
