@@ -21,7 +21,7 @@ from approxmlir.frontends.c.clang_ops import CAST_KINDS, children, strip
 from approxmlir.frontends.c.emitter import Value
 from approxmlir.frontends.c.errors import unsupported
 from approxmlir.frontends.c.scope import FunctionScope
-from approxmlir.frontends.c.values import ArrayPlace, PointerValue, StructPlace
+from approxmlir.frontends.c.values import ArrayPlace, Element, PointerValue, StructPlace
 
 ALLOCATORS = ("malloc", "calloc")
 UNSUPPORTED_ALLOCATORS = ("realloc", "aligned_alloc", "posix_memalign", "alloca")
@@ -92,26 +92,10 @@ class Heap:
         return self.scope.to_index(self.scope.expressions.rvalue(arg), ctype)
 
     def zero_fill(self, storage: Value, count: Value, target: Pointer) -> None:
-        """calloc's zeros: one loop over the allocation viewed as 1-D."""
-        s, e = self.scope, self.scope.emitter
-        flat = storage
-        total = count
-        if target.row_dims:
-            rank = 1 + len(target.row_dims)
-            group = ", ".join(str(i) for i in range(rank))
-            flat_type = f"memref<?x{target.element.mlir}>"
-            flat = e.op(
-                f"memref.collapse_shape {e.use(storage)} [[{group}]] : {storage.type} into {flat_type}", flat_type
-            )
-            row = 1
-            for dim in target.row_dims:
-                row *= dim
-            total = s.arith("muli", count, s.index_const(row))
+        """calloc's zeros, element by element."""
+        s = self.scope
         zero = s.const(0, target.element)
-        lower, step = s.index_const(0), s.index_const(1)
-        index = e.fresh("i")
-        with e.region(f"scf.for {index} = {e.use(lower)} to {e.use(total)} step {e.use(step)} {{"):
-            e.op(f"memref.store {e.use(zero)}, {e.use(flat)}[{index}] : {flat.type}")
+        s.loop_nest([count, *target.row_dims], lambda indices: s.store(zero, Element(storage, indices, target.element)))
 
     def allocate_structs(self, call: Cursor, target: StructPointer, where: Cursor) -> StructPlace:
         """`(struct S *)malloc(n * sizeof(struct S))`: one array per leaf."""
@@ -128,10 +112,8 @@ class Heap:
             )
         place = StructPlace(target.struct, leaves, [], 1)
         if name == "calloc":
-            lower, step = s.index_const(0), s.index_const(1)
-            index = e.fresh("i")
-            with e.region(f"scf.for {index} = {e.use(lower)} to {e.use(count)} step {e.use(step)} {{"):
-                s.structs.zero(StructPlace(target.struct, leaves, [Value(index, "index", e.scope)], 1))
+            with s.for_range(count) as index:
+                s.structs.zero(StructPlace(target.struct, leaves, [index], 1))
         return place
 
     def free(self, call: Cursor) -> None:

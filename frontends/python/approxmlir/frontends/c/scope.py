@@ -10,8 +10,9 @@ statement may hold a knob and a knob may hold statements.
 
 from __future__ import annotations
 
+import contextlib
 import struct
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
 
 from clang.cindex import Cursor, CursorKind
 
@@ -120,6 +121,26 @@ class FunctionScope:
         e = self.emitter
         indices = ", ".join(e.use(i) for i in element.indices)
         e.op(f"memref.store {e.use(value)}, {e.use(element.memref)}[{indices}] : {element.memref.type}")
+
+    # -- loops ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def for_range(self, upper: Value) -> Iterator[Value]:
+        """An scf.for over [0, upper) with step 1; yields its index."""
+        e = self.emitter
+        lower, step = self.index_const(0), self.index_const(1)
+        name = e.fresh("i")
+        with e.region(f"scf.for {name} = {e.use(lower)} to {e.use(upper)} step {e.use(step)} {{"):
+            yield Value(name, "index", e.scope)
+
+    def loop_nest(self, bounds: Sequence[Union[Value, int]], body: Callable[[list[Value]], None]) -> None:
+        """`body(indices)` inside one loop per bound (an int is a constant bound)."""
+        if not bounds:
+            body([])
+            return
+        upper = bounds[0] if isinstance(bounds[0], Value) else self.index_const(bounds[0])
+        with self.for_range(upper) as index:
+            self.loop_nest(bounds[1:], lambda rest: body([index, *rest]))
 
     # -- flags (break, continue, return) -------------------------------------
 

@@ -258,7 +258,7 @@ class Structs:
         loads = [(leaf, self.leaf_element(origin, leaf)) for leaf in target.ctype.leaves]
         for leaf, element in loads:
             destination = self.leaf_element(target, leaf)
-            self.loop_nest(list(leaf.dims), _copy_at(self.scope, element, destination))
+            self.scope.loop_nest(list(leaf.dims), _copy_at(self.scope, element, destination))
 
     def argument(self, arg: Cursor, param_type) -> list[Value]:
         """The leaf operands of a struct or struct-pointer argument."""
@@ -322,18 +322,7 @@ class Structs:
             shape = storage.type[len("memref<") :].split(",")[0].split(">")[0].split("x")[:-1]
             dims = [int(d) for d in shape[len(place.indices) :]]
             element = Element(storage, list(place.indices), leaf.element)
-            self.loop_nest(dims, _store_at(s, s.const(0, leaf.element), element))
-
-    def loop_nest(self, dims: list[int], body) -> None:
-        e, s = self.scope.emitter, self.scope
-        if not dims:
-            body([])
-            return
-        lower, step, upper = s.index_const(0), s.index_const(1), s.index_const(dims[0])
-        name = e.fresh("i")
-        with e.region(f"scf.for {name} = {e.use(lower)} to {e.use(upper)} step {e.use(step)} {{"):
-            index = Value(name, "index", e.scope)
-            self.loop_nest(dims[1:], lambda rest: body([index] + rest))
+            self.scope.loop_nest(dims, _store_at(s, s.const(0, leaf.element), element))
 
     def fill(self, place: StructPlace, init: Cursor) -> None:
         items = children(init)

@@ -62,7 +62,6 @@ class ModuleTranslator:
         self.global_lines: list[str] = []
         self.declarations: dict[str, str] = {}
         self.state_adapters: list[str] = []  # state functions made for state_indices (state_adapters.py)
-        self.defined: set[str] = set()
         self.knob_ids: dict[str, SourceLocation] = {}
         self._strings = itertools.count()
 
@@ -279,27 +278,25 @@ class ModuleTranslator:
         self.source_lines = source.splitlines()
         functions: list[str] = []
         main_file = self.unit.cursor.spelling
-        definitions = [
-            c
-            for c in cxx.declarations(self.unit.cursor, main_file)
-            if c.kind in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD) and c.is_definition()
-        ]
-        self.written = {self.symbol(c) for c in definitions}
-        for cursor in cxx.declarations(self.unit.cursor, main_file):
-            if cursor.kind in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD) and cursor.is_definition():
+        declarations = list(cxx.declarations(self.unit.cursor, main_file))
+
+        def defines_function(cursor: Cursor) -> bool:
+            return cursor.kind in (CursorKind.FUNCTION_DECL, CursorKind.CXX_METHOD) and cursor.is_definition()
+
+        self.written = {self.symbol(c) for c in declarations if defines_function(c)}
+        for cursor in declarations:
+            if defines_function(cursor):
                 annotation = self.annotation_for(cursor)
                 if annotation is not None:
                     self.consume_annotation(annotation)
-                self.defined.add(self.symbol(cursor))
                 translator = FunctionTranslator(self, cursor, self.emitter)
                 functions.extend(translator.translate(annotation))
             elif cursor.kind == CursorKind.VAR_DECL:
                 self.global_variable(cursor)
-        translated: set[str] = set()
-        while len(translated) < len(self.instantiations):  # instantiations may call more
-            symbol, cursor = next((s, c) for s, c in self.instantiations.items() if s not in translated)
-            translated.add(symbol)
-            self.defined.add(symbol)
+        done = 0
+        while done < len(self.instantiations):  # translating one may request more, appended in order
+            cursor = list(self.instantiations.values())[done]
+            done += 1
             functions.extend(FunctionTranslator(self, cursor, self.emitter).translate(None))
         if self.pending_ml:
             raise FrontendError(
@@ -312,6 +309,7 @@ class ModuleTranslator:
                 annotation.location,
                 "annotation: not followed by a function definition or a statement it could apply to",
             )
-        declarations = [d for name, d in sorted(self.declarations.items()) if name not in self.defined]
+        defined = self.written | set(self.instantiations)
+        declarations = [d for name, d in sorted(self.declarations.items()) if name not in defined]
         body = [*self.global_lines, *declarations, *functions, *self.state_adapters]
         return "module {\n" + "\n".join("  " + line for line in body) + "\n}\n"
