@@ -41,6 +41,15 @@ def instance_count(split: str) -> int:
     return TUNE_INSTANCES * (EVAL_FACTOR if split == "eval" else 1)
 
 
+def instance_seed(seeds: Mapping[str, int], split: str, instance: int) -> int:
+    """The seed of an instanced benchmark's problem `instance` of `split`."""
+    if split not in seeds:
+        raise ValueError(f"unknown split {split!r} (expected one of {sorted(seeds)})")
+    if not 0 <= instance < instance_count(split):
+        raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
+    return seeds[split] + 7919 * instance
+
+
 def split_size(tune_size: int, split: str, scale: float) -> int:
     """How many inputs a split has: `tune_size` scaled, EVAL_FACTOR times more for "eval"."""
     if scale <= 0:
@@ -104,6 +113,15 @@ class KernelBenchmark(abc.ABC):
             best = min(best, time.perf_counter() - start)
         return best * 1e3, output
 
+    def timed_split(self, library: runtime.NativeLibrary, inputs: Sequence[Any]) -> tuple[float, list[Any]]:
+        """`timed_run` on each of a split's inputs: the summed time and the outputs."""
+        runs = [self.timed_run(library, one) for one in inputs]
+        return sum(ms for ms, _ in runs), [output for _, output in runs]
+
+    def split_scores(self, outputs: Sequence[Any], exact: Sequence[Any]) -> list[float]:
+        """The per-input scores of a split's outputs against the exact ones."""
+        return [score for output, reference in zip(outputs, exact) for score in self.input_scores(output, reference)]
+
 
 @dataclasses.dataclass
 class Evaluator:
@@ -121,11 +139,8 @@ class Evaluator:
 
     def __call__(self, config: Mapping, split: str = "tune") -> tuple[float, float, list[float]]:
         library = self.benchmark.build(config, self.cache_dir).load()
-        total_ms, scores = 0.0, []
-        for inputs, exact in zip(self.inputs[split], self.exact[split]):
-            time_ms, output = self.benchmark.timed_run(library, inputs)
-            total_ms += time_ms
-            scores.extend(self.benchmark.input_scores(output, exact))
+        total_ms, outputs = self.benchmark.timed_split(library, self.inputs[split])
+        scores = self.benchmark.split_scores(outputs, self.exact[split])
         return total_ms, float(np.mean(scores)), scores
 
 
@@ -140,9 +155,7 @@ def make_evaluator(
     exact_library = benchmark.build(None, cache_dir).load()
     exact, exact_ms = {}, {}
     for split in splits:
-        runs = [benchmark.timed_run(exact_library, instance) for instance in inputs[split]]
-        exact_ms[split] = sum(ms for ms, _ in runs)
-        exact[split] = [output for _, output in runs]
+        exact_ms[split], exact[split] = benchmark.timed_split(exact_library, inputs[split])
         _LOG.info(
             "%s: exact run on the %s split (%d inputs) takes %.1f ms",
             benchmark.name,

@@ -29,7 +29,7 @@ import dataclasses
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_count
+from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_seed
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
 
@@ -73,12 +73,8 @@ class KMeans(KernelBenchmark):
 
     def make_inputs(self, split: str, scale: float, instance: int = 0) -> KMeansInputs:
         """Problem `instance` of the split: TUNE_POINTS * scale / TUNE_INSTANCES points."""
-        if split not in SEEDS:
-            raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
-        if not 0 <= instance < instance_count(split):
-            raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
         n = max(4 * CLUSTERS, int(round(TUNE_POINTS * scale / TUNE_INSTANCES)))
-        return make_points(n, SEEDS[split] + 7919 * instance)
+        return make_points(n, instance_seed(SEEDS, split, instance))
 
     def run(self, library: runtime.NativeLibrary, inputs: KMeansInputs) -> np.ndarray:
         return self.cluster(library, inputs)[0]

@@ -16,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_count
+from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_seed
 from approxmlir import runtime
 from approxmlir.qos import normalized_l2_accuracy
 
@@ -58,13 +58,9 @@ class LavaMD(KernelBenchmark):
 
     def make_inputs(self, split: str, scale: float, instance: int = 0) -> LavaMDInputs:
         """Grid `instance` of the split: NX x NY x (NZ * scale / TUNE_INSTANCES) boxes."""
-        if split not in SEEDS:
-            raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
         if scale <= 0:
             raise ValueError(f"scale must be positive, got {scale}")
-        if not 0 <= instance < instance_count(split):
-            raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
-        return make_grid(NX, NY, max(1, round(NZ * scale / TUNE_INSTANCES)), SEEDS[split] + 7919 * instance)
+        return make_grid(NX, NY, max(1, round(NZ * scale / TUNE_INSTANCES)), instance_seed(SEEDS, split, instance))
 
     def run(self, library: runtime.NativeLibrary, inputs: LavaMDInputs) -> np.ndarray:
         fv = np.zeros(4 * inputs.particles, dtype=np.float64)

@@ -19,7 +19,7 @@ import dataclasses
 
 import numpy as np
 
-from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_count
+from approxbench.harness import TUNE_INSTANCES, KernelBenchmark, instance_seed
 from approxmlir import runtime
 from approxmlir.qos import rbo
 
@@ -98,12 +98,8 @@ class PageRank(KernelBenchmark):
 
     def make_inputs(self, split: str, scale: float, instance: int = 0) -> Graph:
         """Graph `instance` of the split: TUNE_NODES * scale / TUNE_INSTANCES nodes."""
-        if split not in SEEDS:
-            raise ValueError(f"unknown split {split!r} (expected one of {sorted(SEEDS)})")
-        if not 0 <= instance < instance_count(split):
-            raise ValueError(f"split {split!r} has {instance_count(split)} instances, not {instance + 1}")
         nodes = max(2, round(TUNE_NODES * scale / TUNE_INSTANCES))
-        return power_law_graph(nodes, AVG_DEGREE, SEEDS[split] + 7919 * instance)
+        return power_law_graph(nodes, AVG_DEGREE, instance_seed(SEEDS, split, instance))
 
     def ranks(self, library: runtime.NativeLibrary, inputs: Graph) -> np.ndarray:
         """Every node's PageRank, from the kernel."""

@@ -26,14 +26,10 @@ def _artifact(name: str) -> runtime.NativeLibrary:
 def run_main(benchmark: KernelBenchmark) -> int:
     exact_library = _artifact(f"{benchmark.name}_exact")
     tuned_library = _artifact(f"{benchmark.name}_tuned")
-    exact_ms = tuned_ms = 0.0
-    scores = []
-    for inputs in benchmark.split_inputs(SPLIT.value, SCALE_RUN.value):
-        ms, exact = benchmark.timed_run(exact_library, inputs)
-        exact_ms += ms
-        ms, tuned = benchmark.timed_run(tuned_library, inputs)
-        tuned_ms += ms
-        scores.extend(benchmark.input_scores(tuned, exact))
+    inputs = benchmark.split_inputs(SPLIT.value, SCALE_RUN.value)
+    exact_ms, exact = benchmark.timed_split(exact_library, inputs)
+    tuned_ms, tuned = benchmark.timed_split(tuned_library, inputs)
+    scores = benchmark.split_scores(tuned, exact)
     qos = sum(scores) / len(scores)
     print(
         f"{benchmark.name} ({SPLIT.value} split): exact {exact_ms:.1f} ms, tuned {tuned_ms:.1f} ms, "
