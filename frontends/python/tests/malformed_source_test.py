@@ -146,30 +146,27 @@ def cxx_mutant_cases() -> list[Case]:
     return mutant_cases(SEED + 3, CXX_MUTANTS_PER_KIND, ".cpp")
 
 
-def upstream_annotation_cases(seed: int = SEED, per_kind: int = UPSTREAM_MUTANTS_PER_KIND) -> list[Case]:
-    """Mutants of a file annotated in upstream ApproxMLIR's grammar (not
-    truncated: a cut after its last function is still a valid file)."""
-    rng = random.Random(seed + 1)
-    source = UPSTREAM_ANNOTATED.read_text()
+def file_mutant_cases(path: pathlib.Path, seed: int, per_kind: int) -> list[Case]:
+    """Mutants of one annotated file (not truncated: a cut after its last
+    function is still a valid file)."""
+    rng = random.Random(seed)
+    source = path.read_text()
     return [
-        Case(f"{kind}-{i:02d}-upstream_annotated.c", mutate(rng, source))
+        Case(f"{kind}-{i:02d}-{path.name}", mutate(rng, source))
         for kind, mutate in MUTATIONS.items()
         if kind != "truncate"
         for i in range(per_kind)
     ]
 
 
-def artifact_pragma_cases(seed: int = SEED, per_kind: int = ARTIFACT_MUTANTS_PER_KIND) -> list[Case]:
-    """Mutants of a file with the HPAC-ML artifact's pragma spellings (not
-    truncated, as for the upstream annotations)."""
-    rng = random.Random(seed + 2)
-    source = ARTIFACT_ANNOTATED.read_text()
-    return [
-        Case(f"{kind}-{i:02d}-hpacml_artifact.c", mutate(rng, source))
-        for kind, mutate in MUTATIONS.items()
-        if kind != "truncate"
-        for i in range(per_kind)
-    ]
+def upstream_annotation_cases() -> list[Case]:
+    """Mutants of a file annotated in upstream ApproxMLIR's grammar."""
+    return file_mutant_cases(UPSTREAM_ANNOTATED, SEED + 1, UPSTREAM_MUTANTS_PER_KIND)
+
+
+def artifact_pragma_cases() -> list[Case]:
+    """Mutants of a file with the HPAC-ML artifact's pragma spellings."""
+    return file_mutant_cases(ARTIFACT_ANNOTATED, SEED + 2, ARTIFACT_MUTANTS_PER_KIND)
 
 
 # ---------------------------------------------------------------- hand-written cases
