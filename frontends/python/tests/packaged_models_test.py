@@ -1,7 +1,7 @@
-"""The packaged GGUF models (Gemma 3 270M, Qwen2.5-Coder 0.5B): the JAX model against
-transformers reading the same file.
+"""The packaged GGUF models (Gemma 3 270M, Qwen2.5-Coder 0.5B and 1.5B): the JAX model
+against transformers reading the same file.
 
-About a minute per model: both sides parse and dequantize the file.
+About a minute per model (two for the 1.5B): both sides parse and dequantize the file.
 """
 
 import jax
@@ -14,9 +14,12 @@ from approxmlir.frontends.llm import decoder, gguf_loader, reference, testing
 TOKENS = {
     "gemma3-270m": [2, 9259, 1902, 236764, 506, 5279, 529, 7001],
     "qwen2.5-coder-0.5b": [9707, 1879, 11, 279, 6722, 315, 9625],
+    "qwen2.5-coder-1.5b": [9707, 1879, 11, 279, 6722, 315, 9625],  # the same tokenizer
 }
 # The greedy continuation's first tokens: Gemma ".", "\n\n"; Qwen " is", " Paris"
-FIRST_GENERATED = {"gemma3-270m": [236761, 108], "qwen2.5-coder-0.5b": [374, 12095]}
+FIRST_GENERATED = {"gemma3-270m": [236761, 108], "qwen2.5-coder-0.5b": [374, 12095], "qwen2.5-coder-1.5b": [374, 12095]}
+# (layers, width, query heads, KV heads, head size, MLP width) of the Qwen2 models.
+QWEN_SHAPES = {"qwen2.5-coder-0.5b": (24, 896, 14, 2, 64, 4864), "qwen2.5-coder-1.5b": (28, 1536, 12, 2, 128, 8960)}
 
 
 @pytest.fixture(scope="module", params=sorted(TOKENS))
@@ -35,11 +38,17 @@ def test_config_is_the_packaged_model(models):
         assert [i for i in range(18) if config.is_global(i)] == [5, 11, 17]
         assert config.tie_embeddings and "lm_head" not in params
     else:
-        assert (config.num_layers, config.hidden_size, config.num_heads, config.num_kv_heads) == (24, 896, 14, 2)
-        assert (config.head_dim, config.intermediate_size, config.vocab_size) == (64, 4864, 151936)
+        layers, width, heads, kv_heads, head_dim, mlp = QWEN_SHAPES[name]
+        assert (config.num_layers, config.hidden_size, config.num_heads, config.num_kv_heads) == (
+            layers,
+            width,
+            heads,
+            kv_heads,
+        )
+        assert (config.head_dim, config.intermediate_size, config.vocab_size) == (head_dim, mlp, 151936)
         assert config.architecture == "qwen2" and config.rope_base_global == 1e6
-        assert all(config.is_global(i) for i in range(24))
-        assert not config.tie_embeddings and params["lm_head"].shape == (151936, 896)
+        assert all(config.is_global(i) for i in range(layers))
+        assert not config.tie_embeddings and params["lm_head"].shape == (151936, width)
 
 
 def test_logits_and_greedy_tokens_match_transformers(models):

