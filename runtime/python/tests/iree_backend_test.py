@@ -169,6 +169,27 @@ def test_decode_with_an_odd_number_of_query_heads_per_kv_head(tmp_path):
     np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
 
 
+def test_wide_heads_compile_within_the_stack_limit(tmp_path):
+    """Qwen2.5 1.5B's shape: 128-wide heads, 6 query heads per KV head, a 512-position cache
+    (its attention over 256 cached positions needs 160 KB of stack in one dispatch)."""
+    config = dataclasses.replace(
+        testing.TINY_QWEN2_CONFIG,
+        num_layers=1,
+        layer_types=("full_attention",),
+        hidden_size=128,
+        num_heads=12,
+        num_kv_heads=2,
+        head_dim=128,
+    )
+    params = decoder.init_random_params(config, seed=2)
+    model = decoder.DecoderModel(config, max_len=512)
+    iree = IreeDecoder(model, params, cache_dir=tmp_path, prefix_reuse=False)
+    prompt = list(range(3, 3 + 40))  # a 32-token chunk and an 8-token one
+    ours, _ = iree.prefill(prompt)
+    theirs, _ = JaxDecoder(model, params).prefill(prompt)
+    np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
+
+
 def test_stop_ids_and_a_full_cache_end_generation(setup):
     _, _, _, iree, _ = setup
     full = iree.generate(PROMPT, max_new_tokens=12).tokens

@@ -78,8 +78,11 @@ ENGINE_FLAGS = (
     "--iree-llvmcpu-enable-ukernels=all",
     "--iree-opt-const-eval=true",
     # The attention over a 128-position cache prefix (extend_<T>_128) needs
-    # 48 KB of stack in one dispatch; IREE's default limit is 32 KB.
-    "--iree-llvmcpu-stack-allocation-limit=131072",
+    # 48 KB of stack in one dispatch with Qwen2.5 0.5B's 64-wide heads, and
+    # 160 KB over 256 positions with the 1.5B's 128-wide heads; IREE's
+    # default limit is 32 KB. The engine runs on the caller's thread
+    # (local-sync), whose stack is megabytes.
+    "--iree-llvmcpu-stack-allocation-limit=262144",
 )
 
 
