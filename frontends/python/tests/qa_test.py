@@ -76,6 +76,19 @@ def test_answer_loop_stops_at_a_line_break(tmp_path):
     )
     assert qa.VARIANTS["extractive"].engine_key == qa.VARIANTS["zero-shot"].engine_key != qa.VARIANTS["pro"].engine_key
 
+    # A passage too long for the KV cache is cut at a word: the prompt and the answer fit, and the
+    # passage's start is kept.
+    small = qa.QAModel(testing.TINY_CONFIG, params, tokenizer, variant, backend="jax", max_len=160)
+    long_passage = " ".join(f"cat{i % 7} is in" for i in range(200))
+    prompt = small.fitting_prompt("is it?", long_passage)
+    length = len(tokenizer.encode(prompt))
+    assert 160 - 2 * qa.MAX_ANSWER_TOKENS < length <= 160 - qa.MAX_ANSWER_TOKENS
+    assert "Context: cat0 is in cat1 is in" in prompt and prompt.endswith("Question: is it?\nAnswer:")
+    assert small.fitting_prompt("is it?", "the cat is in.") == small.prompt("is it?", "the cat is in.")
+    assert len(small.answer_with_stats("is it?", long_passage)[1].tokens) >= 1
+    with pytest.raises(ValueError, match="the question alone makes a prompt of"):
+        small.fitting_prompt(" ".join(["cat"] * 400) + "?", "the cat is in.")
+
 
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))

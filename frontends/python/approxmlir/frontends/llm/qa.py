@@ -8,7 +8,8 @@ greedy continuation up to the first line break (or end of turn), at most 16
 tokens.
 
 The variants trade quality for time (see approxmlir/runtime/llm/README.md for the measurements):
-- "qwen": Qwen2.5-Coder 0.5B Instruct (a 1.5B build ships too, ~4x slower again);
+- "qwen-1.5b": Qwen2.5-Coder 1.5B Instruct, the most accurate reader;
+- "qwen": Qwen2.5-Coder 0.5B Instruct;
 - "pro": Gemma 3 270M, the whole model, two worked examples;
 - "extractive": Gemma 3 270M, one worked example, answers restricted to the
   prompt's tokens (a ~1000x smaller output projection per decode step);
@@ -91,6 +92,7 @@ class QAVariant:
 
 
 VARIANTS = {
+    "qwen-1.5b": QAVariant("qwen-1.5b", model="qwen2.5-coder-1.5b", chat=True),
     "qwen": QAVariant("qwen", model="qwen2.5-coder-0.5b", chat=True),
     "pro": QAVariant("pro"),
     # Extractive answers lose nothing on RAG prompts (the gold answer is in
@@ -204,8 +206,24 @@ class QAModel:
             return build_chat_prompt(self.tokenizer, question, passage, self.variant.shots)
         return build_prompt(question, passage, self.variant.shots)
 
+    def fitting_prompt(self, question: str, passage: str) -> str:
+        """The prompt, with the passage cut at a word so that the prompt and the answer fit the KV cache."""
+        room = self.engine.model.max_len - self.variant.max_answer_tokens
+        words = passage.split()
+        prompt = self.prompt(question, passage)
+        length = len(self.tokenizer.encode(prompt))
+        while length > room and words:
+            # Tokens per word differ between passages: cut in proportion, at least one word per round.
+            keep = min(len(words) - 1, int(len(words) * room / length))
+            words = words[: max(keep, 0)]
+            prompt = self.prompt(question, " ".join(words))
+            length = len(self.tokenizer.encode(prompt))
+        if length > room:
+            raise ValueError(f"the question alone makes a prompt of {length} tokens, over the {room} that fit")
+        return prompt
+
     def answer_with_stats(self, question: str, passage: str) -> tuple[str, GenerationResult]:
-        return self.complete_with_stats(self.prompt(question, passage))
+        return self.complete_with_stats(self.fitting_prompt(question, passage))
 
     def complete_with_stats(self, prompt: str, max_new_tokens: int | None = None) -> tuple[str, GenerationResult]:
         """The greedy continuation of `prompt` up to its first line break, with this variant's
