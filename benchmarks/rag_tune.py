@@ -12,43 +12,20 @@ intervals, the tune-to-eval gaps of the unguarded and guarded choices, and dynam
 """
 
 import logging
-import os
-import pathlib
 
 from absl import app, flags
 
-from approxbench import rag, tool_system
+from approxbench.system_flags import QUESTIONS, SYSTEM, make_system, model_service, output_dir
 from approxmlir.compiler import export_knobs
-from approxmlir.compound import ModelService
 from approxmlir.tuner import TuneOptions, compare_search_spaces, heldout_report, pareto, reevaluate
 
-SYSTEMS = ("bm25_rag", "kb_rag", "tools")
-SYSTEM = flags.DEFINE_enum(
-    "system", "bm25_rag", SYSTEMS, "The compound system: LLM + RAG with bm25 or kb retrieval, or LLM + tool invocation."
-)
 BUDGET = flags.DEFINE_float(
     "budget",
     150.0,
     "Search time per search space (static, dynamic), in seconds, after the exact configuration's evaluation.",
 )
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
-QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
 PARALLELISM = flags.DEFINE_integer("parallelism", 1, "Evaluations in parallel.")
-LLM_WORKERS = flags.DEFINE_integer(
-    "llm_workers",
-    2,
-    "LLM server processes, each generating one answer at a time "
-    "on one thread; the RAG systems send them that many questions at once.",
-)
-MODEL_SERVICE = flags.DEFINE_enum(
-    "model_service",
-    "local",
-    ["local", "dask"],
-    "Where the model workers run: spawned local processes, or a Dask cluster (--dask_address, or a LocalCluster of "
-    "--llm_workers workers on localhost).",
-)
-DASK_ADDRESS = flags.DEFINE_string("dask_address", None, "Scheduler of an existing Dask cluster for the models.")
-OUTPUT_DIR = flags.DEFINE_string("output_dir", None, "Where to write results (default: approxmlir-<system>).")
 THRESHOLD = flags.DEFINE_float(
     "accuracy_threshold",
     0.0,
@@ -85,41 +62,15 @@ MIN_SPEEDUP = 1.1
 # Speedups the paper reports in its text (section 7.1) at 3, 6 and 9 % QoS
 # loss; for LLM + RAG (bm25) it shows them in Figure 6 only.
 PAPER = {"kb_rag": (2.64, 2.64, 3.04)}
-FACTORIES = {
-    "bm25_rag": "approxmlir.compound.models:qa_readers",
-    "kb_rag": "approxmlir.compound.models:qa_readers",
-    "tools": "approxbench.agents:tool_agents",
-}
-MODEL_VARIANTS = {"bm25_rag": rag.MODEL_VARIANTS, "kb_rag": rag.MODEL_VARIANTS, "tools": tool_system.MODEL_VARIANTS}
-
-
-def make_system(name: str, models, questions: int, cache_dir: str, llm_workers: int):
-    if name == "tools":
-        system = tool_system.ToolSystem(models, tune_questions=questions, cache_dir=cache_dir, llm_workers=llm_workers)
-        for split in ("tune", "eval"):
-            system.questions(split)  # gold answers from the exact kernels, once, before evaluations fork
-        return system
-    return rag.RagSystem(
-        name.removesuffix("_rag"), models, tune_questions=questions, cache_dir=cache_dir, llm_workers=llm_workers
-    )
 
 
 def main(argv):
     del argv
     logging.getLogger().setLevel(logging.INFO)
     name = SYSTEM.value
-    base = pathlib.Path(os.environ.get("BUILD_WORKING_DIRECTORY", "."))
-    out = base / (OUTPUT_DIR.value or f"approxmlir-{name}")
-    out.mkdir(parents=True, exist_ok=True)
-    with ModelService(
-        FACTORIES[name],
-        out / "llm_answers.sqlite",
-        factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
-        workers=LLM_WORKERS.value,
-        backend=MODEL_SERVICE.value,
-        address=DASK_ADDRESS.value,
-    ) as service:
-        system = make_system(name, service.client(), QUESTIONS.value, str(out / "build-cache"), LLM_WORKERS.value)
+    out = output_dir()
+    with model_service(out) as service:
+        system = make_system(service, out)
         knobs = export_knobs(system.mlir)
         print(
             f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "

@@ -6,11 +6,9 @@ the evaluation split unless --split says otherwise.
 
 from __future__ import annotations
 
-import os
-import pathlib
-
 from absl import flags
 
+from approxbench.artifacts import bazel_artifact
 from approxbench.harness import KernelBenchmark
 from approxmlir import runtime
 
@@ -19,8 +17,10 @@ SCALE_RUN = flags.DEFINE_float("run_scale", 1.0, "Multiplies the input sizes.")
 
 
 def _artifact(name: str) -> runtime.NativeLibrary:
-    here = pathlib.Path(os.path.abspath(__file__)).parents[2]  # the benchmarks package in runfiles
-    return runtime.load_library(here / f"{name}.so", here / f"{name}.signatures.json")
+    artifact = bazel_artifact(name)
+    if artifact is None:
+        raise FileNotFoundError(f"{name}.so is not in the runfiles of this binary (run it with bazel run)")
+    return artifact.load()
 
 
 def run_main(benchmark: KernelBenchmark) -> int:
