@@ -23,8 +23,13 @@ from approxmlir import runtime
 
 TUNE_QUERIES = 20
 TOP_K = 100
-# Must match TABLE_SLOTS in bm25.c.
-TABLE_SLOTS = 262144
+# Must match INFO_FIELDS in bm25.c.
+INFO_FIELDS = 6
+
+
+def table_slots(query_len: int) -> int:
+    """Slots of the kernel's query-term table: a power of two, more than twice the query's possible terms."""
+    return 1 << (2 * (query_len // 2 + 1)).bit_length()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +40,11 @@ class Corpus:
     @property
     def n_docs(self) -> int:
         return len(self.offsets) - 1
+
+    @property
+    def longest(self) -> int:
+        """The longest document's length in bytes."""
+        return int(np.max(np.diff(self.offsets), initial=0))
 
     @classmethod
     def from_documents(cls, documents) -> "Corpus":
@@ -76,14 +86,31 @@ class BM25(KernelBenchmark):
     def rank(self, library: runtime.NativeLibrary, corpus: Corpus, query: np.ndarray) -> np.ndarray:
         """The scores of every document for one query (-1 where the kernel skipped it)."""
         n = corpus.n_docs
-        tokens = np.empty(len(corpus.text) // 2 + 1 + n, dtype=np.int64)
-        token_offsets = np.empty(n + 1, dtype=np.int64)
+        max_terms = len(query) // 2 + 1  # the most words a query of this length has
+        tokens = np.empty(corpus.longest // 2 + 1 + max_terms, dtype=np.int64)
+        lengths = np.empty(n, dtype=np.int64)
         keep = np.empty(n, dtype=np.int64)
-        table = np.empty(3 * TABLE_SLOTS, dtype=np.int64)
-        query_terms = np.empty(len(query) // 2 + 1, dtype=np.int64)
+        slots = table_slots(len(query))
+        table = np.empty(2 * slots, dtype=np.int64)
+        query_terms = np.empty(max_terms, dtype=np.int64)
+        term_info = np.empty(INFO_FIELDS * max_terms, dtype=np.int64)
+        tf = np.empty(n * max_terms, dtype=np.int64)
         scores = np.empty(n, dtype=np.float64)
         library[self.entry](
-            corpus.text, corpus.offsets, n, query, len(query), tokens, token_offsets, keep, table, query_terms, scores
+            corpus.text,
+            corpus.offsets,
+            n,
+            query,
+            len(query),
+            tokens,
+            lengths,
+            keep,
+            table,
+            slots,
+            query_terms,
+            term_info,
+            tf,
+            scores,
         )
         return scores
 
