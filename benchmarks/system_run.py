@@ -50,7 +50,8 @@ def main(argv):
             evaluation, tuned, out / f"run_{SPLIT.value}", split=SPLIT.value, repeats=REPEATS.value
         )
     print(system_run.report(name, result))
-    print(f"configuration: benchmarks/tuned/{name}.json")
+    built = f"Bazel's {name}_exact and {name}_tuned" if all(prebuilt) else "built at run time"
+    print(f"configuration: benchmarks/tuned/{name}.json; native libraries: {built}")
     (out / f"run_{SPLIT.value}.json").write_text(json.dumps(dataclasses.asdict(result), indent=2) + "\n")
     return 0
 
