@@ -42,10 +42,14 @@ def system(tmp_path_factory):
     return dataclasses.replace(system, models=GoldReader({q.question: q.answers[0] for q in system.questions("eval")}))
 
 
-def tuned(system, tmp_path, document):
-    path = tmp_path / "bm25_rag.json"
+def write(tmp_path, document):
+    path = tmp_path / "tuned.json"
     path.write_text(json.dumps(document))
-    return system_run.load_tuned_config(path, system.pipeline.knobs)
+    return path
+
+
+def tuned(system, tmp_path, document):
+    return system_run.load_tuned_config(write(tmp_path, document), system.pipeline.knobs)
 
 
 def test_tuned_equal_to_exact_loses_nothing(system, tmp_path):
@@ -115,11 +119,28 @@ def test_a_bad_tuned_file_is_named(system, tmp_path, text, message):
 
 
 def test_a_configuration_outside_the_knob_space_is_named_when_built(system, tmp_path):
-    path = tmp_path / "bm25_rag.json"
-    config = tuned(system, tmp_path, {"knobs": qa_config([7])})  # qa_model has decisions 0..3
+    path = write(tmp_path, {"knobs": qa_config([max(rag.QA_VARIANTS) + 1])})  # not a decision of qa_model
+    config = system_run.load_tuned_config(path, system.pipeline.knobs)
     with pytest.raises(system_run.TunedConfigError, match="does not apply") as error:
         system_run.build_configured(system.pipeline, config, path)
     assert str(error.value).startswith(f"{path}: ")
+
+
+def test_the_tool_system_compares_the_same_way(tmp_path, monkeypatch):
+    """LLM + tool invocation: its agents get the scripted client's wrong answers (every question goes
+    to bm25, unsummarized), the QA reader the gold ones; a cheaper QA reader everywhere loses them all."""
+    monkeypatch.setenv("APPROXMLIR_KB", "small")
+    system = systems.new_system("tools", None, questions=2, cache_dir=str(tmp_path / "build"))
+    gold = {q.question: q.answers[0] for q in system.questions("eval")}
+    system = dataclasses.replace(system, models=GoldReader(gold))
+    config = system_run.load_tuned_config(write(tmp_path, {"knobs": qa_config([SMALL])}), system.pipeline.knobs)
+    result = system_run.compare(system.evaluation, config, tmp_path, repeats=2)
+    assert result.questions == 10
+    assert (result.exact_accuracy, result.tuned_accuracy) == (1.0, 0.0)
+    assert (result.loss.estimate, result.loss.low, result.loss.high) == (1.0, 1.0, 1.0)
+    # Per question: triage and summary by the (non-exact) agents, then the reader.
+    exact, cheaper = 2 * SMALL_SECONDS + EXACT_SECONDS, 3 * SMALL_SECONDS
+    assert result.speedup == pytest.approx(exact / cheaper, rel=0.05)
 
 
 if __name__ == "__main__":
