@@ -8,6 +8,7 @@ IREE by default (artifacts cached in `cache_dir`). Needs the `ml` extra.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -38,36 +39,53 @@ def qa_readers(
     if unknown:
         raise ValueError(f"unknown QA variants {unknown}; choose from {sorted(qa.VARIANTS)}")
     files = dict(model_files or {})
-    loaded = {}
-    for model_name in dict.fromkeys(qa.VARIANTS[name].model for name in variants):
-        path = files.get(model_name) or packaged_gguf_path(model_name)
-        config, params = load_gguf(path)
-        loaded[model_name] = (config, params, GGUFTokenizer.from_gguf(path))
-        _LOG.info("loaded %s (%d layers)", os.path.basename(path), config.num_layers)
     models: dict[str, qa.QAModel] = {}
     engines: dict[tuple, object] = {}  # variants that differ only in their prompt share an engine
-    for name in variants:
-        variant = qa.VARIANTS[name]
-        models[name] = qa.QAModel(
-            *loaded[variant.model],
-            name,
-            backend=backend,
-            iree_cache_dir=cache_dir,
-            shared_engine=engines.get(variant.engine_key),
-        )
-        engines.setdefault(variant.engine_key, models[name].engine)
-    # Compile (or load) every engine's module now: generation times are
-    # measured (and memoized), and must not include compiling. All engines
-    # at once, so that the compiler keeps every core busy.
-    iree_engines = [e for e in engines.values() if isinstance(e, IreeDecoder)]
     start = time.perf_counter()
-    warm_up_engines(iree_engines)
+    # One model at a time, and one worker at a time: a model's float32 weights
+    # (7 GB for Qwen 1.5B) live only until its engines hold their own
+    # precision's copy (a memory-mapped parameter archive once warmed up), so
+    # workers starting side by side do not add their loading peaks. The
+    # second worker finds the modules compiled.
+    with _loading_lock(cache_dir):
+        for model_name in dict.fromkeys(qa.VARIANTS[name].model for name in variants):
+            path = files.get(model_name) or packaged_gguf_path(model_name)
+            config, params = load_gguf(path)
+            tokenizer = GGUFTokenizer.from_gguf(path)
+            _LOG.info("loaded %s (%d layers)", os.path.basename(path), config.num_layers)
+            for name in (n for n in variants if qa.VARIANTS[n].model == model_name):
+                variant = qa.VARIANTS[name]
+                models[name] = qa.QAModel(
+                    config,
+                    params,
+                    tokenizer,
+                    name,
+                    backend=backend,
+                    iree_cache_dir=cache_dir,
+                    shared_engine=engines.get(variant.engine_key),
+                )
+                engines.setdefault(variant.engine_key, models[name].engine)
+            # Compile (or load) the engines now: generation times are measured
+            # (and memoized), and must not include compiling. All of the
+            # model's engines at once, so that the compiler keeps every core busy.
+            warm_up_engines([e for e in engines.values() if isinstance(e, IreeDecoder)])
+            del params
     for model in models.values():
         model.answer("What is the capital of France?", "Paris is the capital of France.")  # first touch
     _LOG.info(
         "compiled and loaded %d engines for %d variants in %.1f s",
-        len(iree_engines),
+        len(engines),
         len(models),
         time.perf_counter() - start,
     )
     return models
+
+
+def _loading_lock(cache_dir: Optional[str]):
+    """A lock that the workers sharing `cache_dir` take while loading (none without a cache directory)."""
+    if cache_dir is None:
+        return contextlib.nullcontext()
+    import filelock  # pylint: disable=import-outside-toplevel
+
+    os.makedirs(cache_dir, exist_ok=True)
+    return filelock.FileLock(os.path.join(cache_dir, "loading.lock"))
