@@ -52,8 +52,8 @@ KEYWORD_ROUTER = "keywords"
 TRIAGE_VARIANTS = {0: "triage-pro", 1: "triage-fast", 2: KEYWORD_ROUTER}
 SUMMARY_VARIANTS = {0: "summary-pro", 1: "summary-fast", 2: None}
 # The model variants (approxmlir.frontends.llm.qa.VARIANTS) the LLM service loads: the
-# QA readers, and "fast" for the cheap triage and summary agents.
-MODEL_VARIANTS = (*rag.MODEL_VARIANTS, "fast")
+# QA readers, and "pro" and "fast" for the triage and summary agents (their prompts were tuned).
+MODEL_VARIANTS = (*rag.MODEL_VARIANTS, "pro", "fast")
 QUESTION_WORDS_RANGE = (0, 40)
 TOOLS = ("bm25", "kb", "pagerank", "kmeans", "lavamd")
 # The tools each question of a block of five goes to: two in five are NQ's.

@@ -15,12 +15,18 @@ from approxmlir.qos import contains_answer, qa_accuracy
 F = "func_substitute"
 
 
-QWEN, PRO, EXTRACTIVE, ZERO_SHOT = 0, 1, 2, 3  # the QA knob's decision values
+QWEN, PRO, ZERO_SHOT = 0, 2, 3  # decision values of the QA knob: Qwen 1.5B (exact), Gemma 270M
+EXACT, ZERO = rag.QA_VARIANTS[QWEN], rag.QA_VARIANTS[ZERO_SHOT]
+THREE, SHORT = 0, 3  # decision values of the context knob: 3x400 characters (exact), 1x350
 
 
 def by_confidence(threshold):
-    """Confident retrievals (state >= threshold) use the zero-shot Gemma, the others Qwen."""
-    return {"qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, ZERO_SHOT]}}
+    """Confident retrievals (state >= threshold) use the zero-shot Gemma on one short
+    passage, the others Qwen on three."""
+    return {
+        "qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, ZERO_SHOT]},
+        "context": {"transform": F, "thresholds": [threshold], "decisions": [THREE, SHORT]},
+    }
 
 
 class Recording:
@@ -47,16 +53,18 @@ def recorded(tmp_path_factory):
 def test_one_module_holds_every_knob(recorded):
     system, _ = recorded
     knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
-    assert set(knobs) == {"preprocess", "select_documents", "score_term", "qa_model"}
-    assert knobs["qa_model"].decision_values == (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)
-    assert [rag.QA_VARIANTS[d] for d in (QWEN, PRO, EXTRACTIVE, ZERO_SHOT)] == [
-        "qwen",
-        "pro",
-        "extractive",
-        "zero-shot",
+    assert {"preprocess", "select_documents", "score_term", "qa_model", "context"} <= set(knobs)
+    assert knobs["qa_model"].decision_values == (0, 1, 2, 3)
+    assert [rag.QA_VARIANTS[d] for d in range(4)] == [
+        "qwen-1.5b-bfloat16",
+        "qwen-int8",
+        "pro-bfloat16",
+        "zero-shot-bfloat16",
     ]
-    assert knobs["qa_model"].threshold_range == (0, 100)
+    assert knobs["qa_model"].threshold_range == knobs["context"].threshold_range == (0, 100)
     assert knobs["qa_model"].state_function == "qa_model_state"
+    assert knobs["context"].decision_values == (0, 1, 2, 3)
+    assert [rag.CONTEXTS[d].label for d in range(4)] == ["3x400", "2x400", "1x700", "1x350"]
 
 
 def test_confidence_state():
@@ -77,11 +85,24 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     expected = [ZERO_SHOT if state >= threshold else QWEN for state in states]
     assert decisions == expected and QWEN in decisions and ZERO_SHOT in decisions, (decisions, expected)
     assert answers == [f"{rag.QA_VARIANTS[d]} answer" for d in decisions]
-    asked = sorted(models["qwen"].prompts + models["zero-shot"].prompts)
+    asked = sorted(models[EXACT].prompts + models[ZERO].prompts)
     assert [q for q, _ in asked] == sorted(q.question for q in system.questions("tune"))
-    assert all(len(p) > 100 for _, p in asked)  # the best document as context
+    # The context follows the same confidence: the three best documents (400 characters each)
+    # for Qwen, the best one cut to 350 for the zero-shot Gemma.
+    for row, question in zip(scores, system.questions("tune")):
+        best = [system.dataset.documents[i] for i in np.argsort(-row, kind="stable")[:3]]
+        reader = models[ZERO] if rag.confidence_state(*np.sort(row)[::-1][:2]) >= threshold else models[EXACT]
+        context = dict(reader.prompts)[question.question]
+        if reader is models[EXACT]:
+            assert context == " ".join(d[:400] for d in best) and len(context) > 900
+        else:
+            assert context == best[0][:350]
     calls = {name: len(model.prompts) for name, model in models.items()}
-    assert calls == {"qwen": decisions.count(QWEN), "pro": 0, "extractive": 0, "zero-shot": decisions.count(ZERO_SHOT)}
+    assert calls == {
+        **{name: 0 for name in rag.QA_VARIANTS.values()},
+        EXACT: decisions.count(QWEN),
+        ZERO: decisions.count(ZERO_SHOT),
+    }
 
     # The same configuration again: every answer comes from the memo, in question order
     # also when several questions are asked at once.
@@ -91,9 +112,12 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
         answers,
         decisions,
     )
-    # Everything to the zero-shot Gemma: only the questions Qwen answered are new.
-    system.answers({"qa_model": {"transform": F, "decisions": [ZERO_SHOT]}}, "tune")
-    assert len(models["zero-shot"].prompts) == len(decisions) and len(models["qwen"].prompts) == calls["qwen"]
+    # Everything to the zero-shot Gemma on the short context: only the questions Qwen answered are new.
+    system.answers(
+        {"qa_model": {"transform": F, "decisions": [ZERO_SHOT]}, "context": {"transform": F, "decisions": [SHORT]}},
+        "tune",
+    )
+    assert len(models[ZERO].prompts) == len(decisions) and len(models[EXACT].prompts) == calls[EXACT]
 
 
 def test_real_model_on_three_questions(tmp_path):
@@ -101,7 +125,7 @@ def test_real_model_on_three_questions(tmp_path):
     question): answers, accuracy, time."""
     from approxmlir.compound.models import qa_readers
 
-    llms = LocalModels(qa_readers(("pro",), backend="jax"), AnswerMemo(tmp_path / "answers.sqlite"))
+    llms = LocalModels(qa_readers((rag.QA_VARIANTS[PRO],), backend="jax"), AnswerMemo(tmp_path / "answers.sqlite"))
     system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
     gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
     answers, decisions, seconds = system.answers(gemma, "tune")

@@ -40,10 +40,8 @@ def scripted_models(triage_reply=tool_system.route_by_keywords):
         "triage-fast": Scripted("triage-fast", lambda q, p: triage_reply(q)),
         "summary-pro": Scripted("summary-pro", lambda q, p: f"summary of {p[:60]}"),
         "summary-fast": Scripted("summary-fast", lambda q, p: f"short summary of {p[:40]}"),
-        "qwen": Scripted("qwen", lambda q, p: p),  # "answers" with its whole context
-        "pro": Scripted("pro", lambda q, p: p),
-        "extractive": Scripted("extractive", lambda q, p: p),
-        "zero-shot": Scripted("zero-shot", lambda q, p: p),
+        # The QA readers "answer" with their whole context.
+        **{name: Scripted(name, lambda q, p: p) for name in rag.QA_VARIANTS.values()},
     }
 
 
@@ -122,16 +120,16 @@ def test_tools_that_cannot_serve_a_question_find_nothing(system):
 def test_knobs_route_every_stage(system):
     system, models = system
     questions = system.questions("tune")
-    traces, _ = system.traces(fixed(2, 2, 2), "tune")  # keyword router, no summary, extractive QA
+    traces, _ = system.traces(fixed(2, 2, 2), "tune")  # keyword router, no summary, the QA knob's third reader
     assert [t.tool for t in traces] == [q.tool for q in questions]
     assert not models["triage-pro"].prompts and not models["summary-pro"].prompts
     assert [t.answer for t in traces] == [t.tool_output for t in traces]  # the tool's output reached QA as it was
-    assert len(models["extractive"].prompts) == len(questions)
+    assert len(models[rag.QA_VARIANTS[2]].prompts) == len(questions)
 
-    traces, _ = system.traces({}, "tune")  # exact: pro triage and summary, Qwen answers
+    traces, _ = system.traces({}, "tune")  # exact: pro triage and summary, Qwen 1.5B answers
     assert [t.decisions for t in traces] == [(0, 0, 0)] * len(questions)
     assert [t.answer for t in traces] == [f"summary of {t.tool_output[:60]}" for t in traces]
-    assert len(models["triage-pro"].prompts) == len(models["qwen"].prompts) == len(questions)
+    assert len(models["triage-pro"].prompts) == len(models[rag.QA_VARIANTS[0]].prompts) == len(questions)
     # Each stage's LLM requests sent three at a time: the same traces, in question order.
     assert dataclasses.replace(system, llm_workers=3).traces({}, "tune")[0] == traces
 
@@ -161,9 +159,11 @@ def test_real_models_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend): triage, summary and answer."""
     from approxbench import agents
 
-    llms = LocalModels(agents.tool_agents(backend="jax", variants=("pro",)), AnswerMemo(tmp_path / "a.sqlite"))
+    gemma_reader = 2  # the QA knob's two-shot Gemma
+    variants = ("pro", rag.QA_VARIANTS[gemma_reader])
+    llms = LocalModels(agents.tool_agents(backend="jax", variants=variants), AnswerMemo(tmp_path / "a.sqlite"))
     system = tool_system.ToolSystem(llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
-    gemma = fixed(0, 0, 1)  # the pro Gemma variant at every stage
+    gemma = fixed(0, 0, gemma_reader)  # the two-shot Gemma at every stage
     traces, seconds = system.traces(gemma, "tune")
     assert all(t.tool in tool_system.TOOLS and t.summary and t.answer for t in traces)
     ms_per_question, accuracy, scores = system(gemma, "tune")
