@@ -16,7 +16,9 @@ SYSTEM = flags.DEFINE_enum(
     systems.SYSTEMS,
     "The compound system: LLM + RAG with bm25 or kb retrieval, or LLM + tool invocation.",
 )
-QUESTIONS = flags.DEFINE_integer("tune_questions", 20, "Questions of the tuning split (evaluation: 5x).")
+QUESTIONS = flags.DEFINE_integer(
+    "tune_questions", 60, "Questions of the tuning split (evaluation: 5x; the data set has 160 and 801)."
+)
 LLM_WORKERS = flags.DEFINE_integer(
     "llm_workers",
     2,
