@@ -84,7 +84,8 @@ class BM25(KernelBenchmark):
         return BM25Inputs(default_corpus(), tuple(encode_query(q.question) for q in questions))
 
     def rank(self, library: runtime.NativeLibrary, corpus: Corpus, query: np.ndarray) -> np.ndarray:
-        """The scores of every document for one query (-1 where the kernel skipped it)."""
+        """The scores of every document for one query: -1 where corpus subsetting skipped it, 0 where the
+        rare-term prefilter screened it out (or it shares no query term)."""
         n = corpus.n_docs
         max_terms = len(query) // 2 + 1  # the most words a query of this length has
         tokens = np.empty(corpus.longest // 2 + 1 + max_terms, dtype=np.int64)
