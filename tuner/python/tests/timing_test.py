@@ -138,6 +138,11 @@ def test_the_guard_needs_the_speedup_lower_bound_above_one_and_picks_by_it():
     assert speedup_at([point(1.0, 0.0), point(1.5, 0.0)], 0.0, guarded=True).speedup == 1.5
     assert speedup_at([point(1.0, 0.0)], 0.0, guarded=True) is None
     assert pareto.describe(steady) == "2.00x [1.80, 2.20], loss 1.0 [0.0, 2.0] %"
+    # Of two searches' frontiers, the guarded choice with the higher lower bound; none: exact.
+    other = point(2.1, 0.03, (1.9, 2.3), loss_high=0.05)
+    assert pareto.deployable([front, [other]], 0.05) is other
+    assert pareto.deployable([front, [other]], 0.10) is risky
+    assert pareto.deployable([[fast_but_noisy], []], 0.05) is None
 
 
 def test_csv_and_json_carry_the_timing(tmp_path):

@@ -14,7 +14,7 @@ import dataclasses
 import json
 import os
 import pathlib
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from approxmlir.qos.bootstrap import Interval, paired_loss_interval
 from approxmlir.tuner.database import Record
@@ -141,6 +141,13 @@ def speedup_at(front: Sequence[Point], max_loss: float, guarded: bool = False) -
         return min(admissible, key=lambda p: p.time_ms) if admissible else None
     admissible = [p for p in front if p.loss_high <= max_loss + 1e-12 and p.speedup_low > 1.0]
     return max(admissible, key=lambda p: (p.speedup_low, p.speedup)) if admissible else None
+
+
+def deployable(fronts: Iterable[Sequence[Point]], max_loss: float) -> Optional[Point]:
+    """Of several searches' frontiers (e.g. static and dynamic, on the tuning split), the
+    guarded choice at `max_loss` with the highest speedup lower bound (None: keep exact)."""
+    picks = [p for p in (speedup_at(front, max_loss, guarded=True) for front in fronts) if p is not None]
+    return max(picks, key=lambda p: (p.speedup_low, p.speedup)) if picks else None
 
 
 def describe_speedup(point: Point) -> str:
