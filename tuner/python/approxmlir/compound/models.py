@@ -44,7 +44,8 @@ def qa_readers(
     start = time.perf_counter()
     # One model at a time, and one worker at a time: a model's float32 weights
     # (7 GB for Qwen 1.5B) live only until its engines hold their own
-    # precision's copy (a memory-mapped parameter archive once warmed up), so
+    # precision's copy (a memory-mapped parameter archive once warmed up;
+    # loading Qwen 1.5B beside a loaded worker ran out of 24 GB otherwise), so
     # workers starting side by side do not add their loading peaks. The
     # second worker finds the modules compiled.
     with _loading_lock(cache_dir):
@@ -65,11 +66,13 @@ def qa_readers(
                     shared_engine=engines.get(variant.engine_key),
                 )
                 engines.setdefault(variant.engine_key, models[name].engine)
+            # The engines hold their own precision's weights: the float32 copy can go before the
+            # modules are loaded (which packs the weights once more).
+            del params
             # Compile (or load) the engines now: generation times are measured
             # (and memoized), and must not include compiling. All of the
             # model's engines at once, so that the compiler keeps every core busy.
             warm_up_engines([e for e in engines.values() if isinstance(e, IreeDecoder)])
-            del params
     for model in models.values():
         model.answer("What is the capital of France?", "Paris is the capital of France.")  # first touch
     _LOG.info(
