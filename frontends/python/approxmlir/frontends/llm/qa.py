@@ -208,27 +208,33 @@ class QAModel:
 
     def fitting_prompt(self, question: str, passage: str) -> str:
         """The prompt, with the passage cut at a word so that the prompt and the answer fit the KV cache."""
+        return self._fitting(question, passage)[0]
+
+    def _fitting(self, question: str, passage: str) -> tuple[str, list[int]]:
+        """fitting_prompt and its token ids (encoded once: the answer loop reuses them)."""
         room = self.engine.model.max_len - self.variant.max_answer_tokens
         words = passage.split()
         prompt = self.prompt(question, passage)
-        length = len(self.tokenizer.encode(prompt))
-        while length > room and words:
+        ids = self.tokenizer.encode(prompt)
+        while len(ids) > room and words:
             # Tokens per word differ between passages: cut in proportion, at least one word per round.
-            keep = min(len(words) - 1, int(len(words) * room / length))
+            keep = min(len(words) - 1, int(len(words) * room / len(ids)))
             words = words[: max(keep, 0)]
             prompt = self.prompt(question, " ".join(words))
-            length = len(self.tokenizer.encode(prompt))
-        if length > room:
-            raise ValueError(f"the question alone makes a prompt of {length} tokens, over the {room} that fit")
-        return prompt
+            ids = self.tokenizer.encode(prompt)
+        if len(ids) > room:
+            raise ValueError(f"the question alone makes a prompt of {len(ids)} tokens, over the {room} that fit")
+        return prompt, ids
 
     def answer_with_stats(self, question: str, passage: str) -> tuple[str, GenerationResult]:
-        return self.complete_with_stats(self.fitting_prompt(question, passage))
+        return self._generate(self._fitting(question, passage)[1])
 
     def complete_with_stats(self, prompt: str, max_new_tokens: int | None = None) -> tuple[str, GenerationResult]:
         """The greedy continuation of `prompt` up to its first line break, with this variant's
         layers and decoding (extractive variants copy tokens of the prompt)."""
-        prompt_ids = self.tokenizer.encode(prompt)
+        return self._generate(self.tokenizer.encode(prompt), max_new_tokens)
+
+    def _generate(self, prompt_ids: list[int], max_new_tokens: int | None = None) -> tuple[str, GenerationResult]:
         candidates = None
         if self.variant.extractive:
             candidates = sorted(set(prompt_ids) | set(self.stop_ids))
