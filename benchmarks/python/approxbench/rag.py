@@ -85,6 +85,8 @@ CONTEXT_KNOB = "context"
 CONTEXTS = {0: Context(3, 400), 1: Context(2, 400), 2: Context(1, 700), 3: Context(1, 350)}
 # The passage of a system without the context knob (the tool system's QA).
 DEFAULT_CONTEXT = CONTEXTS[2]
+# Documents a question's ranking must provide: the largest context, and two for the confidence.
+RANKED_DOCUMENTS = max(2, *(c.documents for c in CONTEXTS.values()))
 
 
 def passage(documents: Sequence[str], characters: int = DEFAULT_CONTEXT.characters) -> str:
@@ -220,10 +222,9 @@ class RagSystem:
         """Retrieve; from the retrieval's confidence choose the reader and the context; ask:
         (answer, reader decision) per question."""
         scores = self.retriever.scores(run.library, [query for _, query in inputs])
-        most = max(2, *(c.documents for c in CONTEXTS.values()))
         requests, decisions = [], []
         for (question, _), row in zip(inputs, scores):
-            order = np.argsort(-row, kind="stable")[:most]
+            order = np.argsort(-row, kind="stable")[:RANKED_DOCUMENTS]
             state = confidence_state(float(row[order[0]]), float(row[order[1]]))
             decision = run.decision(QA_KNOB, state)
             context = CONTEXTS[run.decision(CONTEXT_KNOB, state)]
