@@ -11,7 +11,7 @@ Most NQ questions are about pages that are not in a 10,000-document corpus,
 so a question is kept when its answer can be found by reading the corpus:
 one of its short answers (normalized as SQuAD does: lowercase, no
 punctuation or articles, collapsed spaces) occurs as a phrase in some
-document that also contains at least two of the question's content words,
+document that also contains at least three of the question's content words,
 and in at most MAX_ANSWER_DOCUMENTS documents (an answer found everywhere,
 like "one", is not evidence). The kept questions are shuffled with a fixed
 seed and split 1:5 into "tune" and "eval" without overlap (paper, section 6).
@@ -35,7 +35,7 @@ from approxmlir.qos.qa import normalize_answer
 
 SPLIT_SEED = 20250301
 MAX_ANSWER_DOCUMENTS = 20
-MIN_SHARED_WORDS = 2
+MIN_SHARED_WORDS = 3
 EVAL_FACTOR = 5
 # Question words that say nothing about the topic.
 _STOP_WORDS = frozenset(

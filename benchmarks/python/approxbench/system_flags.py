@@ -17,7 +17,7 @@ SYSTEM = flags.DEFINE_enum(
     "The compound system: LLM + RAG with bm25 or kb retrieval, or LLM + tool invocation.",
 )
 QUESTIONS = flags.DEFINE_integer(
-    "tune_questions", 60, "Questions of the tuning split (evaluation: 5x; the data set has 160 and 801)."
+    "tune_questions", 60, "Questions of the tuning split (evaluation: 5x; the data set has 69 and 349)."
 )
 LLM_WORKERS = flags.DEFINE_integer(
     "llm_workers",
