@@ -10,7 +10,10 @@ with int8 weights; Gemma 3 270M with two worked examples, "pro", or
 zero-shot with extractive decoding; approxmlir.frontends.llm.qa), and the
 context knob how many of the best
 documents the prompt carries and how much of each (CONTEXTS: three
-400-character passages exactly, down to one of 350).
+400-character passages exactly, down to one of 350). A third knob, the
+cascade, acts on the approximate reader's own confidence in its answer (the
+answer tokens' mean log-probability): it keeps the answer or asks the exact
+reader again (cascade_choice).
 
 The knob is written in the `approx` dialect next to the retrieval kernel's
 knobs in ONE module (the selector emitted by `approxmlir.frontends.jax`), so
@@ -89,6 +92,9 @@ DEFAULT_CONTEXT = CONTEXTS[2]
 RANKED_DOCUMENTS = max(2, *(c.documents for c in CONTEXTS.values()))
 
 
+CASCADE_KNOB = "escalate"
+
+
 def passage(documents: Sequence[str], characters: int = DEFAULT_CONTEXT.characters) -> str:
     """The context of the prompt: the given documents, each cut to `characters`."""
     return " ".join(d[:characters] for d in documents)
@@ -101,6 +107,14 @@ def confidence_state(best: float, second: float) -> int:
     return int(min(100.0, max(0.0, 100.0 * (best - max(second, 0.0)) / best)))
 
 
+def answer_confidence_state(mean_logprob: Optional[float]) -> int:
+    """The cascade knob's state: the answer tokens' geometric-mean probability in percent, 0..100
+    (0 when the reader did not report one)."""
+    if mean_logprob is None or not np.isfinite(mean_logprob):
+        return 0
+    return int(min(100.0, max(0.0, 100.0 * float(np.exp(mean_logprob)))))
+
+
 def qa_choice(variants: Mapping[int, str] = QA_VARIANTS) -> ModelChoice:
     """The QA model selection; its state is the retrieval confidence (confidence_state)."""
     return ModelChoice(QA_KNOB, variants, CONFIDENCE_RANGE)
@@ -109,6 +123,14 @@ def qa_choice(variants: Mapping[int, str] = QA_VARIANTS) -> ModelChoice:
 def context_choice() -> ModelChoice:
     """The context size selection (CONTEXTS by label); its state is the retrieval confidence."""
     return ModelChoice(CONTEXT_KNOB, {d: c.label for d, c in CONTEXTS.items()}, CONFIDENCE_RANGE)
+
+
+def cascade_choice(exact_variant: str = QA_VARIANTS[0]) -> ModelChoice:
+    """The cascade: an approximate reader's answer is asked again of the exact reader (decision 0,
+    which keeps the exact system exact) or kept (1). Its state is the answer's own confidence
+    (answer_confidence_state), so a dynamic configuration escalates the answers their reader was
+    unsure of; a static one escalates all or none."""
+    return ModelChoice(CASCADE_KNOB, {0: exact_variant, 1: None}, CONFIDENCE_RANGE)
 
 
 def kernel_stage(benchmark: KernelBenchmark) -> NativeKernel:
@@ -180,7 +202,12 @@ class RagSystem:
     @functools.cached_property
     def pipeline(self) -> Pipeline:
         return Pipeline(
-            [kernel_stage(self.retriever.benchmark), qa_choice(self.qa_variants), context_choice()],
+            [
+                kernel_stage(self.retriever.benchmark),
+                qa_choice(self.qa_variants),
+                context_choice(),
+                cascade_choice(self.qa_variants[0]),
+            ],
             cache_dir=self.cache_dir,
         )
 
@@ -219,8 +246,9 @@ class RagSystem:
         return self.pipeline.build(config)
 
     def program(self, run: PipelineRun, inputs: Sequence[tuple[qa_data.Question, Any]]) -> list[tuple[str, int]]:
-        """Retrieve; from the retrieval's confidence choose the reader and the context; ask:
-        (answer, reader decision) per question."""
+        """Retrieve; from the retrieval's confidence choose the reader and the context; ask; from
+        each approximate answer's confidence, keep it or ask the exact reader (the cascade):
+        (answer, decision of the reader that gave it) per question."""
         scores = self.retriever.scores(run.library, [query for _, query in inputs])
         requests, decisions = [], []
         for (question, _), row in zip(inputs, scores):
@@ -231,7 +259,18 @@ class RagSystem:
             text = passage([self.dataset.documents[i] for i in order[: context.documents]], context.characters)
             requests.append(Request(self.qa_variants[decision], question.question, text))
             decisions.append(decision)
-        return [(reply.text, decision) for reply, decision in zip(run.ask(requests), decisions)]
+        replies = run.ask(requests)
+        escalations: list[Optional[Request]] = []
+        for request, reply, decision in zip(requests, replies, decisions):
+            variant = None
+            if decision != 0:
+                variant = run.choose(CASCADE_KNOB, answer_confidence_state(reply.confidence))
+            escalations.append(None if variant is None else dataclasses.replace(request, variant=variant))
+        if any(escalations):
+            for i, reply in enumerate(run.ask(escalations)):
+                if reply is not None:
+                    replies[i], decisions[i] = reply, 0
+        return [(reply.text, decision) for reply, decision in zip(replies, decisions)]
 
     def answers(self, config: Optional[Mapping], split: str) -> tuple[list[str], list[int], float]:
         """(answers, decision per question, seconds in all) of one configuration."""

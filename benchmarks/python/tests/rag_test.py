@@ -2,6 +2,7 @@
 and a real evaluation (Gemma 3 270M) on three questions."""
 
 import dataclasses
+import sqlite3
 
 import numpy as np
 import pytest
@@ -18,14 +19,17 @@ F = "func_substitute"
 QWEN, PRO, ZERO_SHOT = 0, 2, 3  # decision values of the QA knob: Qwen 1.5B (exact), Gemma 270M
 EXACT, ZERO = rag.QA_VARIANTS[QWEN], rag.QA_VARIANTS[ZERO_SHOT]
 THREE, SHORT = 0, 3  # decision values of the context knob: 3x400 characters (exact), 1x350
+ESCALATE, KEEP = 0, 1  # decision values of the cascade knob
+KEEP_ALL = {"transform": F, "decisions": [KEEP]}
 
 
 def by_confidence(threshold):
     """Confident retrievals (state >= threshold) use the zero-shot Gemma on one short
-    passage, the others Qwen on three."""
+    passage, the others Qwen on three; no answer is escalated."""
     return {
         "qa_model": {"transform": F, "thresholds": [threshold], "decisions": [QWEN, ZERO_SHOT]},
         "context": {"transform": F, "thresholds": [threshold], "decisions": [THREE, SHORT]},
+        "escalate": KEEP_ALL,
     }
 
 
@@ -38,6 +42,13 @@ class Recording:
     def answer(self, question, passage):
         self.prompts.append((question, passage))
         return f"{self.name} answer"
+
+
+class Unsure(Recording):
+    """A reader that reports its confidence: sure (0.9) of questions of even length, not (0.2) of the others."""
+
+    def answer_with_confidence(self, question, passage):
+        return self.answer(question, passage), float(np.log(0.9 if len(question) % 2 == 0 else 0.2))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +64,7 @@ def recorded(tmp_path_factory):
 def test_one_module_holds_every_knob(recorded):
     system, _ = recorded
     knobs = {k.id: k for k in compiler.export_knobs(system.mlir)}
-    assert {"preprocess", "select_documents", "score_term", "qa_model", "context"} <= set(knobs)
+    assert {"preprocess", "select_documents", "score_term", "qa_model", "context", "escalate"} <= set(knobs)
     assert knobs["qa_model"].decision_values == (0, 1, 2, 3)
     assert [rag.QA_VARIANTS[d] for d in range(4)] == [
         "qwen-1.5b-bfloat16",
@@ -65,6 +76,47 @@ def test_one_module_holds_every_knob(recorded):
     assert knobs["qa_model"].state_function == "qa_model_state"
     assert knobs["context"].decision_values == (0, 1, 2, 3)
     assert [rag.CONTEXTS[d].label for d in range(4)] == ["3x400", "2x400", "1x700", "1x350"]
+    assert knobs["escalate"].decision_values == (ESCALATE, KEEP)
+    assert knobs["escalate"].state_function == "escalate_state"
+
+
+def test_answer_confidence_state():
+    assert rag.answer_confidence_state(0.0) == 100
+    assert rag.answer_confidence_state(float(np.log(0.5))) == 50
+    assert rag.answer_confidence_state(-50.0) == 0
+    assert rag.answer_confidence_state(None) == 0  # a reader that does not say
+    assert rag.answer_confidence_state(float("-inf")) == 0
+
+
+def test_the_cascade_escalates_the_answers_their_reader_is_unsure_of(tmp_path):
+    models = {name: Unsure(name) for name in rag.QA_VARIANTS.values()}
+    system = rag.RagSystem(
+        "bm25", LocalModels(models, AnswerMemo(tmp_path / "answers.sqlite")), tune_questions=6, cache_dir=str(tmp_path)
+    )
+    questions = [q.question for q in system.questions("tune")]
+    unsure = [q for q in questions if len(q) % 2]
+    assert 0 < len(unsure) < len(questions)
+    zero_shot = {
+        "qa_model": {"transform": F, "decisions": [ZERO_SHOT]},
+        "context": {"transform": F, "decisions": [SHORT]},
+    }
+    # Answers below 50 % go to the exact reader, with the same (short) passage.
+    cascade = {**zero_shot, "escalate": {"transform": F, "thresholds": [50], "decisions": [ESCALATE, KEEP]}}
+    answers, decisions, _ = system.answers(cascade, "tune")
+    assert decisions == [QWEN if len(q) % 2 else ZERO_SHOT for q in questions]
+    assert answers == [f"{rag.QA_VARIANTS[d]} answer" for d in decisions]
+    assert [q for q, _ in models[ZERO].prompts] == questions
+    assert [q for q, _ in models[EXACT].prompts] == unsure
+    assert dict(models[EXACT].prompts) == {q: p for q, p in models[ZERO].prompts if q in unsure}
+    # Static: escalate everything (the exact reader answers all) or nothing.
+    _, decisions, _ = system.answers({**zero_shot, "escalate": {"transform": F, "decisions": [ESCALATE]}}, "tune")
+    assert decisions == [QWEN] * len(questions)
+    assert len(models[EXACT].prompts) == len(questions)  # the unsure ones came from the memo
+    _, decisions, _ = system.answers({**zero_shot, "escalate": KEEP_ALL}, "tune")
+    assert decisions == [ZERO_SHOT] * len(questions)
+    # The exact reader's answers (here on the exact context) are never escalated.
+    _, decisions, _ = system.answers(None, "tune")
+    assert decisions == [QWEN] * len(questions) and len(models[EXACT].prompts) == 2 * len(questions)
 
 
 def test_confidence_state():
@@ -114,7 +166,11 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     )
     # Everything to the zero-shot Gemma on the short context: only the questions Qwen answered are new.
     system.answers(
-        {"qa_model": {"transform": F, "decisions": [ZERO_SHOT]}, "context": {"transform": F, "decisions": [SHORT]}},
+        {
+            "qa_model": {"transform": F, "decisions": [ZERO_SHOT]},
+            "context": {"transform": F, "decisions": [SHORT]},
+            "escalate": KEEP_ALL,
+        },
         "tune",
     )
     assert len(models[ZERO].prompts) == len(decisions) and len(models[EXACT].prompts) == calls[EXACT]
@@ -127,9 +183,13 @@ def test_real_model_on_three_questions(tmp_path):
 
     llms = LocalModels(qa_readers((rag.QA_VARIANTS[PRO],), backend="jax"), AnswerMemo(tmp_path / "answers.sqlite"))
     system = rag.RagSystem("bm25", llms, tune_questions=3, cache_dir=str(tmp_path / "build"))
-    gemma = {"qa_model": {"transform": F, "decisions": [PRO]}}
+    gemma = {"qa_model": {"transform": F, "decisions": [PRO]}, "escalate": KEEP_ALL}
     answers, decisions, seconds = system.answers(gemma, "tune")
     assert decisions == [PRO] * 3 and all(isinstance(a, str) and a for a in answers)
+    # The reader reports each answer's mean token log-probability: the cascade's state.
+    with sqlite3.connect(str(tmp_path / "answers.sqlite")) as memo:
+        confidences = [c for (c,) in memo.execute("SELECT confidence FROM answers")]
+    assert len(confidences) == 3 and all(c is not None and -20.0 < c <= 0.0 for c in confidences), confidences
     ms_per_question, accuracy, scores = system(gemma, "tune")
     gold = [list(q.answers) for q in system.questions("tune")]
     assert accuracy == qa_accuracy(answers, gold)

@@ -32,7 +32,11 @@ class GoldReader:
 
 
 def qa_config(decisions, thresholds=()):
-    return {"qa_model": {"transform": F, "decisions": list(decisions), "thresholds": list(thresholds)}}
+    """The reader by retrieval confidence, no answer escalated (the cascade's decision 1)."""
+    return {
+        "qa_model": {"transform": F, "decisions": list(decisions), "thresholds": list(thresholds)},
+        "escalate": {"transform": F, "decisions": [1]},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +137,8 @@ def test_the_tool_system_compares_the_same_way(tmp_path, monkeypatch):
     system = systems.new_system("tools", None, questions=2, cache_dir=str(tmp_path / "build"))
     gold = {q.question: q.answers[0] for q in system.questions("eval")}
     system = dataclasses.replace(system, models=GoldReader(gold))
-    config = system_run.load_tuned_config(write(tmp_path, {"knobs": qa_config([SMALL])}), system.pipeline.knobs)
+    reader = {"qa_model": {"transform": F, "decisions": [SMALL]}}  # the tool system has no cascade
+    config = system_run.load_tuned_config(write(tmp_path, {"knobs": reader}), system.pipeline.knobs)
     result = system_run.compare(system.evaluation, config, tmp_path, repeats=2)
     assert result.questions == 10
     assert (result.exact_accuracy, result.tuned_accuracy) == (1.0, 0.0)

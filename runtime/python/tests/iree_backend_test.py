@@ -4,6 +4,7 @@ precision; prefix reuse and chunked prefill change nothing; one cached module pe
 import concurrent.futures
 import dataclasses
 
+import jax
 import numpy as np
 import pytest
 
@@ -47,6 +48,20 @@ def test_greedy_generation_matches_jax(setup):
     assert ours.tokens == theirs.tokens
     assert len(ours.tokens) == 12 and len(set(ours.tokens)) > 3  # not a degenerate repeat
     assert ours.stop_reason == "max_new_tokens" and ours.decode_steps == 11
+
+
+def test_each_token_carries_its_log_probability(setup):
+    """token_logprobs: log-softmax of the logits each greedy token was picked from (JAX recomputed)."""
+    _, _, _, iree, jax_engine = setup
+    result = iree.generate(PROMPT, max_new_tokens=5)
+    logits, cache = jax_engine.prefill(PROMPT)
+    expected = []
+    for position, token in enumerate(result.tokens, start=len(PROMPT)):
+        expected.append(float(jax.nn.log_softmax(logits)[token]))
+        logits, cache = jax_engine.decode_step(token, position, cache)
+    np.testing.assert_allclose(result.token_logprobs, expected, atol=1e-4)
+    assert all(p <= 0 for p in result.token_logprobs) and min(result.token_logprobs) < -0.01
+    assert result.mean_logprob == pytest.approx(np.mean(expected), abs=1e-4)
 
 
 def test_prompts_of_every_length_prefill_in_chunks_like_one_pass(setup):
@@ -102,6 +117,8 @@ def test_batched_decoding_gives_each_prompt_its_own_tokens(setup, tmp_path):
     together = batched.generate_batch(prompts, 8, stop_ids=[stop])
     assert [r.tokens for r in together] == [r.tokens for r in alone]
     assert [r.stop_reason for r in together] == [r.stop_reason for r in alone]
+    for ours, theirs in zip(together, alone):
+        np.testing.assert_allclose(ours.token_logprobs, theirs.token_logprobs, atol=1e-4)
     assert "stop" in {r.stop_reason for r in together} and "cache_full" in {r.stop_reason for r in together}
     # Per-answer time as if alone: its steps at the measured one-sequence step time.
     step = together[0].decode_seconds / together[0].decode_steps
@@ -253,8 +270,12 @@ def test_candidates_restrict_the_output(tmp_path):
     theirs, _ = full.decode_step(9, len(PROMPT), full_cache)
     np.testing.assert_allclose(ours, theirs[ids], atol=1e-4, rtol=0)
 
-    generated = iree.generate(PROMPT, 8, candidates=candidates).tokens
+    result = iree.generate(PROMPT, 8, candidates=candidates)
+    generated = result.tokens
     assert set(generated) <= set(candidates)
+    # The softmax is over the 8 distinct candidates, not the 10 padded rows.
+    first = full.prefill(PROMPT)[0][candidates]
+    assert result.token_logprobs[0] == pytest.approx(float(jax.nn.log_softmax(first).max()), abs=1e-4)
     assert generated == JaxDecoder(restricted, params).generate(PROMPT, 8, candidates=candidates).tokens
     with pytest.raises(ValueError, match="at most 10"):
         iree.generate(PROMPT, 4, candidates=list(range(11)))

@@ -3,11 +3,12 @@
 import concurrent.futures
 import os
 import signal
+import sqlite3
 import time
 
 import pytest
 
-from approxmlir.compound import AnswerMemo, ModelService, ModelServiceError, Request
+from approxmlir.compound import Answer, AnswerMemo, ModelService, ModelServiceError, Request
 from approxmlir.compound.local_workers import LocalModels
 
 
@@ -28,9 +29,16 @@ class Counting:
         return f"{self.tag}:{question[::-1]}"
 
 
+class Confident(Counting):
+    """A generator that also says how sure it is: the question's length as a log-probability."""
+
+    def answer_with_confidence(self, question: str, context: str) -> tuple[str, float]:
+        return self.answer(question, context), -0.25 * len(question)
+
+
 def echo_variants(delay: float = 0.0):
     """The tests' model factory (runs in the workers)."""
-    return {"pro": Counting(delay, "pro"), "fast": Counting(delay / 4, "fast")}
+    return {"pro": Counting(delay, "pro"), "fast": Counting(delay / 4, "fast"), "sure": Confident(0.0, "sure")}
 
 
 def no_variants():
@@ -63,6 +71,32 @@ def test_variant_question_and_context_all_key_the_memo(tmp_path):
         models.answer(Request("huge", "x", "p"))
 
 
+def test_a_generator_s_confidence_is_memoized_with_its_answer(tmp_path):
+    path = tmp_path / "answers.sqlite"
+    models = LocalModels(echo_variants(), AnswerMemo(path))
+    assert models.answer(Request("sure", "abcd", "p")).confidence == -1.0
+    assert models.answer(Request("pro", "abcd", "p")).confidence is None  # it does not say
+    reopened = LocalModels(echo_variants(), AnswerMemo(path))
+    again = reopened.answer(Request("sure", "abcd", "p"))
+    assert (again.text, again.confidence, again.cached) == ("sure:dcba", -1.0, True)
+
+
+def test_a_memo_from_before_confidences_keeps_its_answers(tmp_path):
+    path = tmp_path / "answers.sqlite"
+    old = sqlite3.connect(str(path))
+    old.execute(
+        "CREATE TABLE answers (key TEXT PRIMARY KEY, variant TEXT, question TEXT, passage TEXT, answer TEXT, seconds REAL)"
+    )
+    request = Request("pro", "abc", "p")
+    old.execute("INSERT INTO answers VALUES (?, 'pro', 'abc', 'p', 'old answer', 2.5)", (AnswerMemo.key(request),))
+    old.commit()
+    old.close()
+    memo = AnswerMemo(path)
+    assert memo.get(request) == Answer("old answer", 2.5, True, None)
+    memo.put(Request("sure", "x", "p"), "sure:x", 0.1, -0.5)
+    assert memo.get(Request("sure", "x", "p")).confidence == -0.5 and len(memo) == 2
+
+
 def _ask_in_child(client, request):
     pid = os.fork()
     if pid == 0:  # a forked evaluation, as the tuner runs them
@@ -82,6 +116,7 @@ def test_local_service_serves_threads_and_forked_clients_in_parallel(tmp_path):
             answers = list(pool.map(client.answer, [Request("pro", "a", "p"), Request("pro", "b", "p")]))
         assert [a.text for a in answers] == ["pro:a", "pro:b"]
         assert all(0.4 <= a.seconds < 1.5 for a in answers)
+        assert client.answer(Request("sure", "ab", "p")).confidence == -0.5  # from a worker process
         assert time.perf_counter() - start < 0.75  # on two workers at once
         with pytest.raises(ValueError, match="unknown model variant"):
             client.answer(Request("huge", "x", "p"))
@@ -125,10 +160,11 @@ def test_dask_service_on_a_local_cluster(tmp_path):
         reply = client.answer(Request("pro", "abc", "p"))
         assert (reply.text, reply.cached) == ("pro:cba", False)
         assert client.answer(Request("pro", "abc", "p")).cached
+        assert client.answer(Request("sure", "abc", "p")).confidence == -0.75
         assert _ask_in_child(client, Request("fast", "hello", "p")) == 0
         with pytest.raises(ValueError, match="unknown model variant"):
             client.answer(Request("huge", "x", "p"))
-    assert len(AnswerMemo(tmp_path / "answers.sqlite")) == 2
+    assert len(AnswerMemo(tmp_path / "answers.sqlite")) == 3
 
 
 if __name__ == "__main__":

@@ -39,7 +39,9 @@ def _load_on_worker(factory: str, factory_kwargs: Mapping[str, Any]) -> list[str
     return sorted(_generators(factory, factory_kwargs))
 
 
-def _generate_on_worker(factory: str, factory_kwargs: Mapping[str, Any], request: Request) -> tuple[str, float]:
+def _generate_on_worker(
+    factory: str, factory_kwargs: Mapping[str, Any], request: Request
+) -> tuple[str, float, Optional[float]]:
     generators = _generators(factory, factory_kwargs)
     with _LOAD_LOCK:  # one generation at a time per worker: timings stay single-job
         return generate(generators, request)
@@ -109,7 +111,7 @@ class DaskClient:
             _generate_on_worker, self.factory, dict(self.factory_kwargs), request, pure=False, retries=MAX_ATTEMPTS - 1
         )
         try:
-            text, seconds = future.result(timeout=self.request_timeout)
+            text, seconds, confidence = future.result(timeout=self.request_timeout)
         except (ValueError, TypeError):
             raise  # the request itself is wrong (e.g. an unknown variant)
         except Exception as error:
@@ -117,5 +119,5 @@ class DaskClient:
                 f"request to model variant {request.variant!r} failed on the Dask "
                 f"cluster: {type(error).__name__}: {error}"
             ) from error
-        memo.put(request, text, seconds)
-        return Answer(text, seconds, False)
+        memo.put(request, text, seconds, confidence)
+        return Answer(text, seconds, False, confidence)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from typing import Any, Callable, Mapping, Protocol, Union
+from typing import Any, Callable, Mapping, Optional, Protocol, Union
 
 from approxmlir.compound.memo import Request
 from approxmlir.errors import ApproxError
@@ -23,7 +23,13 @@ class ModelServiceError(ApproxError, RuntimeError):
 
 
 class Generator(Protocol):
-    """What a model variant offers: a short answer to a question given a context."""
+    """What a model variant offers: a short answer to a question given a context.
+
+    A generator that can say how sure it is also offers
+    `answer_with_confidence(question, context) -> (answer, confidence)`, e.g.
+    the answer tokens' mean log-probability; the service then uses it, and
+    the Answer carries the confidence (a cascade's state).
+    """
 
     def answer(self, question: str, context: str) -> str: ...
 
@@ -56,10 +62,14 @@ def load_generators(factory: str, kwargs: Mapping[str, Any]) -> dict[str, Genera
     return generators
 
 
-def generate(generators: Mapping[str, Generator], request: Request) -> tuple[str, float]:
-    """(answer, seconds) of one generation."""
+def generate(generators: Mapping[str, Generator], request: Request) -> tuple[str, float, Optional[float]]:
+    """(answer, seconds, confidence or None) of one generation."""
     if request.variant not in generators:
         raise ValueError(f"unknown model variant {request.variant!r} (have {sorted(generators)})")
+    generator = generators[request.variant]
     start = time.perf_counter()
-    text = generators[request.variant].answer(request.question, request.context)
-    return text, time.perf_counter() - start
+    if hasattr(generator, "answer_with_confidence"):
+        text, confidence = generator.answer_with_confidence(request.question, request.context)
+        return text, time.perf_counter() - start, float(confidence)
+    text = generator.answer(request.question, request.context)
+    return text, time.perf_counter() - start, None

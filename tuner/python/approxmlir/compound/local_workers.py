@@ -47,9 +47,9 @@ class LocalModels:
         if found is not None:
             return found
         with self._lock:  # one generation at a time: timings stay single-job
-            text, seconds = generate(self.generators, request)
-        self.memo.put(request, text, seconds)
-        return Answer(text, seconds, False)
+            text, seconds, confidence = generate(self.generators, request)
+        self.memo.put(request, text, seconds, confidence)
+        return Answer(text, seconds, False, confidence)
 
 
 def _serve(address: str, authkey: bytes, factory: str, factory_kwargs: dict, ready: Any) -> None:
@@ -204,9 +204,9 @@ class LocalClient:
                 status, *result = reply
                 if status == "error":
                     raise result[0]
-                text, seconds = result
-                memo.put(request, text, seconds)
-                return Answer(text, seconds, False)
+                text, seconds, confidence = result
+                memo.put(request, text, seconds, confidence)
+                return Answer(text, seconds, False, confidence)
             failed = [a for a in self.addresses if os.path.exists(f"{a}.failed")]
             if len(failed) == len(self.addresses):
                 raise ModelServiceError(

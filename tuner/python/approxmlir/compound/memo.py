@@ -1,4 +1,4 @@
-"""The model service's memo: (variant, question, context) -> (answer, measured seconds).
+"""The model service's memo: (variant, question, context) -> (answer, measured seconds, confidence).
 
 Persistent and process-safe (SQLite in WAL mode): a tuning run's evaluations,
 in any process, and a later run on the same file share it. Every answer is
@@ -31,6 +31,7 @@ class Answer:
     text: str
     seconds: float  # of the generation when it really ran
     cached: bool
+    confidence: Optional[float] = None  # as the generator reported it (generators.Generator), if it did
 
 
 class AnswerMemo:
@@ -43,8 +44,11 @@ class AnswerMemo:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, variant TEXT, question TEXT, "
-            "passage TEXT, answer TEXT, seconds REAL)"
+            "passage TEXT, answer TEXT, seconds REAL, confidence REAL)"
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(answers)")}
+        if "confidence" not in columns:  # a memo written before answers had a confidence
+            self._db.execute("ALTER TABLE answers ADD COLUMN confidence REAL")
         self._db.commit()
         self._lock = threading.Lock()
 
@@ -55,14 +59,17 @@ class AnswerMemo:
 
     def get(self, request: Request) -> Optional[Answer]:
         with self._lock:
-            row = self._db.execute("SELECT answer, seconds FROM answers WHERE key = ?", (self.key(request),)).fetchone()
-        return Answer(row[0], row[1], True) if row else None
+            row = self._db.execute(
+                "SELECT answer, seconds, confidence FROM answers WHERE key = ?", (self.key(request),)
+            ).fetchone()
+        return Answer(row[0], row[1], True, row[2]) if row else None
 
-    def put(self, request: Request, text: str, seconds: float) -> None:
+    def put(self, request: Request, text: str, seconds: float, confidence: Optional[float] = None) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                (self.key(request), request.variant, request.question, request.context, text, seconds),
+                "INSERT OR REPLACE INTO answers (key, variant, question, passage, answer, seconds, confidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.key(request), request.variant, request.question, request.context, text, seconds, confidence),
             )
             self._db.commit()
 

@@ -261,6 +261,11 @@ class QAModel:
     def answer(self, question: str, passage: str) -> str:
         return self.answer_with_stats(question, passage)[0]
 
+    def answer_with_confidence(self, question: str, passage: str) -> tuple[str, float]:
+        """The answer and its generated tokens' mean log-probability (the model service's confidence)."""
+        text, result = self.answer_with_stats(question, passage)
+        return text, result.mean_logprob
+
 
 @dataclasses.dataclass
 class EvalReport:

@@ -31,6 +31,15 @@ class GenerationResult:
     prefill_seconds: float
     decode_seconds: float  # all decode steps
     decode_steps: int
+    # Each new token's log-probability under the distribution it was picked
+    # from (over the candidate ids for an extractive model): the answer's
+    # confidence, e.g. for a cascade that escalates unsure answers.
+    token_logprobs: tuple[float, ...] = ()
+
+    @property
+    def mean_logprob(self) -> float:
+        """The new tokens' mean log-probability (0.0 when certain); -inf when none was generated."""
+        return float(np.mean(self.token_logprobs)) if self.token_logprobs else float("-inf")
 
 
 def pick_bucket(length: int, buckets: Sequence[int], max_len: int) -> int:
@@ -80,14 +89,17 @@ def greedy_generate(
     logits, cache = backend.prefill(prompt_ids, ids)
     prefill_seconds = time.perf_counter() - start
 
-    tokens = [pick_token(logits, ids)]
+    first, logprob = pick_token(logits, ids)
+    tokens, logprobs = [first], [logprob]
     start = time.perf_counter()
     steps = 0
     while (
         reason := stop_reason(tokens, stop, max_new_tokens, len(prompt_ids) + len(tokens) - 1, backend.model.max_len)
     ) is None:
         logits, cache = backend.decode_step(tokens[-1], len(prompt_ids) + len(tokens) - 1, cache, ids)
-        tokens.append(pick_token(logits, ids))
+        token, logprob = pick_token(logits, ids)
+        tokens.append(token)
+        logprobs.append(logprob)
         steps += 1
     return GenerationResult(
         tokens=tokens,
@@ -96,12 +108,19 @@ def greedy_generate(
         prefill_seconds=prefill_seconds,
         decode_seconds=time.perf_counter() - start,
         decode_steps=steps,
+        token_logprobs=tuple(logprobs),
     )
 
 
-def pick_token(logits: np.ndarray, candidates: np.ndarray | None) -> int:
-    """The greedy token: the argmax, mapped through the candidate ids when the model scores only those."""
-    return int(np.argmax(logits)) if candidates is None else int(candidates[np.argmax(logits)])
+def pick_token(logits: np.ndarray, candidates: np.ndarray | None) -> tuple[int, float]:
+    """The greedy token (the argmax, mapped through the candidate ids when the model scores only
+    those) and its log-probability under the softmax of `logits`."""
+    logits = np.asarray(logits, np.float64).reshape(-1)
+    best = int(np.argmax(logits))
+    # The padding repeats the last candidate id: count each id once in the softmax.
+    distinct = logits if candidates is None else logits[np.unique(candidates, return_index=True)[1]]
+    logprob = -float(np.log(np.sum(np.exp(distinct - logits[best]))))
+    return (best if candidates is None else int(candidates[best])), logprob
 
 
 def stop_reason(

@@ -450,7 +450,8 @@ class IreeDecoder:
             ids = pad_candidates(self.model, wanted)
             start = time.perf_counter()
             logits, cache = self.prefill(prompt, ids)
-            rows.append(_Sequence(list(prompt), ids, [pick_token(logits, ids)], time.perf_counter() - start, cache))
+            token, logprob = pick_token(logits, ids)
+            rows.append(_Sequence(list(prompt), ids, [token], [logprob], time.perf_counter() - start, cache))
         padded = rows + [rows[-1]] * (self.batch - len(rows))  # spare rows repeat the last prompt, unread
         device = self._config.device
         cache = [
@@ -481,7 +482,9 @@ class IreeDecoder:
             logits = self._functions["logits_batch"](outputs[0], *extra).to_host()
             for k, row in enumerate(rows):
                 if row.reason is None:
-                    row.tokens.append(pick_token(logits[k], row.ids))
+                    token, logprob = pick_token(logits[k], row.ids)
+                    row.tokens.append(token)
+                    row.logprobs.append(logprob)
                     row.steps += 1
         self.last_batch_seconds += time.perf_counter() - start
         return [
@@ -492,6 +495,7 @@ class IreeDecoder:
                 prefill_seconds=row.prefill_seconds,
                 decode_seconds=row.steps * self._step_seconds,
                 decode_steps=row.steps,
+                token_logprobs=tuple(row.logprobs),
             )
             for row in rows
         ]
@@ -504,6 +508,7 @@ class _Sequence:
     prompt: list[int]
     ids: np.ndarray | None  # candidate token ids (extractive models)
     tokens: list[int]  # generated so far
+    logprobs: list[float]  # of each generated token
     prefill_seconds: float
     cache: list[Any]  # its own cache after prefill
     reason: str | None = None  # why it stopped; None while decoding
