@@ -32,6 +32,7 @@ retrieval and selection time plus the generation time of the chosen model
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 from typing import Any, Mapping, Optional, Protocol, Sequence
@@ -271,6 +272,28 @@ class RagSystem:
                 if reply is not None:
                     replies[i], decisions[i] = reply, 0
         return [(reply.text, decision) for reply, decision in zip(replies, decisions)]
+
+    def prefetch(self, split: str = "tune") -> int:
+        """Asks every reader about every context of the exact retrieval's ranking on `split`, on the
+        model service's workers, so that the search replays these answers from the memo instead of
+        waiting on generation (a configuration that changes the ranking still generates its own);
+        the number of requests."""
+        from tqdm import tqdm
+
+        library = self.build(None).load()
+        data = self.split(split)
+        scores = self.retriever.scores(library, [query for _, query in data.inputs])
+        requests = []
+        for (question, _), row in zip(data.inputs, scores):
+            order = np.argsort(-row, kind="stable")[:RANKED_DOCUMENTS]
+            for context in CONTEXTS.values():
+                text = passage([self.dataset.documents[i] for i in order[: context.documents]], context.characters)
+                requests += [Request(variant, question.question, text) for variant in self.qa_variants.values()]
+        with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
+            answered = pool.map(self.models.answer, requests)
+            for _ in tqdm(answered, total=len(requests), desc=f"answers ({split})", unit="answer", dynamic_ncols=True):
+                pass
+        return len(requests)
 
     def answers(self, config: Optional[Mapping], split: str) -> tuple[list[str], list[int], float]:
         """(answers, decision per question, seconds in all) of one configuration."""

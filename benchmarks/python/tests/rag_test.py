@@ -176,6 +176,28 @@ def test_model_follows_the_retrieval_confidence_and_answers_are_memoized(recorde
     assert len(models[ZERO].prompts) == len(decisions) and len(models[EXACT].prompts) == calls[EXACT]
 
 
+def test_prefetch_asks_every_reader_about_every_context_once(tmp_path):
+    models = {name: Recording(name) for name in rag.QA_VARIANTS.values()}
+    system = rag.RagSystem(
+        "bm25", LocalModels(models, AnswerMemo(tmp_path / "answers.sqlite")), tune_questions=3, cache_dir=str(tmp_path)
+    )
+    assert system.prefetch("tune") == 3 * len(rag.CONTEXTS) * len(rag.QA_VARIANTS)
+    asked = {name: list(model.prompts) for name, model in models.items()}
+    # Every reader saw the same prompts, each once (a short document makes two contexts equal).
+    assert all(sorted(prompts) == sorted(asked[EXACT]) for prompts in asked.values())
+    assert 2 * 3 < len(set(asked[EXACT])) == len(asked[EXACT]) <= 3 * len(rag.CONTEXTS)
+    assert {q for q, _ in asked[EXACT]} == {q.question for q in system.questions("tune")}
+    # Any configuration with the exact retrieval now replays: nothing new is asked.
+    cascade = {
+        "qa_model": {"transform": F, "thresholds": [30], "decisions": [PRO, ZERO_SHOT]},
+        "context": {"transform": F, "thresholds": [60], "decisions": [SHORT, 1]},
+        "escalate": {"transform": F, "decisions": [ESCALATE]},
+    }
+    system.answers(cascade, "tune")
+    system.answers(None, "tune")
+    assert {name: model.prompts for name, model in models.items()} == asked
+
+
 def test_real_model_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend; the knob picks it for every
     question): answers, accuracy, time."""

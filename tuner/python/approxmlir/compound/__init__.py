@@ -9,8 +9,8 @@ that the tuner sees every knob:
 - plain Python between them: the program, `program(run, inputs) -> outputs`.
 
 A `ModelService` memoizes (variant, question, context) -> (answer, measured
-seconds) persistently and serves worker processes, locally or on a Dask
-cluster; `evaluate_fn` turns the pipeline, the program, the data splits and a
+seconds, the generator's confidence if it reports one) persistently and
+serves worker processes, locally or on a Dask cluster; `evaluate_fn` turns the pipeline, the program, the data splits and a
 QoS metric (approxmlir.qos) into the tuner's evaluate_fn. See the README's
 "Tune your own compound system".
 """
