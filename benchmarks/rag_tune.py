@@ -25,10 +25,11 @@ from approxbench import rag
 from approxbench.system_flags import QUESTIONS, SYSTEM, make_system, model_service, output_dir
 from approxmlir.compiler import export_knobs
 from approxmlir.tuner import TuneOptions, compare_search_spaces, heldout_report, pareto, reevaluate
+from approxmlir.tuner.space import config_from_json
 
 BUDGET = flags.DEFINE_float(
     "budget",
-    150.0,
+    300.0,
     "Search time per search space (static, dynamic), in seconds, after the exact configuration's evaluation.",
 )
 MAX_EVALUATIONS = flags.DEFINE_integer("max_evaluations", 300, "Evaluations per search space.")
@@ -97,10 +98,13 @@ def main(argv):
             f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
             f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions"
         )
+        seeds = []
         if PREFETCH.value and isinstance(system, rag.RagSystem):
             start = time.perf_counter()
             count = system.prefetch("tune")
             print(f"  prefetched {count} answers of the tuning split in {time.perf_counter() - start:.0f} s")
+            # Every reader with every context first: they replay the prefetched answers.
+            seeds = [config_from_json(config) for config in rag.model_configs()]
         results = compare_search_spaces(
             system.mlir,
             system,
@@ -114,6 +118,7 @@ def main(argv):
                 seed=SEED.value,
                 frontier_tolerance=FRONTIER_TOLERANCE.value,
                 simplify_evaluations=SIMPLIFY.value,
+                seed_configs=seeds,
             ),
         )
         heldout = {

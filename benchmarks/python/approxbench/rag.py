@@ -134,6 +134,23 @@ def cascade_choice(exact_variant: str = QA_VARIANTS[0]) -> ModelChoice:
     return ModelChoice(CASCADE_KNOB, {0: exact_variant, 1: None}, CONFIDENCE_RANGE)
 
 
+def model_configs() -> list[dict]:
+    """The static configurations of the model knobs alone (every reader with every context, no
+    escalation; the retrieval exact), the exact one excepted: the search's seeds, since with the
+    tuning split's answers prefetched (RagSystem.prefetch) they cost no generation."""
+    static = {"transform": "func_substitute", "thresholds": []}
+    configs = []
+    for reader in QA_VARIANTS:
+        for context in CONTEXTS:
+            if reader == 0 and context == 0:
+                continue
+            config = {QA_KNOB: {**static, "decisions": [reader]}, CONTEXT_KNOB: {**static, "decisions": [context]}}
+            if reader != 0:
+                config[CASCADE_KNOB] = {**static, "decisions": [1]}
+            configs.append(config)
+    return configs
+
+
 def kernel_stage(benchmark: KernelBenchmark) -> NativeKernel:
     return NativeKernel(benchmark.name, source=benchmark.source)
 

@@ -198,6 +198,17 @@ def test_prefetch_asks_every_reader_about_every_context_once(tmp_path):
     assert {name: model.prompts for name, model in models.items()} == asked
 
 
+def test_the_model_seeds_are_every_reader_with_every_context(recorded):
+    system, _ = recorded
+    configs = rag.model_configs()
+    pairs = {(c["qa_model"]["decisions"][0], c["context"]["decisions"][0]) for c in configs}
+    assert len(configs) == len(pairs) == len(rag.QA_VARIANTS) * len(rag.CONTEXTS) - 1
+    assert (QWEN, THREE) not in pairs  # the exact configuration is evaluated anyway
+    assert all(c["escalate"]["decisions"] == [KEEP] for c in configs if c["qa_model"]["decisions"] != [QWEN])
+    knobs = {k.id for k in compiler.export_knobs(system.mlir)}
+    assert all(set(c) <= knobs for c in configs)
+
+
 def test_real_model_on_three_questions(tmp_path):
     """The whole system with Gemma 3 270M (JAX backend; the knob picks it for every
     question): answers, accuracy, time."""
