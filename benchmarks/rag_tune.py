@@ -98,13 +98,14 @@ def main(argv):
             f"{name}: {len(knobs)} knobs ({', '.join(k.id for k in knobs)}); "
             f"{QUESTIONS.value} tuning and {5 * QUESTIONS.value} evaluation questions"
         )
-        seeds = []
+        seeds, cascades = [], []
         if PREFETCH.value and isinstance(system, rag.RagSystem):
             start = time.perf_counter()
             count = system.prefetch("tune")
             print(f"  prefetched {count} answers of the tuning split in {time.perf_counter() - start:.0f} s")
             # Every reader with every context first: they replay the prefetched answers.
             seeds = [config_from_json(config) for config in rag.model_configs()]
+            cascades = [config_from_json(config) for config in rag.cascade_configs()]
         results = compare_search_spaces(
             system.mlir,
             system,
@@ -120,6 +121,7 @@ def main(argv):
                 simplify_evaluations=SIMPLIFY.value,
                 seed_configs=seeds,
             ),
+            dynamic_seed_configs=cascades,
         )
         heldout = {
             mode: reevaluate(result, system, split="eval", min_speedup=MIN_SPEEDUP, loss_levels=LEVELS, guarded=True)

@@ -151,6 +151,25 @@ def model_configs() -> list[dict]:
     return configs
 
 
+def cascade_configs(thresholds: Sequence[int] = (60, 80)) -> list[dict]:
+    """Every approximate reader with every one-document context, its answers escalated below each
+    of `thresholds` (answer_confidence_state): seeds of the dynamic search, which replay the
+    prefetched answers too."""
+    static = {"transform": "func_substitute", "thresholds": []}
+    one_document = [d for d, c in CONTEXTS.items() if c.documents == 1]
+    return [
+        {
+            QA_KNOB: {**static, "decisions": [reader]},
+            CONTEXT_KNOB: {**static, "decisions": [context]},
+            CASCADE_KNOB: {"transform": "func_substitute", "thresholds": [threshold], "decisions": [0, 1]},
+        }
+        for reader in QA_VARIANTS
+        if reader != 0
+        for context in one_document
+        for threshold in thresholds
+    ]
+
+
 def kernel_stage(benchmark: KernelBenchmark) -> NativeKernel:
     return NativeKernel(benchmark.name, source=benchmark.source)
 

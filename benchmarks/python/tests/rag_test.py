@@ -207,6 +207,11 @@ def test_the_model_seeds_are_every_reader_with_every_context(recorded):
     assert all(c["escalate"]["decisions"] == [KEEP] for c in configs if c["qa_model"]["decisions"] != [QWEN])
     knobs = {k.id for k in compiler.export_knobs(system.mlir)}
     assert all(set(c) <= knobs for c in configs)
+    cascades = rag.cascade_configs((60, 80))
+    assert len(cascades) == 3 * 2 * 2  # approximate readers x one-document contexts x thresholds
+    assert {c["context"]["decisions"][0] for c in cascades} == {2, SHORT}
+    assert all(c["escalate"]["decisions"] == [ESCALATE, KEEP] for c in cascades)
+    assert {c["escalate"]["thresholds"][0] for c in cascades} == {60, 80}
 
 
 def test_real_model_on_three_questions(tmp_path):

@@ -426,12 +426,16 @@ def test_static_and_dynamic_spaces_compared_on_one_plot(tmp_path):
           return
         }
     """)
+    tree = {"loop": KnobParams("loop_perforate", (0, 2), (7,))}
     results = compare_search_spaces(
         mlir,
         synthetic,
         0.9,
         options=TuneOptions(output_dir=tmp_path, engine="random", max_evaluations=8, progress=False),
+        dynamic_seed_configs=[tree],
     )
+    # A dynamic seed is the dynamic search's first evaluation after the exact one.
+    assert results["dynamic"].evaluations[1].config == {"loop": tree["loop"].to_json()}
     assert set(results) == {"static", "dynamic"}
     assert results["static"].paths["comparison_plot"].read_bytes()[:4] == b"\x89PNG"
     assert any(KnobParams.from_json(c).thresholds for r in results["dynamic"].evaluations for c in r.config.values())

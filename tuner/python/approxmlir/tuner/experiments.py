@@ -22,7 +22,7 @@ from approxmlir.tuner import pareto, timing
 from approxmlir.tuner.database import Record
 from approxmlir.tuner.executors import Executor, make_executor
 from approxmlir.tuner.options import DEFAULT_TIMING_REPEATS, TuneOptions
-from approxmlir.tuner.space import DYNAMIC, STATIC, config_from_json
+from approxmlir.tuner.space import DYNAMIC, STATIC, Configuration, config_from_json
 from approxmlir.tuner.tuning import EvaluateFn, TuningError, TuningResult, tune
 
 _LOG = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def compare_search_spaces(
     result_callback: Optional[Callable[[Record], None]] = None,
     *,
     options: Optional[TuneOptions] = None,
+    dynamic_seed_configs: Sequence[Configuration] = (),
 ) -> dict[str, TuningResult]:
     """Tunes the static-only and the dynamic (decision tree) search spaces and
     plots both frontiers on one figure (`compare_static_dynamic.png` in
@@ -124,8 +125,9 @@ def compare_search_spaces(
 
     The arguments are `tune`'s, for each of the two runs (`time_budget` is
     each run's). `options.mode` is set per run; the dynamic run's
-    `seed_configs` are `options.seed_configs` followed by the static
-    frontier's configurations. The dynamic space contains the static one (a
+    `seed_configs` are `options.seed_configs`, then `dynamic_seed_configs`
+    (configurations with decision trees, e.g. a known good threshold), then the
+    static frontier's configurations. The dynamic space contains the static one (a
     knob may keep one decision), so its search starts from the static
     frontier: its frontier is at or above the static one, and its budget goes
     to the decision trees.
@@ -147,7 +149,11 @@ def compare_search_spaces(
             options=dataclasses.replace(options, mode=STATIC),
         )
     }
-    seeds = tuple(options.seed_configs) + tuple(config_from_json(p.config) for p in results["static"].frontier)
+    seeds = (
+        tuple(options.seed_configs)
+        + tuple(dynamic_seed_configs)
+        + tuple(config_from_json(p.config) for p in results["static"].frontier)
+    )
     results["dynamic"] = tune(
         mlir_source,
         evaluate_fn,
