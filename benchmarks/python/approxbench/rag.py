@@ -42,7 +42,7 @@ import numpy as np
 from approxbench import bm25, kb, qa_data
 from approxbench.harness import KernelBenchmark, split_size
 from approxmlir import runtime
-from approxmlir.compiler import NativeArtifact
+from approxmlir.compiler import KnobParams, NativeArtifact
 from approxmlir.compound import (
     ModelChoice,
     ModelClient,
@@ -108,6 +108,11 @@ def confidence_state(best: float, second: float) -> int:
     return int(min(100.0, max(0.0, 100.0 * (best - max(second, 0.0)) / best)))
 
 
+def ranking(scores: np.ndarray) -> np.ndarray:
+    """The RANKED_DOCUMENTS best documents of one question's scores, best first, ties by index."""
+    return np.argsort(-scores, kind="stable")[:RANKED_DOCUMENTS]
+
+
 def answer_confidence_state(mean_logprob: Optional[float]) -> int:
     """The cascade knob's state: the answer tokens' geometric-mean probability in percent, 0..100
     (0 when the reader did not report one)."""
@@ -134,19 +139,23 @@ def cascade_choice(exact_variant: str = QA_VARIANTS[0]) -> ModelChoice:
     return ModelChoice(CASCADE_KNOB, {0: exact_variant, 1: None}, CONFIDENCE_RANGE)
 
 
+def _knob(decisions: Sequence[int], thresholds: Sequence[int] = ()) -> dict:
+    """A model choice's configuration entry (its knobs substitute functions)."""
+    return KnobParams("func_substitute", tuple(decisions), tuple(thresholds)).to_json()
+
+
 def model_configs() -> list[dict]:
     """The static configurations of the model knobs alone (every reader with every context, no
     escalation; the retrieval exact), the exact one excepted: the search's seeds, since with the
     tuning split's answers prefetched (RagSystem.prefetch) they cost no generation."""
-    static = {"transform": "func_substitute", "thresholds": []}
     configs = []
     for reader in QA_VARIANTS:
         for context in CONTEXTS:
             if reader == 0 and context == 0:
                 continue
-            config = {QA_KNOB: {**static, "decisions": [reader]}, CONTEXT_KNOB: {**static, "decisions": [context]}}
+            config = {QA_KNOB: _knob([reader]), CONTEXT_KNOB: _knob([context])}
             if reader != 0:
-                config[CASCADE_KNOB] = {**static, "decisions": [1]}
+                config[CASCADE_KNOB] = _knob([1])
             configs.append(config)
     return configs
 
@@ -155,14 +164,9 @@ def cascade_configs(thresholds: Sequence[int] = (60, 80)) -> list[dict]:
     """Every approximate reader with every one-document context, its answers escalated below each
     of `thresholds` (answer_confidence_state): seeds of the dynamic search, which replay the
     prefetched answers too."""
-    static = {"transform": "func_substitute", "thresholds": []}
     one_document = [d for d, c in CONTEXTS.items() if c.documents == 1]
     return [
-        {
-            QA_KNOB: {**static, "decisions": [reader]},
-            CONTEXT_KNOB: {**static, "decisions": [context]},
-            CASCADE_KNOB: {"transform": "func_substitute", "thresholds": [threshold], "decisions": [0, 1]},
-        }
+        {QA_KNOB: _knob([reader]), CONTEXT_KNOB: _knob([context]), CASCADE_KNOB: _knob([0, 1], [threshold])}
         for reader in QA_VARIANTS
         if reader != 0
         for context in one_document
@@ -289,11 +293,10 @@ class RagSystem:
         scores = self.retriever.scores(run.library, [query for _, query in inputs])
         requests, decisions = [], []
         for (question, _), row in zip(inputs, scores):
-            order = np.argsort(-row, kind="stable")[:RANKED_DOCUMENTS]
+            order = ranking(row)
             state = confidence_state(float(row[order[0]]), float(row[order[1]]))
             decision = run.decision(QA_KNOB, state)
-            context = CONTEXTS[run.decision(CONTEXT_KNOB, state)]
-            text = passage([self.dataset.documents[i] for i in order[: context.documents]], context.characters)
+            text = self._context(order, CONTEXTS[run.decision(CONTEXT_KNOB, state)])
             requests.append(Request(self.qa_variants[decision], question.question, text))
             decisions.append(decision)
         replies = run.ask(requests)
@@ -309,6 +312,10 @@ class RagSystem:
                     replies[i], decisions[i] = reply, 0
         return [(reply.text, decision) for reply, decision in zip(replies, decisions)]
 
+    def _context(self, order: np.ndarray, context: Context) -> str:
+        """The prompt's passage: `context` of the documents ranked in `order`."""
+        return passage([self.dataset.documents[i] for i in order[: context.documents]], context.characters)
+
     def prefetch(self, split: str = "tune") -> int:
         """Asks every reader about every context of the exact retrieval's ranking on `split`, on the
         model service's workers, so that the search replays these answers from the memo instead of
@@ -321,9 +328,9 @@ class RagSystem:
         scores = self.retriever.scores(library, [query for _, query in data.inputs])
         requests = []
         for (question, _), row in zip(data.inputs, scores):
-            order = np.argsort(-row, kind="stable")[:RANKED_DOCUMENTS]
+            order = ranking(row)
             for context in CONTEXTS.values():
-                text = passage([self.dataset.documents[i] for i in order[: context.documents]], context.characters)
+                text = self._context(order, context)
                 requests += [Request(variant, question.question, text) for variant in self.qa_variants.values()]
         with concurrent.futures.ThreadPoolExecutor(max(1, self.llm_workers)) as pool:
             answered = pool.map(self.models.answer, requests)
