@@ -14,8 +14,9 @@ from approxmlir.compound import Answer, Request
 F = "func_substitute"
 # The QA knob's decision values: the exact reader, and another one.
 EXACT, SMALL = 0, max(rag.QA_VARIANTS)
-# Generation seconds per answer: the exact reader's, and every other's (10x less).
-EXACT_SECONDS, SMALL_SECONDS = 20.0, 2.0
+# Generation seconds per answer: the exact reader's, and every other's (10x less). Large against the
+# real retrieval and tool kernels, which both sides run and whose time grows on a loaded machine.
+EXACT_SECONDS, SMALL_SECONDS = 200.0, 20.0
 WRONG = "no idea"
 
 
@@ -71,7 +72,7 @@ def test_another_reader_everywhere_loses_every_answer_and_is_10x_faster(system, 
     result = system_run.compare(system.evaluation, tuned(system, tmp_path, {"knobs": qa_config([SMALL])}), tmp_path)
     assert (result.exact_accuracy, result.tuned_accuracy) == (1.0, 0.0)
     assert (result.loss.estimate, result.loss.low, result.loss.high) == (1.0, 1.0, 1.0)
-    assert result.speedup == pytest.approx(10.0, rel=0.02)  # 20 s / 2 s per question, plus the retrieval
+    assert result.speedup == pytest.approx(10.0, rel=0.02)  # 200 s / 20 s per question, plus the retrieval
     interval = result.speedup_interval
     assert interval.n == result.rounds and interval.low <= result.speedup <= interval.high
     assert interval.high - interval.low < 0.02 * result.speedup  # the generation seconds do not vary
@@ -145,7 +146,7 @@ def test_the_tool_system_compares_the_same_way(tmp_path, monkeypatch):
     assert (result.loss.estimate, result.loss.low, result.loss.high) == (1.0, 1.0, 1.0)
     # Per question: triage and summary by the (non-exact) agents, then the reader.
     exact, cheaper = 2 * SMALL_SECONDS + EXACT_SECONDS, 3 * SMALL_SECONDS
-    assert result.speedup == pytest.approx(exact / cheaper, rel=0.05)
+    assert result.speedup == pytest.approx(exact / cheaper, rel=0.02)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def reevaluate(
     loss_levels: Optional[Sequence[float]] = None,
     guarded: bool = False,
     repeats: int = DEFAULT_TIMING_REPEATS,
+    progress: bool = True,
 ) -> list[pareto.Point]:
     """Runs the exact baseline and the frontier's configurations again with
     `evaluate_fn(config, split=split)` (e.g. the held-out evaluation set) and
@@ -61,6 +62,7 @@ def reevaluate(
     with a bootstrap interval over the rounds, and it keeps the raw times.
     With `repeats=1` and `parallelism` > 1, the single round runs in
     parallel (timings then suffer). A configuration that fails is left out.
+    `progress` shows a bar of the evaluations on stderr.
     """
     out = pathlib.Path(output_dir or result.paths["frontier_json"].parent) / f"reevaluate_{split}"
     picks = None
@@ -92,6 +94,7 @@ def reevaluate(
             timeout=evaluation_timeout,
             kwargs={"split": split},
             parallel=repeats == 1 and parallelism > 1,
+            progress=progress,
         )
     except timing.TimingError as error:
         raise TuningError(str(error)) from error
