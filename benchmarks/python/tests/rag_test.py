@@ -212,6 +212,12 @@ def test_the_model_seeds_are_every_reader_with_every_context(recorded):
     assert {c["context"]["decisions"][0] for c in cascades} == {2, SHORT}
     assert all(c["escalate"]["decisions"] == [ESCALATE, KEEP] for c in cascades)
     assert {c["escalate"]["thresholds"][0] for c in cascades} == {60, 80}
+    # The default seeds: every one of the grid's thresholds for each reader and context.
+    grid = {
+        (c["qa_model"]["decisions"][0], c["context"]["decisions"][0], c["escalate"]["thresholds"][0])
+        for c in rag.cascade_configs()
+    }
+    assert len(grid) == 3 * 2 * len(rag.CASCADE_THRESHOLDS) and {t for *_, t in grid} == set(range(20, 100, 10))
 
 
 def test_real_model_on_three_questions(tmp_path):
