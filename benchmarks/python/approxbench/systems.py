@@ -5,7 +5,9 @@ What the tune targets (`<system>_tune`, rag_tune.py), the run targets
 (build_system_library.py) share: the systems by name, and the model service
 that answers them (its factory, its variants and its answer memo in the
 output directory, so that a run after a tuning run replays the tuning run's
-memoized answers).
+memoized answers; the compiled engines and their weight archives, 4.5 GB,
+in the user's IREE cache, so that a fresh output directory does not compile
+them again).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pathlib
 from typing import Optional, Union
 
 from approxbench import rag, tool_system
+from approxmlir.compiler.iree import default_cache_dir
 from approxmlir.compound import ModelClient, ModelService
 
 SYSTEMS = ("bm25_rag", "kb_rag", "tools")
@@ -57,11 +60,12 @@ def make_system(name: str, models: ModelClient, questions: int, cache_dir: str, 
 def model_service(
     name: str, out: pathlib.Path, workers: int, backend: str = "local", address: Optional[str] = None
 ) -> ModelService:
-    """The model service of system `name`, its answer memo and IREE cache in `out`."""
+    """The model service of system `name`: its answer memo in `out`; its engines in the user's IREE
+    cache (content-addressed, like the GGUF files in ~/.cache/approxmlir; $APPROXMLIR_IREE_CACHE_DIR)."""
     return ModelService(
         FACTORIES[name],
         out / MEMO_NAME,
-        factory_kwargs={"cache_dir": str(out / "iree-cache"), "variants": MODEL_VARIANTS[name]},
+        factory_kwargs={"cache_dir": str(default_cache_dir()), "variants": MODEL_VARIANTS[name]},
         workers=workers,
         backend=backend,
         address=address,
