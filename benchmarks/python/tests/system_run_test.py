@@ -149,5 +149,16 @@ def test_the_tool_system_compares_the_same_way(tmp_path, monkeypatch):
     assert result.speedup == pytest.approx(exact / cheaper, rel=0.02)
 
 
+def test_the_model_service_keeps_the_engines_in_the_user_cache(tmp_path, monkeypatch):
+    """The answer memo is the output directory's; the compiled engines (4.5 GB, content-addressed)
+    are the user's IREE cache, so that a fresh output directory does not compile them again."""
+    monkeypatch.setenv("APPROXMLIR_IREE_CACHE_DIR", str(tmp_path / "engines"))
+    made = {}
+    monkeypatch.setattr(systems, "ModelService", lambda factory, memo, **kwargs: made.update(memo=memo, **kwargs))
+    systems.model_service("bm25_rag", tmp_path / "out", workers=2)
+    assert made["memo"] == tmp_path / "out" / systems.MEMO_NAME
+    assert made["factory_kwargs"] == {"cache_dir": str(tmp_path / "engines"), "variants": rag.MODEL_VARIANTS}
+
+
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))
