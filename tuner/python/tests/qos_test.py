@@ -481,6 +481,47 @@ def test_paired_interval_covers_the_loss_and_narrows_with_more_inputs():
     assert qos.paired_loss_interval(exact, approx, seed=3) == qos.paired_loss_interval(exact, approx, seed=3)
 
 
+def _binomial_quantile(n: int, p: float, q: float) -> int:
+    """The smallest k with P(Binomial(n, p) <= k) >= q, summed exactly."""
+    cdf = 0.0
+    for k in range(n + 1):
+        cdf += math.comb(n, k) * p**k * (1.0 - p) ** (n - k)
+        if cdf >= q:
+            return k
+    return n
+
+
+def test_paired_interval_matches_the_binomial_closed_form():
+    # 300 questions; the approximate system misses 30 that the exact one answers and agrees on the rest.
+    # Each difference is 0 or 1, so a resample's summed difference is Binomial(300, 0.1): the percentile
+    # bootstrap's bounds are that distribution's 2.5 % and 97.5 % quantiles over 300, up to resampling noise.
+    n, misses = 300, 30
+    exact = np.ones(n)
+    approx = exact.copy()
+    approx[:misses] = 0.0
+    interval = qos.paired_loss_interval(exact, approx)
+    assert interval.estimate == pytest.approx(0.1) and interval.n == n
+    low, high = _binomial_quantile(n, 0.1, 0.025) / n, _binomial_quantile(n, 0.1, 0.975) / n
+    assert (low, high) == (pytest.approx(20 / 300), pytest.approx(41 / 300))  # the closed form, 6.7-13.7 %
+    assert abs(interval.low - low) <= 1.0 / n and abs(interval.high - high) <= 1.0 / n
+
+
+def test_paired_interval_matches_the_normal_closed_form_when_answers_move_both_ways():
+    # Differences -1, 0, +1 (the approximate system also gets some questions right that the exact one misses):
+    # for 300 inputs the resampled mean is close to normal, mean +- 1.96 sd / sqrt(n) with the population sd.
+    n = 300
+    differences = np.zeros(n)
+    differences[:45] = 1.0  # exact right, approximate wrong
+    differences[45:60] = -1.0  # the other way round
+    exact = np.where(differences == -1.0, 0.0, 1.0)
+    approx = exact - differences
+    interval = qos.paired_loss_interval(exact, approx, resamples=20000)
+    half_width = 1.959964 * differences.std() / math.sqrt(n)
+    assert interval.estimate == pytest.approx(0.1)
+    assert interval.low == pytest.approx(0.1 - half_width, abs=1.0 / n)
+    assert interval.high == pytest.approx(0.1 + half_width, abs=1.0 / n)
+
+
 def test_paired_interval_rejects_unpaired_scores():
     with pytest.raises(ValueError, match="equally long"):
         qos.paired_loss_interval([1.0, 0.0], [1.0])
