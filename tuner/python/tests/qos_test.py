@@ -10,6 +10,7 @@ import random
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from approxmlir import qos
 from approxmlir.qos import (
@@ -481,16 +482,6 @@ def test_paired_interval_covers_the_loss_and_narrows_with_more_inputs():
     assert qos.paired_loss_interval(exact, approx, seed=3) == qos.paired_loss_interval(exact, approx, seed=3)
 
 
-def _binomial_quantile(n: int, p: float, q: float) -> int:
-    """The smallest k with P(Binomial(n, p) <= k) >= q, summed exactly."""
-    cdf = 0.0
-    for k in range(n + 1):
-        cdf += math.comb(n, k) * p**k * (1.0 - p) ** (n - k)
-        if cdf >= q:
-            return k
-    return n
-
-
 def test_paired_interval_matches_the_binomial_closed_form():
     # 300 questions; the approximate system misses 30 that the exact one answers and agrees on the rest.
     # Each difference is 0 or 1, so a resample's summed difference is Binomial(300, 0.1): the percentile
@@ -501,7 +492,7 @@ def test_paired_interval_matches_the_binomial_closed_form():
     approx[:misses] = 0.0
     interval = qos.paired_loss_interval(exact, approx)
     assert interval.estimate == pytest.approx(0.1) and interval.n == n
-    low, high = _binomial_quantile(n, 0.1, 0.025) / n, _binomial_quantile(n, 0.1, 0.975) / n
+    low, high = stats.binom.ppf([0.025, 0.975], n, 0.1) / n
     assert (low, high) == (pytest.approx(20 / 300), pytest.approx(41 / 300))  # the closed form, 6.7-13.7 %
     assert abs(interval.low - low) <= 1.0 / n and abs(interval.high - high) <= 1.0 / n
 
@@ -516,7 +507,7 @@ def test_paired_interval_matches_the_normal_closed_form_when_answers_move_both_w
     exact = np.where(differences == -1.0, 0.0, 1.0)
     approx = exact - differences
     interval = qos.paired_loss_interval(exact, approx, resamples=20000)
-    half_width = 1.959964 * differences.std() / math.sqrt(n)
+    half_width = stats.norm.ppf(0.975) * differences.std() / math.sqrt(n)
     assert interval.estimate == pytest.approx(0.1)
     assert interval.low == pytest.approx(0.1 - half_width, abs=1.0 / n)
     assert interval.high == pytest.approx(0.1 + half_width, abs=1.0 / n)
